@@ -1,0 +1,1 @@
+"""The analysis itself: pandas, scikit-learn and matplotlib figures. Never imports Qt."""

@@ -1,0 +1,108 @@
+"""Column roles: which columns can describe customers, and why the others cannot."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from enum import Enum
+
+import numpy as np
+import pandas as pd
+
+from custseg_gui.core.loading import LoadedTable
+
+
+class Role(str, Enum):
+    NUMERIC = "numeric"
+    CATEGORICAL = "categorical"
+    IDENTIFIER = "identifier"
+    DATE = "date"
+    TEXT = "free text"
+    CONSTANT = "constant"
+    EMPTY = "empty"
+
+
+USABLE_ROLES = (Role.NUMERIC, Role.CATEGORICAL)
+
+# A text column with at most this many distinct values (and repeated values) is a category.
+MAX_CATEGORIES = 30
+
+_ID_REASON = ("It identifies customers (an ID or code), so it says nothing about what customers "
+              "are like.")
+_ID_WORDS = {"id", "ids", "key", "uuid", "guid", "no", "nr", "num", "number", "code", "ref"}
+
+
+@dataclass(frozen=True)
+class ColumnInfo:
+    """What one column is, and whether it can be a segmentation feature."""
+
+    name: str
+    role: Role
+    missing: int
+    distinct: int
+    reason: str | None = None  # why it cannot be a feature; None when usable
+
+    @property
+    def usable(self) -> bool:
+        return self.reason is None
+
+
+def _looks_like_id_name(name: str) -> bool:
+    """`CustomerID`, `CUST_ID`, `Invoice No`, `id_client`: the name ends (or starts) with an ID word."""
+    words = [word for word in re.split(r"[^a-z0-9]+",
+                                       re.sub(r"([a-z])([A-Z])", r"\1_\2", name).lower()) if word]
+    return bool(words) and (words[-1] in _ID_WORDS or words[0] in {"id", "key"})
+
+
+def _is_row_counter(values: pd.Series) -> bool:
+    """1..n or 0..n-1 in order: a row number exported with the data."""
+    if values.isna().any() or len(values) < 3:
+        return False
+    array = values.to_numpy()
+    return bool(np.all(np.diff(array) == 1) and array[0] in (0, 1))
+
+
+def describe_column(name: str, values: pd.Series) -> ColumnInfo:
+    """Decide the role of one typed column."""
+    rows = len(values)
+    present = values.dropna()
+    missing = rows - len(present)
+    if present.empty:
+        return ColumnInfo(name, Role.EMPTY, missing, 0,
+                          "It has no values, so it cannot tell customers apart.")
+    distinct = int(present.nunique())
+    if distinct == 1:
+        return ColumnInfo(name, Role.CONSTANT, missing, 1,
+                          f"Every customer has the same value ({present.iloc[0]}), so it cannot "
+                          "tell customers apart.")
+    unique_per_row = distinct == rows and missing == 0
+    if pd.api.types.is_datetime64_any_dtype(values):
+        return ColumnInfo(name, Role.DATE, missing, distinct,
+                          "It holds dates. A date is not a measure of a customer by itself; "
+                          "derive a number from it first (for example days since last purchase).")
+    if pd.api.types.is_numeric_dtype(values):
+        whole_numbers = bool(np.all(np.mod(present.to_numpy(), 1) == 0))
+        # A whole-number code named like an ID identifies customers even when it repeats, as in a
+        # transaction log where one customer has many rows.
+        code_like = whole_numbers and _looks_like_id_name(name) and (
+            unique_per_row or distinct > MAX_CATEGORIES)
+        if code_like or (unique_per_row and whole_numbers and _is_row_counter(values)):
+            return ColumnInfo(name, Role.IDENTIFIER, missing, distinct, _ID_REASON)
+        return ColumnInfo(name, Role.NUMERIC, missing, distinct)
+    if unique_per_row or (distinct == len(present) and _looks_like_id_name(name)):
+        return ColumnInfo(name, Role.IDENTIFIER, missing, distinct, _ID_REASON)
+    if distinct <= MAX_CATEGORIES and distinct < len(present):
+        return ColumnInfo(name, Role.CATEGORICAL, missing, distinct)
+    return ColumnInfo(name, Role.TEXT, missing, distinct,
+                      f"It holds free text ({distinct:,} different values), which K-Means cannot "
+                      "measure.")
+
+
+def describe_columns(table: LoadedTable) -> tuple[ColumnInfo, ...]:
+    """The role of every column of a loaded table, in file order."""
+    return tuple(describe_column(name, table.frame[name]) for name in table.frame.columns)
+
+
+def default_features(columns: tuple[ColumnInfo, ...]) -> tuple[str, ...]:
+    """Every usable numeric column: what is pre-selected when a user has not chosen."""
+    return tuple(info.name for info in columns if info.usable and info.role is Role.NUMERIC)

@@ -1,0 +1,199 @@
+"""How many segments? Scores over a range of k, the elbow's knee, and a recommendation in words."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from custseg_gui.core.errors import UserError
+from custseg_gui.core.prep import PreparedData
+from custseg_gui.core.progress import NO_PROGRESS, Progress
+
+# Above this many customers, silhouette is estimated on a fixed random sample of this size:
+# the exact computation grows with the square of the rows.
+SILHOUETTE_SAMPLE = 10_000
+
+
+@dataclass(frozen=True)
+class KSearchSettings:
+    k_min: int = 2
+    k_max: int = 10
+    seed: int = 42
+    n_init: int = 10
+
+
+@dataclass(frozen=True)
+class KMeansFit:
+    """One K-Means solution: labels 0..k-1 per used row, centres in scaled units."""
+
+    k: int
+    labels: np.ndarray
+    centres: np.ndarray
+    inertia: float
+
+
+@dataclass(frozen=True)
+class KScore:
+    k: int
+    inertia: float
+    silhouette: float
+    calinski_harabasz: float
+    davies_bouldin: float
+
+
+@dataclass(frozen=True)
+class KSearchResult:
+    settings: KSearchSettings
+    scores: tuple[KScore, ...]
+    knee: int | None
+    recommended_k: int
+    recommendation: str
+    silhouette_sample_size: int | None  # None when every used row was scored
+    notes: tuple[str, ...] = ()
+    fits: dict[int, KMeansFit] = field(default_factory=dict, repr=False, compare=False)
+
+    def score(self, k: int) -> KScore | None:
+        return next((score for score in self.scores if score.k == k), None)
+
+
+def fit_kmeans(matrix: np.ndarray, k: int, seed: int, n_init: int = 10,
+               progress: Progress = NO_PROGRESS) -> KMeansFit:
+    """Best of `n_init` K-Means runs (k-means++ starts), deterministic for a seed.
+
+    The runs are made one at a time, rather than with KMeans(n_init=...), so that a cancel
+    request is noticed between runs.
+    """
+    from sklearn.cluster import KMeans
+
+    best = None
+    seeds = np.random.SeedSequence(seed).generate_state(n_init)
+    for run, run_seed in enumerate(seeds):
+        progress.report(run / n_init)
+        model = KMeans(n_clusters=k, n_init=1, random_state=int(run_seed)).fit(matrix)
+        if best is None or model.inertia_ < best.inertia_ - 1e-12:
+            best = model
+    progress.report(1.0)
+    return KMeansFit(k=k, labels=best.labels_.astype(np.int32), centres=best.cluster_centers_,
+                     inertia=float(best.inertia_))
+
+
+def count_distinct_rows(matrix: np.ndarray, enough: int) -> int:
+    """Distinct customers (rows), counted exactly up to `enough`; cheap on large data."""
+    head = matrix[: max(enough * 50, 5_000)]
+    distinct = len(np.unique(head, axis=0))
+    if distinct >= enough or len(head) == len(matrix):
+        return distinct
+    return len(np.unique(matrix, axis=0))
+
+
+def silhouette_reading(value: float) -> str:
+    """Kaufman and Rousseeuw's reading of a mean silhouette, in plain words."""
+    if not math.isfinite(value):
+        return "the segments could not be scored"
+    if value > 0.70:
+        return "customers sit very clearly inside their segment"
+    if value > 0.50:
+        return "customers sit clearly inside their segment"
+    if value > 0.25:
+        return "the segments are real but overlap at their edges"
+    return "the data shows no clear segments, so treat them as a convenient split"
+
+
+def silhouette_sample(n_rows: int, seed: int) -> np.ndarray | None:
+    """The fixed rows on which silhouette is estimated, or None to use every row."""
+    if n_rows <= SILHOUETTE_SAMPLE:
+        return None
+    return np.sort(np.random.default_rng(seed).choice(n_rows, SILHOUETTE_SAMPLE, replace=False))
+
+
+def _knee(ks: list[int], inertias: list[float]) -> int | None:
+    if len(ks) < 3:
+        return None
+    from kneed import KneeLocator
+
+    knee = KneeLocator(ks, inertias, curve="convex", direction="decreasing").knee
+    return int(knee) if knee is not None else None
+
+
+def recommend(scores: tuple[KScore, ...], knee: int | None) -> tuple[int, str]:
+    """Highest mean silhouette wins: it rewards segments that are both tight and apart.
+
+    The elbow is shown beside it but is not the rule, because on real data its bend is often
+    vague and it never says whether the segments are real.
+    """
+    scored = [score for score in scores if math.isfinite(score.silhouette)]
+    if not scored:
+        best = scores[0]
+        return best.k, (f"{best.k} segments: the segments could not be scored, so the smallest "
+                        "number tried is suggested.")
+    best = max(scored, key=lambda score: score.silhouette)
+    tried = f"{scores[0].k} to {scores[-1].k}" if len(scores) > 1 else f"{scores[0].k}"
+    sentence = (f"{best.k} segments fit best: {silhouette_reading(best.silhouette)} "
+                f"(silhouette {best.silhouette:.2f}, the highest for {tried} segments).")
+    if knee == best.k:
+        sentence += " The elbow chart bends there too."
+    elif knee is not None:
+        sentence += (f" The elbow chart bends at {knee}; choose {knee} if you prefer "
+                     f"{'fewer, broader' if knee < best.k else 'more, finer'} segments.")
+    return best.k, sentence
+
+
+def score_fit(matrix: np.ndarray, fit: KMeansFit, sample: np.ndarray | None) -> KScore:
+    from sklearn.metrics import calinski_harabasz_score, davies_bouldin_score, silhouette_score
+
+    if len(np.unique(fit.labels)) < 2:
+        nan = float("nan")
+        return KScore(fit.k, fit.inertia, nan, nan, nan)
+    rows = slice(None) if sample is None else sample
+    sample_labels = fit.labels[rows]
+    silhouette = (float(silhouette_score(matrix[rows], sample_labels))
+                  if 1 < len(np.unique(sample_labels)) < len(sample_labels) else float("nan"))
+    return KScore(k=fit.k, inertia=fit.inertia, silhouette=silhouette,
+                  calinski_harabasz=float(calinski_harabasz_score(matrix, fit.labels)),
+                  davies_bouldin=float(davies_bouldin_score(matrix, fit.labels)))
+
+
+def check_k_range(prepared: PreparedData, k_min: int, k_max: int) -> tuple[int, tuple[str, ...]]:
+    """The largest k that can be tried, and a note when the range had to shrink."""
+    if k_min < 2:
+        raise UserError("Try at least 2 segments: one segment is the whole customer base.")
+    if k_min > k_max:
+        raise UserError(f"The smallest number of segments to try ({k_min}) is larger than the "
+                        f"largest ({k_max}). Swap them.")
+    used = len(prepared.rows_used)
+    distinct = count_distinct_rows(prepared.matrix, k_max + 1)
+    if distinct <= k_min:
+        what = "customer" if used == distinct else "different customer profiles"
+        raise UserError(f"Only {distinct} {what} are left to group, too few for {k_min} "
+                        f"segments. Use more rows or columns, or fewer segments.")
+    if distinct <= k_max:
+        return distinct - 1, (f"Only {distinct} different customer profiles are in the data, so "
+                              f"at most {distinct - 1} segments were tried.",)
+    return k_max, ()
+
+
+def search_k(prepared: PreparedData, settings: KSearchSettings = KSearchSettings(),
+             progress: Progress = NO_PROGRESS) -> KSearchResult:
+    """Fit K-Means for every k in the range and score each."""
+    k_max, notes = check_k_range(prepared, settings.k_min, settings.k_max)
+    matrix = prepared.matrix
+    sample = silhouette_sample(len(matrix), settings.seed)
+    ks = list(range(settings.k_min, k_max + 1))
+    scores, fits = [], {}
+    for position, k in enumerate(ks):
+        step = progress.part(position / len(ks), (position + 1) / len(ks))
+        step.report(0.0, f"Trying {k} segments...")
+        fit = fit_kmeans(matrix, k, settings.seed, settings.n_init, step.part(0.0, 0.8))
+        step.report(0.85, f"Scoring {k} segments...")
+        scores.append(score_fit(matrix, fit, sample))
+        fits[k] = fit
+    scores = tuple(scores)
+    knee = _knee(ks, [score.inertia for score in scores])
+    recommended, sentence = recommend(scores, knee)
+    progress.report(1.0, "Done")
+    return KSearchResult(settings=settings, scores=scores, knee=knee, recommended_k=recommended,
+                         recommendation=sentence,
+                         silhouette_sample_size=None if sample is None else len(sample),
+                         notes=notes, fits=fits)

@@ -1,0 +1,179 @@
+"""PrepSettings -> PreparedData: the matrix K-Means sees, and which customers were left out and why."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from custseg_gui.core.columns import ColumnInfo, Role
+from custseg_gui.core.errors import UserError
+from custseg_gui.core.loading import LoadedTable
+
+MISSING_POLICIES = {
+    "drop": "Leave out customers with a missing value in a chosen column",
+    "median": "Fill a missing value with the column's median (the middle value)",
+    "mean": "Fill a missing value with the column's average",
+}
+SCALINGS = {
+    "standard": "Put every column on the same footing (average 0, spread 1): the usual choice",
+    "minmax": "Squeeze every column into 0 to 1",
+    "robust": "Like standard, but using median and quartiles so extreme customers weigh less",
+    "none": "Use the numbers as they are: columns with big numbers dominate",
+}
+
+
+@dataclass(frozen=True)
+class PrepSettings:
+    """Which columns describe customers, and how to ready them for K-Means."""
+
+    features: tuple[str, ...]
+    missing: str = "drop"
+    scaling: str = "standard"
+
+
+@dataclass(frozen=True)
+class PreparedData:
+    """The numbers K-Means clusters, one row per customer used."""
+
+    settings: PrepSettings
+    matrix: np.ndarray  # rows used x matrix columns, scaled
+    matrix_columns: tuple[str, ...]  # feature names; a chosen category becomes "Gender = Male"
+    center: np.ndarray  # original = matrix * scale + center
+    scale: np.ndarray
+    rows_used: np.ndarray  # positions in the loaded table
+    left_out: pd.Series  # reason per left-out row position
+    n_rows: int  # rows in the loaded table
+    filled: dict[str, int] = field(default_factory=dict)  # feature -> missing values filled in
+
+    @property
+    def original_units(self) -> np.ndarray:
+        """The matrix with the scaling undone."""
+        return self.matrix * self.scale + self.center
+
+
+def _check_features(settings: PrepSettings, columns: tuple[ColumnInfo, ...]) -> dict[str, ColumnInfo]:
+    by_name = {info.name: info for info in columns}
+    if not settings.features:
+        raise UserError("No columns are chosen to group customers by. Tick at least one column "
+                        "of numbers, such as age, income or spending.")
+    for name in settings.features:
+        if name not in by_name:
+            known = ", ".join(info.name for info in columns if info.usable)
+            raise UserError(f"The file has no column named '{name}'. Usable columns are: {known}.")
+        if not by_name[name].usable:
+            raise UserError(f"The column '{name}' cannot be used to group customers. "
+                            f"{by_name[name].reason}")
+    if settings.missing not in MISSING_POLICIES:
+        raise UserError(f"Unknown way to handle missing values '{settings.missing}'. Choose one "
+                        f"of: {', '.join(MISSING_POLICIES)}.")
+    if settings.scaling not in SCALINGS:
+        raise UserError(f"Unknown scaling '{settings.scaling}'. Choose one of: "
+                        f"{', '.join(SCALINGS)}.")
+    return by_name
+
+
+def _missing_reasons(missing: np.ndarray, names: tuple[str, ...]) -> np.ndarray:
+    """'Missing value in X' for each row of a boolean missing matrix (one text per pattern)."""
+    if len(missing) == 0:
+        return np.array([], dtype=object)
+    patterns, inverse = np.unique(missing, axis=0, return_inverse=True)
+    texts = []
+    for pattern in patterns:
+        columns = [name for name, gap in zip(names, pattern) if gap]
+        texts.append(("Missing value in " if len(columns) == 1 else "Missing values in ")
+                     + ", ".join(columns))
+    return np.array(texts, dtype=object)[inverse.ravel()]
+
+
+def _fill_value(values: pd.Series, role: Role, policy: str):
+    if role is Role.CATEGORICAL:
+        return values.mode().iloc[0]
+    return values.median() if policy == "median" else values.mean()
+
+
+def prepare(table: LoadedTable, columns: tuple[ColumnInfo, ...],
+            settings: PrepSettings) -> PreparedData:
+    """Select, clean and scale the chosen features."""
+    by_name = _check_features(settings, columns)
+    frame = table.frame.loc[:, list(settings.features)]
+
+    for name in settings.features:
+        if by_name[name].role is Role.NUMERIC and np.isinf(frame[name].to_numpy()).any():
+            count = int(np.isinf(frame[name].to_numpy()).sum())
+            raise UserError(f"The column '{name}' holds {count} infinite value(s). Replace them "
+                            "with real numbers or leave them empty, then open the file again.")
+
+    missing = frame.isna()
+    filled: dict[str, int] = {}
+    if settings.missing == "drop":
+        has_missing = missing.any(axis=1).to_numpy()
+        left_out = pd.Series(_missing_reasons(missing.to_numpy()[has_missing], settings.features),
+                             index=np.flatnonzero(has_missing), dtype=object)
+        rows_used = np.flatnonzero(~has_missing)
+        frame = frame.iloc[rows_used]
+    else:
+        frame = frame.copy()
+        for name in settings.features:
+            count = int(missing[name].sum())
+            if count == len(frame):
+                raise UserError(f"The column '{name}' has no values at all. Untick it.")
+            if count:
+                frame[name] = frame[name].fillna(
+                    _fill_value(frame[name].dropna(), by_name[name].role, settings.missing))
+                filled[name] = count
+        left_out = pd.Series([], index=np.array([], dtype=int), dtype=object)
+        rows_used = np.arange(len(frame))
+    if len(rows_used) == 0:
+        raise UserError("Every customer has a missing value in a chosen column, so none are left "
+                        "to group. Untick the columns with many gaps, or fill missing values "
+                        "with the median.")
+
+    blocks, names, is_category = [], [], []
+    for name in settings.features:
+        values = frame[name]
+        if by_name[name].role is Role.CATEGORICAL:
+            categories = sorted(values.astype(str).unique())
+            for category in categories:
+                blocks.append((values.astype(str) == category).to_numpy(dtype=float))
+                names.append(f"{name} = {category}")
+                is_category.append(True)
+        else:
+            blocks.append(values.to_numpy(dtype=float))
+            names.append(name)
+            is_category.append(False)
+    raw_matrix = np.column_stack(blocks)
+
+    spread = raw_matrix.std(axis=0)
+    for position, name in enumerate(settings.features):
+        column_positions = [i for i, matrix_name in enumerate(names)
+                            if matrix_name == name or matrix_name.startswith(f"{name} = ")]
+        if all(spread[i] == 0 for i in column_positions):
+            raise UserError(f"Every customer used has the same value in '{name}', so it cannot "
+                            "tell them apart. Untick it.")
+
+    center, scale = _scaling(raw_matrix, settings.scaling, np.array(is_category))
+    matrix = (raw_matrix - center) / scale
+    return PreparedData(settings=settings, matrix=matrix, matrix_columns=tuple(names),
+                        center=center, scale=scale, rows_used=rows_used, left_out=left_out,
+                        n_rows=table.n_rows, filled=filled)
+
+
+def _scaling(matrix: np.ndarray, method: str, is_category: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Centre and scale per column. One-hot columns stay 0/1 so a category weighs like one unit."""
+    columns = matrix.shape[1]
+    center, scale = np.zeros(columns), np.ones(columns)
+    if method == "standard":
+        center, scale = matrix.mean(axis=0), matrix.std(axis=0)
+    elif method == "minmax":
+        center, scale = matrix.min(axis=0), matrix.max(axis=0) - matrix.min(axis=0)
+    elif method == "robust":
+        q1, median, q3 = np.percentile(matrix, [25, 50, 75], axis=0)
+        center, scale = median, q3 - q1
+        # A column whose middle half is one value (many zeros, say) has no quartile spread;
+        # fall back to its standard deviation rather than dividing by zero.
+        scale = np.where(scale > 0, scale, matrix.std(axis=0))
+    center = np.where(is_category, 0.0, center)
+    scale = np.where(is_category | (scale == 0), 1.0, scale)
+    return center, scale
