@@ -35,7 +35,7 @@ def _k_value(text: str) -> int | None:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog="custseg report",
+    parser = _Parser(prog="custseg-gui report",
                      description="Segment the customers in INPUT and write the report into DIR.")
     parser.add_argument("input", metavar="INPUT", help="customer file (.csv or .xlsx)")
     parser.add_argument("--out", required=True, metavar="DIR", help="folder for the report files")

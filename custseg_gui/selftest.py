@@ -1,8 +1,9 @@
-"""`--self-test`: run the sample analysis end to end and check what it wrote."""
+"""`--self-test`: the sample analysis end to end, in the window (offscreen) and in the exports."""
 
 from __future__ import annotations
 
 import json
+import os
 import tempfile
 import traceback
 from pathlib import Path
@@ -11,6 +12,8 @@ import pandas as pd
 
 from custseg_gui.core.analysis import run_analysis
 from custseg_gui.resources_path import sample_data
+
+WINDOW_TIMEOUT_S = 120
 
 
 def _check_exports(folder: Path, rows: int, k: int) -> None:
@@ -22,6 +25,55 @@ def _check_exports(folder: Path, rows: int, k: int) -> None:
     assert content["k"] == k and len(content["segments"]) == k, "summary.json segments wrong"
 
 
+def _wait_for(app, worker, channel: str) -> None:
+    """Run the event loop until `channel`'s task ends; fail on error or time-out."""
+    from PySide6.QtCore import QEventLoop, QTimer
+
+    loop, outcome = QEventLoop(), {}
+
+    def finished(name, result):
+        if name == channel:
+            outcome["result"] = result
+            loop.quit()
+
+    worker.finished.connect(finished)
+    QTimer.singleShot(WINDOW_TIMEOUT_S * 1000, loop.quit)
+    loop.exec()
+    worker.finished.disconnect(finished)
+    assert outcome.get("result") == "returned", f"the window's {channel} step did not finish " \
+        f"({outcome.get('result', 'timed out')})"
+
+
+def _check_window(k: int) -> None:
+    """Build the window offscreen, open the sample, find segments, and check the charts."""
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from PySide6.QtCore import QSettings
+
+    from custseg_gui.gui.application import create_application
+    from custseg_gui.gui.main_window import MainWindow
+
+    app = create_application([])
+    with tempfile.TemporaryDirectory(prefix="custseg-self-test-settings-") as folder:
+        settings = QSettings(str(Path(folder) / "settings.ini"), QSettings.IniFormat)
+        window = MainWindow(settings=settings)
+        window.show()
+        try:
+            window.open_path(sample_data())
+            _wait_for(app, window.worker, "load")
+            window.run_search()
+            _wait_for(app, window.worker, "analysis")
+            app.processEvents()
+            assert window.results.profile_table.rowCount() == k, "profile table rows wrong"
+            for panel in (window.results.elbow, window.results.silhouette,
+                          window.results.segments, window.results.sizes):
+                panel.canvas.draw()
+                assert panel.figure.axes, f"{panel.canvas.objectName()} is empty"
+        finally:
+            window.close()
+            window.deleteLater()
+            app.processEvents()
+
+
 def self_test() -> int:
     from custseg_gui.cli import write_report
 
@@ -30,11 +82,12 @@ def self_test() -> int:
         with tempfile.TemporaryDirectory(prefix="custseg-self-test-") as folder:
             write_report(analysis, Path(folder))
             _check_exports(Path(folder), analysis.table.n_rows, analysis.segmentation.k)
+        _check_window(analysis.segmentation.k)
     except Exception as error:  # the self-test reports every failure the same way
         traceback.print_exc()
         print(f"self-test FAILED: {error}")
         return 1
     sizes = ", ".join(str(size) for size in analysis.segmentation.sizes)
     print(f"self-test ok: {analysis.table.n_rows} sample customers, "
-          f"{analysis.segmentation.k} segments (sizes {sizes})")
+          f"{analysis.segmentation.k} segments (sizes {sizes}), window and exports checked")
     return 0

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from custseg_gui.core.columns import ColumnInfo, default_features, describe_columns
+from custseg_gui.core.errors import UserError
 from custseg_gui.core.insight import Insights, profile_segments
 from custseg_gui.core.ksearch import KSearchResult, KSearchSettings, search_k
 from custseg_gui.core.loading import LoadedTable, LoadSettings, load_table
@@ -56,6 +57,9 @@ def analyse_table(table: LoadedTable, settings: AnalysisSettings,
                   progress: Progress = NO_PROGRESS) -> Analysis:
     columns = describe_columns(table)
     features = settings.features if settings.features is not None else default_features(columns)
+    if not features:
+        raise UserError("The file has no numeric columns to group customers by. Pick a file "
+                        "with at least one column of numbers, such as age, income or spending.")
     prepared = prepare(table, columns, PrepSettings(features=tuple(features),
                                                     missing=settings.missing,
                                                     scaling=settings.scaling))

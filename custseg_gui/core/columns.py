@@ -54,6 +54,12 @@ def _looks_like_id_name(name: str) -> bool:
     return bool(words) and (words[-1] in _ID_WORDS or words[0] in {"id", "key"})
 
 
+def _looks_like_row_number_name(name: str) -> bool:
+    """The header of a row number column: empty (renamed `Column N`), `index`, `#`, `row`..."""
+    return bool(re.fullmatch(r"column \d+|index|#|row|rows|row ?(no|nr|number)|n|no|nr|"
+                             r"unnamed.*|level_\d+", name.strip().lower()))
+
+
 def _is_row_counter(values: pd.Series) -> bool:
     """1..n or 0..n-1 in order: a row number exported with the data."""
     if values.isna().any() or len(values) < 3:
@@ -81,12 +87,15 @@ def describe_column(name: str, values: pd.Series) -> ColumnInfo:
                           "It holds dates. A date is not a measure of a customer by itself; "
                           "derive a number from it first (for example days since last purchase).")
     if pd.api.types.is_numeric_dtype(values):
-        whole_numbers = bool(np.all(np.mod(present.to_numpy(), 1) == 0))
+        with np.errstate(invalid="ignore"):  # infinity has no remainder; prep refuses it later
+            whole_numbers = bool(np.all(np.mod(present.to_numpy(), 1) == 0))
         # A whole-number code named like an ID identifies customers even when it repeats, as in a
         # transaction log where one customer has many rows.
         code_like = whole_numbers and _looks_like_id_name(name) and (
             unique_per_row or distinct > MAX_CATEGORIES)
-        if code_like or (unique_per_row and whole_numbers and _is_row_counter(values)):
+        row_counter = (unique_per_row and whole_numbers and _looks_like_row_number_name(name)
+                       and _is_row_counter(values))
+        if code_like or row_counter:
             return ColumnInfo(name, Role.IDENTIFIER, missing, distinct, _ID_REASON)
         return ColumnInfo(name, Role.NUMERIC, missing, distinct)
     if unique_per_row or (distinct == len(present) and _looks_like_id_name(name)):

@@ -62,14 +62,24 @@ def labelled_customers(analysis: Analysis, names: dict[int, str] | None = None) 
     names = names or analysis.insights.names()
     table = analysis.table.raw.copy()
     segments = analysis.segmentation.row_segments
-    table["Segment"] = np.where(segments > 0, segments.astype(str), "")
-    table["Segment name"] = [names.get(int(number), "") for number in segments]
+    added = {"Segment": np.where(segments > 0, segments.astype(str), ""),
+             "Segment name": [names.get(int(number), "") for number in segments]}
     left_out = analysis.prepared.left_out
     if len(left_out):
         reasons = np.full(len(table), "", dtype=object)
         reasons[left_out.index.to_numpy()] = left_out.to_numpy()
-        table["Left out because"] = reasons
+        added["Left out because"] = reasons
+    for name, values in added.items():
+        table[free_column_name(name, table.columns)] = values
     return table
+
+
+def free_column_name(name: str, taken) -> str:
+    """`name`, or `name (2)`, ... when the input already has a column of that name."""
+    taken, candidate, copy = set(taken), name, 2
+    while candidate in taken:
+        candidate, copy = f"{name} ({copy})", copy + 1
+    return candidate
 
 
 def write_customers_csv(path: Path, customers: pd.DataFrame) -> None:

@@ -9,6 +9,7 @@ import pandas as pd
 
 from custseg_gui.core.columns import ColumnInfo, Role
 from custseg_gui.core.loading import LoadedTable
+from custseg_gui.core.prep import PreparedData
 from custseg_gui.core.segment import Segmentation
 
 
@@ -31,6 +32,7 @@ class Insights:
     numeric_columns: tuple[str, ...]
     overall_means: dict[str, float]
     overall_medians: dict[str, float]
+    overall_stds: dict[str, float]
 
     def names(self) -> dict[int, str]:
         return {profile.number: profile.name for profile in self.profiles}
@@ -68,4 +70,28 @@ def profile_segments(table: LoadedTable, columns: tuple[ColumnInfo, ...],
             silhouette=_clean(silhouette.get(number, np.nan))))
     return Insights(profiles=tuple(profiles), numeric_columns=numbers,
                     overall_means={name: _clean(values[name].mean()) for name in numbers},
-                    overall_medians={name: _clean(values[name].median()) for name in numbers})
+                    overall_medians={name: _clean(values[name].median()) for name in numbers},
+                    overall_stds={name: _clean(values[name].std(ddof=0)) for name in numbers})
+
+
+def feature_importance(prepared: PreparedData, segmentation: Segmentation) -> dict[str, float]:
+    """Eta squared per feature: the share of its variance the segments explain, largest first.
+
+    A categorical feature's 0/1 columns count together, as one feature.
+    """
+    matrix, labels = prepared.matrix, segmentation.labels
+    counts = np.bincount(labels, minlength=segmentation.k + 1)[1:].astype(float)
+    sums = np.vstack([np.bincount(labels, weights=matrix[:, j], minlength=segmentation.k + 1)[1:]
+                      for j in range(matrix.shape[1])]).T
+    overall = matrix.mean(axis=0)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        group_means = sums / counts[:, None]
+    between = np.nansum(counts[:, None] * (group_means - overall) ** 2, axis=0)
+    total = ((matrix - overall) ** 2).sum(axis=0)
+    importance = {}
+    for feature in prepared.settings.features:
+        positions = [j for j, name in enumerate(prepared.matrix_columns)
+                     if name == feature or name.startswith(f"{feature} = ")]
+        denominator = total[positions].sum()
+        importance[feature] = float(between[positions].sum() / denominator) if denominator else 0.0
+    return dict(sorted(importance.items(), key=lambda item: -item[1]))

@@ -58,20 +58,40 @@ class KSearchResult:
         return next((score for score in self.scores if score.k == k), None)
 
 
+# Lloyd iterations per uninterrupted step of a K-Means run; a cancel request is noticed between
+# steps, so a step must stay well under a second even on a million customers.
+ITERATIONS_PER_STEP = 5
+MAX_ITERATIONS = 300
+
+
+def _kmeans_run(matrix: np.ndarray, k: int, seed: int, progress: Progress):
+    """One K-Means run from a k-means++ start, iterated in short steps until it converges.
+
+    Lloyd's algorithm continued from its own centres is the same computation as one long run,
+    so stepping changes nothing but how soon a cancel is noticed.
+    """
+    from sklearn.cluster import KMeans, kmeans_plusplus
+
+    centres, _ = kmeans_plusplus(matrix, k, random_state=seed)
+    done = 0
+    while True:
+        progress.check()
+        model = KMeans(n_clusters=k, init=centres, n_init=1, max_iter=ITERATIONS_PER_STEP,
+                       algorithm="lloyd").fit(matrix)
+        done += model.n_iter_
+        if model.n_iter_ < ITERATIONS_PER_STEP or done >= MAX_ITERATIONS:
+            return model
+        centres = model.cluster_centers_
+
+
 def fit_kmeans(matrix: np.ndarray, k: int, seed: int, n_init: int = 10,
                progress: Progress = NO_PROGRESS) -> KMeansFit:
-    """Best of `n_init` K-Means runs (k-means++ starts), deterministic for a seed.
-
-    The runs are made one at a time, rather than with KMeans(n_init=...), so that a cancel
-    request is noticed between runs.
-    """
-    from sklearn.cluster import KMeans
-
+    """Best of `n_init` K-Means runs (k-means++ starts), deterministic for a seed."""
     best = None
     seeds = np.random.SeedSequence(seed).generate_state(n_init)
     for run, run_seed in enumerate(seeds):
         progress.report(run / n_init)
-        model = KMeans(n_clusters=k, n_init=1, random_state=int(run_seed)).fit(matrix)
+        model = _kmeans_run(matrix, k, int(run_seed), progress)
         if best is None or model.inertia_ < best.inertia_ - 1e-12:
             best = model
     progress.report(1.0)
@@ -140,19 +160,67 @@ def recommend(scores: tuple[KScore, ...], knee: int | None) -> tuple[int, str]:
     return best.k, sentence
 
 
-def score_fit(matrix: np.ndarray, fit: KMeansFit, sample: np.ndarray | None) -> KScore:
-    from sklearn.metrics import calinski_harabasz_score, davies_bouldin_score, silhouette_score
+def silhouettes(points: np.ndarray, labels_by_k: dict[int, np.ndarray],
+                progress: Progress = NO_PROGRESS, chunk: int = 1000) -> dict[int, np.ndarray]:
+    """Silhouette of every point, for several labelings of the same points at once.
 
-    if len(np.unique(fit.labels)) < 2:
-        nan = float("nan")
-        return KScore(fit.k, fit.inertia, nan, nan, nan)
+    The distances are computed once, a block of rows at a time (so memory stays small and a
+    cancel request is noticed between blocks), and serve every k. Matches scikit-learn's
+    silhouette_samples: a point alone in its segment scores 0.
+    """
+    from sklearn.metrics import pairwise_distances
+
+    n = len(points)
+    ks = list(labels_by_k)
+    # A segment may have no member among the points (a small segment missed by the sample):
+    # number the segments present 0..m-1 so an empty one cannot poison the nearest-other mean.
+    labels_by_k = {k: np.unique(labels, return_inverse=True)[1].ravel()
+                   for k, labels in labels_by_k.items()}
+    onehots = {k: np.eye(int(labels_by_k[k].max()) + 1)[labels_by_k[k]] for k in ks}
+    counts = {k: onehots[k].sum(axis=0) for k in ks}
+    result = {k: np.zeros(n) for k in ks}
+    for start in range(0, n, chunk):
+        progress.report(start / n)
+        rows = slice(start, min(start + chunk, n))
+        distances = pairwise_distances(points[rows], points)
+        for k in ks:
+            sums = distances @ onehots[k]  # distance of each row to every segment, summed
+            own = labels_by_k[k][rows]
+            own_count = counts[k][own]
+            with np.errstate(invalid="ignore", divide="ignore"):
+                a = sums[np.arange(len(own)), own] / (own_count - 1)
+                means = sums / counts[k]
+            means[np.arange(len(own)), own] = np.inf
+            b = means.min(axis=1)
+            with np.errstate(invalid="ignore", divide="ignore"):
+                values = (b - a) / np.maximum(a, b)
+            result[k][rows] = np.where(own_count > 1, np.nan_to_num(values), 0.0)
+    progress.report(1.0)
+    return result
+
+
+def score_fits(matrix: np.ndarray, fits: dict[int, KMeansFit], sample: np.ndarray | None,
+               progress: Progress = NO_PROGRESS) -> list[KScore]:
+    """Inertia, silhouette (on the sample rows), Calinski-Harabasz and Davies-Bouldin per k."""
+    from sklearn.metrics import calinski_harabasz_score, davies_bouldin_score
+
     rows = slice(None) if sample is None else sample
-    sample_labels = fit.labels[rows]
-    silhouette = (float(silhouette_score(matrix[rows], sample_labels))
-                  if 1 < len(np.unique(sample_labels)) < len(sample_labels) else float("nan"))
-    return KScore(k=fit.k, inertia=fit.inertia, silhouette=silhouette,
-                  calinski_harabasz=float(calinski_harabasz_score(matrix, fit.labels)),
-                  davies_bouldin=float(davies_bouldin_score(matrix, fit.labels)))
+    points = matrix[rows]
+    scorable = {k: fit.labels[rows] for k, fit in fits.items()
+                if 1 < len(np.unique(fit.labels[rows])) < len(points)}
+    values = silhouettes(points, scorable, progress)
+    scores = []
+    for k, fit in fits.items():
+        nan = float("nan")
+        if len(np.unique(fit.labels)) < 2:
+            scores.append(KScore(k, fit.inertia, nan, nan, nan))
+            continue
+        scores.append(KScore(
+            k=k, inertia=fit.inertia,
+            silhouette=float(values[k].mean()) if k in values else nan,
+            calinski_harabasz=float(calinski_harabasz_score(matrix, fit.labels)),
+            davies_bouldin=float(davies_bouldin_score(matrix, fit.labels))))
+    return scores
 
 
 def check_k_range(prepared: PreparedData, k_min: int, k_max: int) -> tuple[int, tuple[str, ...]]:
@@ -165,7 +233,8 @@ def check_k_range(prepared: PreparedData, k_min: int, k_max: int) -> tuple[int, 
     used = len(prepared.rows_used)
     distinct = count_distinct_rows(prepared.matrix, k_max + 1)
     if distinct <= k_min:
-        what = "customer" if used == distinct else "different customer profiles"
+        what = ("customer" if distinct == 1 else "customers") if used == distinct \
+            else ("different customer profile" if distinct == 1 else "different customer profiles")
         raise UserError(f"Only {distinct} {what} are left to group, too few for {k_min} "
                         f"segments. Use more rows or columns, or fewer segments.")
     if distinct <= k_max:
@@ -181,14 +250,14 @@ def search_k(prepared: PreparedData, settings: KSearchSettings = KSearchSettings
     matrix = prepared.matrix
     sample = silhouette_sample(len(matrix), settings.seed)
     ks = list(range(settings.k_min, k_max + 1))
-    scores, fits = [], {}
+    fits = {}
     for position, k in enumerate(ks):
-        step = progress.part(position / len(ks), (position + 1) / len(ks))
-        step.report(0.0, f"Trying {k} segments...")
-        fit = fit_kmeans(matrix, k, settings.seed, settings.n_init, step.part(0.0, 0.8))
-        step.report(0.85, f"Scoring {k} segments...")
-        scores.append(score_fit(matrix, fit, sample))
-        fits[k] = fit
+        progress.report(0.8 * position / len(ks), f"Trying {k} segments...")
+        fits[k] = fit_kmeans(matrix, k, settings.seed, settings.n_init,
+                             progress.part(0.8 * position / len(ks),
+                                           0.8 * (position + 1) / len(ks)))
+    progress.report(0.8, "Scoring each number of segments...")
+    scores = score_fits(matrix, fits, sample, progress.part(0.8, 0.98))
     scores = tuple(scores)
     knee = _knee(ks, [score.inertia for score in scores])
     recommended, sentence = recommend(scores, knee)

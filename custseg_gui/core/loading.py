@@ -154,7 +154,11 @@ def _decode(data: bytes, forced: str | None) -> tuple[str, str]:
     if data.startswith(b"\xef\xbb\xbf"):
         return data[3:].decode("utf-8", errors="replace"), "UTF-8 with BOM"
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return data.decode("utf-16"), "UTF-16"
+        try:
+            return data.decode("utf-16"), "UTF-16"
+        except UnicodeDecodeError:
+            raise UserError("The file says it is UTF-16 text but is damaged (it may have been cut "
+                            "short). Export it again from the program that made it.") from None
     if b"\x00" in data[:4096]:
         raise UserError("This file does not look like a customer table: it contains binary data. "
                         "Open a CSV or Excel export of your customers.")
@@ -196,17 +200,57 @@ def _read_csv(data: bytes, path: Path, settings: LoadSettings) -> tuple[pd.DataF
         raise UserError(f"{path.name} does not look like a customer table: it contains binary "
                         "data. Open a CSV or Excel export of your customers.")
     delimiter = settings.delimiter or _detect_delimiter(text)
+    notes: list[str] = []
     try:
-        raw = pd.read_csv(io.StringIO(text), sep=delimiter, dtype=object, na_filter=False,
-                          keep_default_na=False, skip_blank_lines=True, engine="c")
+        # header=None: the header row is taken as written (pandas would rename repeated names
+        # "a.1" and could take a trailing separator as an index column).
+        table = pd.read_csv(io.StringIO(text), sep=delimiter, dtype=object, na_filter=False,
+                            keep_default_na=False, skip_blank_lines=True, engine="c",
+                            header=None, index_col=False)
     except pd.errors.EmptyDataError:
         raise UserError(f"{path.name} is empty. Export your customer data again and open the "
                         "new file.") from None
-    except pd.errors.ParserError as error:
-        raise UserError(f"{path.name} could not be read as a table: some rows have more fields "
-                        "than the header. Check the file in a text editor or export it again.",
-                        details=str(error)) from None
-    return raw, {"file_format": "csv", "encoding": encoding, "delimiter": delimiter}
+    except pd.errors.ParserError:
+        # Some row has more fields than the first: read row by row, keeping every value.
+        table = _read_ragged(text, delimiter, notes)
+    # With na_filter off, a missing cell can only come from a row with too few fields.
+    short = np.flatnonzero(table.isna().any(axis=1).to_numpy())
+    if len(short):
+        notes.append(_rows_note(short, "fewer fields than the header; the missing cells are "
+                                       "left empty"))
+    header = [str(name) if isinstance(name, str) else "" for name in table.iloc[0]]
+    raw = table.iloc[1:].reset_index(drop=True).fillna("")
+    raw.columns = header
+    return raw, {"file_format": "csv", "encoding": encoding, "delimiter": delimiter,
+                 "notes": tuple(notes)}
+
+
+def _rows_note(rows: np.ndarray, what: str) -> str:
+    """'3 rows have ...: rows 5, 9, 12 (the header is row 1).' with the first few row numbers."""
+    numbers = ", ".join(str(int(row) + 1) for row in rows[:5])
+    more = ", ..." if len(rows) > 5 else ""
+    return (f"{len(rows)} row{'s' if len(rows) > 1 else ''} ha{'ve' if len(rows) > 1 else 's'} "
+            f"{what}: row{'s' if len(rows) > 1 else ''} {numbers}{more} (the header is row 1).")
+
+
+def _read_ragged(text: str, delimiter: str, notes: list[str]) -> pd.DataFrame:
+    """Rows of uneven length: trailing empty fields are dropped, extra values get new columns."""
+    rows = [row for row in csv.reader(io.StringIO(text), delimiter=delimiter)
+            if any(field.strip() for field in row)]
+    width = len(rows[0])
+    longer = []
+    for position, row in enumerate(rows):
+        while len(row) > width and not row[-1].strip():
+            row.pop()
+        if len(row) > width:
+            longer.append(position)
+    if longer:
+        notes.append(_rows_note(np.array(longer), "more fields than the header; the extra "
+                                                  "values are kept in extra columns"))
+    widest = max(len(row) for row in rows)
+    padded = [row + [None] * (widest - len(row)) if position else row + [""] * (widest - len(row))
+              for position, row in enumerate(rows)]
+    return pd.DataFrame(padded, dtype=object)
 
 
 # --- Excel --------------------------------------------------------------------------------------

@@ -8,7 +8,8 @@ import numpy as np
 import pandas as pd
 
 from custseg_gui.core.errors import UserError
-from custseg_gui.core.ksearch import (KSearchResult, check_k_range, fit_kmeans, silhouette_sample)
+from custseg_gui.core.ksearch import (KSearchResult, check_k_range, fit_kmeans, silhouette_sample,
+                                      silhouettes)
 from custseg_gui.core.prep import PreparedData
 from custseg_gui.core.progress import NO_PROGRESS, Progress
 
@@ -56,8 +57,6 @@ def segment(prepared: PreparedData, settings: SegmentSettings,
             search: KSearchResult | None = None,
             progress: Progress = NO_PROGRESS) -> Segmentation:
     """Fit the final K-Means (or reuse the k search's identical fit) and describe it."""
-    from sklearn.metrics import silhouette_samples
-
     if settings.k < 2:
         raise UserError("Choose at least 2 segments.")
     k_max, _ = check_k_range(prepared, 2, settings.k)
@@ -79,10 +78,10 @@ def segment(prepared: PreparedData, settings: SegmentSettings,
     progress.report(0.75, "Measuring how well customers fit their segment...")
     rows = silhouette_sample(len(labels), settings.seed)
     values = np.full(len(labels), np.nan)
-    if len(np.unique(labels)) > 1:
-        scored = slice(None) if rows is None else rows
-        if 1 < len(np.unique(labels[scored])) < len(labels[scored]):
-            values[scored] = silhouette_samples(prepared.matrix[scored], labels[scored])
+    scored = slice(None) if rows is None else rows
+    if 1 < len(np.unique(labels[scored])) < len(labels[scored]):
+        values[scored] = silhouettes(prepared.matrix[scored], {settings.k: labels[scored] - 1},
+                                     progress.part(0.75, 1.0))[settings.k]
     row_segments = np.zeros(prepared.n_rows, dtype=np.int32)
     row_segments[prepared.rows_used] = labels
     centres = pd.DataFrame(centres_scaled * prepared.scale + prepared.center,

@@ -1,0 +1,36 @@
+"""Numbers and labels as a user reads them, the same in the window, charts and reports."""
+
+from __future__ import annotations
+
+import math
+import textwrap
+
+
+def format_number(value: float) -> str:
+    """Few significant digits, thousands separated: 12,345 / 123 / 12.3 / 1.23."""
+    if value is None or not math.isfinite(value):
+        return "–"
+    size = abs(value)
+    if size >= 1000:
+        return f"{value:,.0f}"
+    if size >= 100:
+        return f"{value:.0f}"
+    if size >= 10:
+        return f"{value:.1f}"
+    if size >= 1 or size == 0:
+        return f"{value:.2f}".rstrip("0").rstrip(".") if size == 0 else f"{value:.2f}"
+    return f"{value:.3g}"
+
+
+def format_share(share: float) -> str:
+    return f"{share * 100:.1f}%"
+
+
+def segment_label(number: int, name: str) -> str:
+    """How a segment is called in legends and tables: its name, with its number when named."""
+    return name if name == f"Segment {number}" else f"{number}: {name}"
+
+
+def wrap(text: str, width: int = 16) -> str:
+    """Break a long column name over lines so axis labels do not collide."""
+    return "\n".join(textwrap.wrap(text, width, break_long_words=True)) or text

@@ -1,0 +1,721 @@
+"""The main window: collects settings, runs core stages in the worker, shows their results."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer
+from PySide6.QtGui import QAction, QColor, QKeySequence, QPixmap, QIcon
+from PySide6.QtWidgets import (QApplication, QFileDialog, QHBoxLayout, QLabel, QMainWindow,
+                               QMessageBox, QPushButton, QScrollArea, QSplitter, QStackedWidget,
+                               QTableWidgetItem, QToolBar, QToolTip, QVBoxLayout, QWidget)
+
+from custseg_gui import APP_NAME, __version__
+from custseg_gui.core import charts
+from custseg_gui.core.columns import ColumnInfo, Role, default_features, describe_columns
+from custseg_gui.core.errors import UserError
+from custseg_gui.core.formatting import format_number, format_share, segment_label
+from custseg_gui.core.insight import Insights, feature_importance, profile_segments
+from custseg_gui.core.ksearch import KSearchResult, KSearchSettings, search_k
+from custseg_gui.core.loading import LoadedTable, load_table
+from custseg_gui.core.prep import PreparedData, PrepSettings, prepare
+from custseg_gui.core.segment import Segmentation, SegmentSettings, segment
+from custseg_gui.gui.results_view import ResultsView
+from custseg_gui.gui.settings_panel import SettingsPanel
+from custseg_gui.gui.worker import Worker
+from custseg_gui.logs import log, log_file
+from custseg_gui.resources_path import sample_data
+
+FILE_FILTER = "Customer files (*.csv *.tsv *.txt *.xlsx *.xlsm);;All files (*)"
+MAX_RECENT = 8
+# The explore charts read at most this many rows: enough for a faithful histogram.
+EXPLORE_ROWS = 100_000
+
+
+@dataclass(frozen=True)
+class SegmentView:
+    """Everything the segment charts need for one k, computed in the worker."""
+
+    segmentation: Segmentation
+    insights: Insights
+    scatter: charts.ScatterData
+
+
+@dataclass(frozen=True)
+class RunResult:
+    prepared: PreparedData
+    search: KSearchResult
+    view: SegmentView
+
+
+class MainWindow(QMainWindow):
+    """CustSeg's window. `MainWindow()` builds it without starting an event loop."""
+
+    def __init__(self, settings: QSettings | None = None):
+        super().__init__()
+        self.setObjectName("mainWindow")
+        self.setWindowTitle(APP_NAME)
+        self.setAcceptDrops(True)
+        self.settings = settings or QSettings()
+        self.worker = Worker(self)
+        self.worker.started.connect(self._task_started)
+        self.worker.progress.connect(self._task_progress)
+        self.worker.finished.connect(self._task_finished)
+
+        self.table: LoadedTable | None = None
+        self.columns: tuple[ColumnInfo, ...] = ()
+        self.prepared: PreparedData | None = None
+        self.search: KSearchResult | None = None
+        self.view: SegmentView | None = None
+        self.names: dict[int, str] = {}
+        self.selected_segment: int | None = None
+        self.message_box: QMessageBox | None = None
+        self._legend_handles: list = []
+
+        self._build()
+        self._restore_settings()
+
+    # --- building -------------------------------------------------------------------------------
+
+    def _build(self) -> None:
+        self.panel = SettingsPanel()
+        self.results = ResultsView()
+        scroll = QScrollArea()
+        scroll.setWidget(self.panel)
+        scroll.setWidgetResizable(True)
+        scroll.setMinimumWidth(300)
+        self.splitter = QSplitter(Qt.Horizontal)
+        self.splitter.setObjectName("mainSplitter")
+        self.splitter.addWidget(scroll)
+        self.splitter.addWidget(self.results)
+        self.splitter.setStretchFactor(1, 1)
+        self.splitter.setSizes([340, 940])
+
+        self.stack = QStackedWidget()
+        self.stack.addWidget(self._start_page())
+        self.stack.addWidget(self.splitter)
+        self.setCentralWidget(self.stack)
+        self._build_actions()
+
+        panel = self.panel
+        panel.run_button.clicked.connect(self.run_search)
+        panel.cancel_button.clicked.connect(self.cancel)
+        panel.k_spin.valueChanged.connect(self.change_k)
+        panel.features_changed.connect(self._settings_changed)
+        panel.missing_combo.currentIndexChanged.connect(self._settings_changed)
+        panel.scaling_combo.currentIndexChanged.connect(self._settings_changed)
+        panel.k_min_spin.valueChanged.connect(self._k_range_changed)
+        panel.k_max_spin.valueChanged.connect(self._k_range_changed)
+        panel.seed_spin.valueChanged.connect(self._settings_changed)
+        panel.defaults_button.clicked.connect(
+            lambda: panel.check_only(set(default_features(self.columns))))
+        panel.none_button.clicked.connect(lambda: panel.check_only(set()))
+        self.results.x_combo.currentIndexChanged.connect(self._axes_changed)
+        self.results.y_combo.currentIndexChanged.connect(self._axes_changed)
+        self.results.profile_table.itemSelectionChanged.connect(self._profile_row_selected)
+        self.results.show_all_button.clicked.connect(lambda: self.select_segment(None))
+        canvas = self.results.segments.canvas
+        canvas.mpl_connect("motion_notify_event", self._hover_customer)
+        canvas.mpl_connect("pick_event", self._legend_picked)
+        self._explore_timer = QTimer(self, singleShot=True, interval=300)
+        self._explore_timer.timeout.connect(self._draw_explore)
+        panel.features_changed.connect(self._explore_timer.start)
+        self._update_enabled()
+
+    def _start_page(self) -> QWidget:
+        page = QWidget()
+        page.setObjectName("startPage")
+        outer = QVBoxLayout(page)
+        outer.addStretch(1)
+        box = QVBoxLayout()
+        title = QLabel(f"<h1>{APP_NAME}</h1>")
+        intro = QLabel(
+            "<p style='font-size:11pt'>Find the groups in your customers and understand them.</p>"
+            "<p>Open a CSV or Excel export with one row per customer. CustSeg suggests how many "
+            "segments your customers fall into, shows them in charts, and describes each one "
+            "in your data's own units.</p>"
+            "<p>You can also drop a file onto this window.</p>")
+        intro.setWordWrap(True)
+        intro.setMaximumWidth(560)
+        self.start_open_button = QPushButton("Open a customer file...")
+        self.start_open_button.setObjectName("startOpenButton")
+        self.start_open_button.setToolTip("Choose a CSV or Excel file of your customers (Ctrl+O)")
+        self.start_open_button.clicked.connect(self.choose_file)
+        self.sample_button = QPushButton("Try the sample customers")
+        self.sample_button.setObjectName("sampleButton")
+        self.sample_button.setToolTip("Open 300 made-up mall customers to see how CustSeg works")
+        self.sample_button.clicked.connect(self.open_sample)
+        for widget in (title, intro, self.start_open_button, self.sample_button):
+            box.addWidget(widget, 0, Qt.AlignHCenter)
+        self.start_recent = QLabel("")
+        self.start_recent.setObjectName("startRecent")
+        self.start_recent.setOpenExternalLinks(False)
+        self.start_recent.linkActivated.connect(self.open_path)
+        box.addWidget(self.start_recent, 0, Qt.AlignHCenter)
+        outer.addLayout(box)
+        outer.addStretch(2)
+        return page
+
+    def _build_actions(self) -> None:
+        menu = self.menuBar()
+        file_menu = menu.addMenu("&File")
+        self.open_action = QAction("&Open...", self, shortcut=QKeySequence.Open,
+                                   statusTip="Open a CSV or Excel file of customers")
+        self.open_action.triggered.connect(self.choose_file)
+        self.sample_action = QAction("Open &sample customers", self,
+                                     statusTip="Open the built-in sample data")
+        self.sample_action.triggered.connect(self.open_sample)
+        self.recent_menu = file_menu.addMenu("Open &recent")
+        self.recent_menu.setObjectName("recentMenu")
+        file_menu.insertAction(self.recent_menu.menuAction(), self.open_action)
+        file_menu.insertAction(self.recent_menu.menuAction(), self.sample_action)
+        file_menu.addSeparator()
+        quit_action = QAction("&Quit", self, shortcut=QKeySequence.Quit)
+        quit_action.triggered.connect(self.close)
+        file_menu.addAction(quit_action)
+
+        analysis_menu = menu.addMenu("&Analysis")
+        self.run_action = QAction("&Find segments", self, shortcut=QKeySequence("Ctrl+R"),
+                                  statusTip="Try every number of segments and recommend one")
+        self.run_action.triggered.connect(self.run_search)
+        self.cancel_action = QAction("&Cancel", self, shortcut=QKeySequence("Esc"),
+                                     statusTip="Stop the work in progress")
+        self.cancel_action.triggered.connect(self.cancel)
+        analysis_menu.addAction(self.run_action)
+        analysis_menu.addAction(self.cancel_action)
+
+        view_menu = menu.addMenu("&View")
+        for index in range(self.results.count()):
+            action = QAction(self.results.tabText(index), self,
+                             shortcut=QKeySequence(f"Ctrl+{index + 1}"))
+            action.triggered.connect(lambda _=False, i=index: self._show_tab(i))
+            view_menu.addAction(action)
+
+        help_menu = menu.addMenu("&Help")
+        about = QAction(f"&About {APP_NAME}", self)
+        about.triggered.connect(self.show_about)
+        help_menu.addAction(about)
+        log_action = QAction("Where is the &log file?", self)
+        log_action.triggered.connect(lambda: self.show_message(
+            "Log file", f"CustSeg writes what it does, and any error, to:\n{log_file()}"))
+        help_menu.addAction(log_action)
+
+        toolbar = QToolBar("Main")
+        toolbar.setObjectName("mainToolbar")
+        toolbar.setMovable(False)
+        toolbar.setToolButtonStyle(Qt.ToolButtonTextOnly)
+        toolbar.addAction(self.open_action)
+        self.open_action.setToolTip("Open a CSV or Excel file of customers (Ctrl+O)")
+        toolbar.widgetForAction(self.open_action).setObjectName("openButton")
+        self.addToolBar(toolbar)
+        self.statusBar().setObjectName("statusBar")
+
+    # --- settings that persist ---------------------------------------------------------------------
+
+    def _restore_settings(self) -> None:
+        geometry = self.settings.value("window/geometry")
+        if isinstance(geometry, QByteArray) and not geometry.isEmpty():
+            self.restoreGeometry(geometry)
+        else:
+            self.resize(1280, 800)
+        for name, splitter in {"main": self.splitter, **self.results.splitters()}.items():
+            state = self.settings.value(f"splitters/{name}")
+            if isinstance(state, QByteArray) and not state.isEmpty():
+                splitter.restoreState(state)
+        self._refresh_recent()
+
+    def _save_settings(self) -> None:
+        self.settings.setValue("window/geometry", self.saveGeometry())
+        for name, splitter in {"main": self.splitter, **self.results.splitters()}.items():
+            self.settings.setValue(f"splitters/{name}", splitter.saveState())
+        self.settings.sync()
+
+    def recent_files(self) -> list[str]:
+        value = self.settings.value("recentFiles", [])
+        if isinstance(value, str):  # QSettings returns a lone string for a one-item list
+            value = [value]
+        return [str(item) for item in value or []]
+
+    def _remember(self, path: Path) -> None:
+        text = str(path)
+        if path.resolve() == sample_data().resolve():
+            return
+        recent = [text] + [item for item in self.recent_files() if item != text]
+        self.settings.setValue("recentFiles", recent[:MAX_RECENT])
+        self._refresh_recent()
+
+    def _refresh_recent(self) -> None:
+        self.recent_menu.clear()
+        recent = self.recent_files()
+        for position, item in enumerate(recent, start=1):
+            action = self.recent_menu.addAction(f"&{position} {Path(item).name}")
+            action.setToolTip(item)
+            action.triggered.connect(lambda _=False, p=item: self.open_path(p))
+        self.recent_menu.setEnabled(bool(recent))
+        links = "<br>".join(f"<a href='{item}'>{Path(item).name}</a>" for item in recent[:5])
+        self.start_recent.setText(f"<p><b>Recent files</b><br>{links}</p>" if recent else "")
+
+    # --- opening files ---------------------------------------------------------------------------
+
+    def choose_file(self) -> None:
+        start = str(Path(self.recent_files()[0]).parent) if self.recent_files() else ""
+        path, _ = QFileDialog.getOpenFileName(self, "Open customer file", start, FILE_FILTER)
+        if path:
+            self.open_path(path)
+
+    def open_sample(self) -> None:
+        self.open_path(sample_data())
+
+    def open_path(self, path: str | Path) -> None:
+        """Load a file in the background, exactly as the Open dialog does."""
+        path = Path(path)
+        self.worker.cancel("analysis")
+        self.worker.cancel("segment")
+
+        def load(progress):
+            table = load_table(path, progress=progress.part(0.0, 0.9))
+            progress.report(0.92, "Recognising what each column holds...")
+            return table, describe_columns(table)
+
+        self._set_status(f"Opening {path.name}...")
+        self.worker.run("load", load, lambda result: self._show_table(path, *result),
+                        lambda error, details: self._task_failed(
+                            f"Could not open {path.name}", error, details))
+
+    def _show_table(self, path: Path, table: LoadedTable, columns: tuple[ColumnInfo, ...]) -> None:
+        self.table, self.columns = table, columns
+        self._clear_results()
+        self.results.data_model.set_table(table.raw, table.frame)
+        self.results.data_table.resizeColumnsToContents()
+        self.panel.set_columns(columns, set(default_features(columns)))
+        self.panel.file_label.setText(
+            f"<b>{table.report.file_name}</b><br>{table.report.describe()}")
+        self.panel.file_label.setToolTip(str(path))
+        self.setWindowTitle(f"{table.report.file_name} - {APP_NAME}")
+        self.stack.setCurrentIndex(1)
+        self.results.setCurrentIndex(0)
+        self._remember(path)
+        self._set_status(f"Opened {table.report.file_name}: {table.report.describe()}.")
+        log.info("opened %s (%s)", path, table.report.describe())
+        self._update_enabled()
+
+    def _clear_results(self) -> None:
+        self.prepared = self.search = self.view = None
+        self.names, self.selected_segment = {}, None
+        for panel in (self.results.elbow, self.results.silhouette, self.results.segments,
+                      self.results.sizes, self.results.heatmap):
+            panel.figure.clear()
+            panel.redraw()
+        self.results.profile_table.clear()
+        self.results.profile_table.setRowCount(0)
+        self.results.profile_table.setColumnCount(0)
+        self.results.data_model.set_extra_columns({})
+        self.results.data_model.filter_rows(None)
+        self.results.filter_label.setText("")
+        self.results.show_all_button.setVisible(False)
+        self.panel.recommendation_label.setText("Press Find segments to get a recommendation.")
+        self.panel.notes_label.setVisible(False)
+        self.panel.stale_label.setVisible(False)
+        self.panel.k_spin.setEnabled(False)
+
+    # --- running ---------------------------------------------------------------------------------
+
+    def _prep_settings(self) -> PrepSettings:
+        return PrepSettings(features=self.panel.checked_features(),
+                            missing=self.panel.missing_combo.currentData(),
+                            scaling=self.panel.scaling_combo.currentData())
+
+    def run_search(self) -> None:
+        """Prepare, try every k in the range, and show the recommended segmentation."""
+        if self.table is None:
+            return
+        table, columns = self.table, self.columns
+        prep_settings = self._prep_settings()
+        search_settings = KSearchSettings(k_min=self.panel.k_min_spin.value(),
+                                          k_max=self.panel.k_max_spin.value(),
+                                          seed=self.panel.seed_spin.value())
+        axes = self._current_axes()
+
+        def work(progress):
+            progress.report(0.0, "Preparing the data...")
+            prepared = prepare(table, columns, prep_settings)
+            search = search_k(prepared, search_settings, progress.part(0.02, 0.92))
+            view = _segment_view(table, columns, prepared, search, search.recommended_k,
+                                 search_settings.seed, axes, progress.part(0.92, 1.0))
+            return RunResult(prepared, search, view)
+
+        self.panel.k_spin.setEnabled(False)
+        self.worker.cancel("segment")
+        self.worker.run("analysis", work, self._show_run,
+                        lambda error, details: self._task_failed(
+                            "Could not find segments", error, details))
+
+    def change_k(self, k: int) -> None:
+        """Regroup at another k without trying every k again."""
+        if self.search is None or self.prepared is None or self.worker.is_busy("analysis"):
+            return
+        if self.view is not None and self.view.segmentation.k == k:
+            return
+        table, columns, prepared, search = self.table, self.columns, self.prepared, self.search
+        axes = self._current_axes()
+        seed = search.settings.seed
+        self.worker.run("segment", lambda progress: _segment_view(
+            table, columns, prepared, search, k, seed, axes, progress), self._show_view,
+            lambda error, details: self._task_failed("Could not regroup the customers",
+                                                     error, details))
+
+    def cancel(self) -> None:
+        if self.worker.is_busy():
+            self.worker.cancel()
+            self._set_status("Cancelled.")
+
+    def _show_run(self, result: RunResult) -> None:
+        self.prepared, self.search = result.prepared, result.search
+        self.panel.recommendation_label.setText(result.search.recommendation)
+        notes = list(result.search.notes)
+        if result.prepared.left_out.size:
+            notes.append(f"{len(result.prepared.left_out):,} customers were left out because "
+                         "of missing values (see the Data tab once segments are shown).")
+        for name, count in result.prepared.filled.items():
+            notes.append(f"{count:,} missing values of {name} were filled in.")
+        self.panel.notes_label.setText(" ".join(notes))
+        self.panel.notes_label.setVisible(bool(notes))
+        self.panel.k_spin.blockSignals(True)
+        self.panel.k_spin.setRange(result.search.scores[0].k, 30)
+        self.panel.k_spin.setValue(result.search.recommended_k)
+        self.panel.k_spin.blockSignals(False)
+        self.panel.stale_label.setVisible(False)
+        self._fill_axes(result.prepared, result.view)
+        self._show_view(result.view)
+        self.results.setCurrentIndex(self.results.indexOf(self.results.k_splitter))
+
+    def _show_view(self, view: SegmentView) -> None:
+        self.view = view
+        self.names = view.insights.names()
+        self.selected_segment = None
+        self.panel.k_spin.setEnabled(True)
+        self.panel.k_spin.blockSignals(True)
+        self.panel.k_spin.setValue(view.segmentation.k)
+        self.panel.k_spin.blockSignals(False)
+        segments = view.segmentation.row_segments
+        extra = {"Segment": np.where(segments > 0, segments.astype(str), "")}
+        if self.prepared is not None and self.prepared.left_out.size:
+            reasons = np.full(len(segments), "", dtype=object)
+            reasons[self.prepared.left_out.index.to_numpy()] = self.prepared.left_out.to_numpy()
+            extra["Left out because"] = reasons
+        self.results.data_model.set_extra_columns(extra)
+        self._fill_profile_table()
+        self._draw_results()
+        self.select_segment(None)
+
+    # --- drawing ---------------------------------------------------------------------------------
+
+    def _draw_results(self) -> None:
+        if self.search is None or self.view is None:
+            return
+        k = self.view.segmentation.k
+        charts.draw_elbow(self.results.elbow.figure, self.search, k)
+        self.results.elbow.redraw()
+        charts.draw_silhouette(self.results.silhouette.figure, self.search,
+                               self.view.segmentation, self.names, k)
+        self.results.silhouette.redraw()
+        self._draw_segment_charts()
+
+    def _draw_segment_charts(self) -> None:
+        if self.view is None:
+            return
+        highlight = self.selected_segment
+        self._legend_handles = charts.draw_segments(self.results.segments.figure,
+                                                    self.view.scatter, self.names, highlight)
+        legend = self.results.segments.figure.legends[0] if \
+            self.results.segments.figure.legends else None
+        if legend is not None:
+            for number, handle in zip(sorted(self.names), legend.legend_handles):
+                handle.set_picker(8)
+                handle.set_gid(f"legend-{number}")
+            for number, text in zip(sorted(self.names), legend.get_texts()):
+                text.set_picker(True)
+                text.set_gid(f"legend-{number}")
+        self.results.segments.redraw()
+        charts.draw_sizes(self.results.sizes.figure, self.view.segmentation, self.names,
+                          highlight)
+        self.results.sizes.redraw()
+        charts.draw_profile_heatmap(self.results.heatmap.figure, self.view.insights, self.names,
+                                    highlight)
+        self.results.heatmap.redraw()
+
+    def _draw_explore(self) -> None:
+        if self.table is None:
+            return
+        frame = self.table.frame
+        if len(frame) > EXPLORE_ROWS:
+            frame = frame.sample(EXPLORE_ROWS, random_state=0)
+        features = [name for name in self.panel.checked_features()
+                    if next(info for info in self.columns if info.name == name).role
+                    is Role.NUMERIC]
+        charts.draw_distributions(self.results.distributions.figure, frame, features)
+        self.results.distributions.redraw()
+        charts.draw_correlations(self.results.correlations.figure, frame, features)
+        self.results.correlations.redraw()
+
+    def _fill_profile_table(self) -> None:
+        insights = self.view.insights
+        table = self.results.profile_table
+        columns = ["Segment", "Customers", "Share"] + [f"Mean {name}" for name in
+                                                       insights.numeric_columns]
+        table.blockSignals(True)
+        table.clear()
+        table.setColumnCount(len(columns))
+        table.setRowCount(len(insights.profiles))
+        table.setHorizontalHeaderLabels(columns)
+        for row, profile in enumerate(insights.profiles):
+            name_item = QTableWidgetItem(segment_label(profile.number, self.names[profile.number]))
+            swatch = QPixmap(12, 12)
+            swatch.fill(QColor(charts.segment_color(profile.number)))
+            name_item.setIcon(QIcon(swatch))
+            name_item.setData(Qt.UserRole, profile.number)
+            table.setItem(row, 0, name_item)
+            for column, text in enumerate(
+                    [f"{profile.size:,}", format_share(profile.share)]
+                    + [format_number(profile.means[name]) for name in insights.numeric_columns],
+                    start=1):
+                item = QTableWidgetItem(text)
+                item.setTextAlignment(Qt.AlignRight | Qt.AlignVCenter)
+                table.setItem(row, column, item)
+        table.resizeColumnsToContents()
+        table.blockSignals(False)
+
+    # --- axes of the scatter ---------------------------------------------------------------------
+
+    def _current_axes(self) -> tuple[str, str] | None:
+        x, y = self.results.x_combo.currentText(), self.results.y_combo.currentText()
+        return (x, y) if x else None
+
+    def _fill_axes(self, prepared: PreparedData, view: SegmentView) -> None:
+        numeric = [name for name in prepared.matrix_columns if name in prepared.settings.features]
+        for combo, options in ((self.results.x_combo, [charts.PCA_VIEW] + numeric),
+                               (self.results.y_combo, numeric)):
+            combo.blockSignals(True)
+            combo.clear()
+            combo.addItems(options)
+            combo.blockSignals(False)
+        self.results.x_combo.blockSignals(True)
+        self.results.y_combo.blockSignals(True)
+        self.results.x_combo.setCurrentText(view.scatter.x_label if view.scatter.x_label in
+                                            numeric else charts.PCA_VIEW)
+        if view.scatter.y_label in numeric:
+            self.results.y_combo.setCurrentText(view.scatter.y_label)
+        self.results.y_combo.setEnabled(self.results.x_combo.currentText() != charts.PCA_VIEW)
+        self.results.x_combo.blockSignals(False)
+        self.results.y_combo.blockSignals(False)
+
+    def _axes_changed(self) -> None:
+        self.results.y_combo.setEnabled(self.results.x_combo.currentText() != charts.PCA_VIEW)
+        if self.view is None or self.prepared is None:
+            return
+        prepared, segmentation = self.prepared, self.view.segmentation
+        insights = self.view.insights
+        x, y = self._current_axes()
+        self.worker.run("scatter", lambda progress: SegmentView(
+            segmentation, insights, charts.scatter_data(prepared, segmentation, x, y)),
+            self._show_scatter)
+
+    def _show_scatter(self, view: SegmentView) -> None:
+        if self.view is not None and view.segmentation is self.view.segmentation:
+            self.view = view
+            self._draw_segment_charts()
+
+    # --- selecting and hovering ----------------------------------------------------------------
+
+    def select_segment(self, number: int | None) -> None:
+        """Highlight one segment in the charts and list only its customers (None: all)."""
+        if self.view is None:
+            number = None
+        self.selected_segment = number
+        model = self.results.data_model
+        if number is None:
+            model.filter_rows(None)
+            self.results.filter_label.setText("")
+            self.results.show_all_button.setVisible(False)
+            self.results.profile_table.blockSignals(True)
+            self.results.profile_table.clearSelection()
+            self.results.profile_table.blockSignals(False)
+        else:
+            model.filter_rows(self.view.segmentation.row_segments == number)
+            size = self.view.segmentation.sizes[number - 1]
+            self.results.filter_label.setText(
+                f"Showing the {size:,} customers of "
+                f"{segment_label(number, self.names[number])}.")
+            self.results.show_all_button.setVisible(True)
+            self.results.profile_table.blockSignals(True)
+            self.results.profile_table.selectRow(number - 1)
+            self.results.profile_table.blockSignals(False)
+        if self.view is not None:
+            self._draw_segment_charts()
+
+    def _profile_row_selected(self) -> None:
+        rows = self.results.profile_table.selectionModel().selectedRows()
+        if rows:
+            item = self.results.profile_table.item(rows[0].row(), 0)
+            self.select_segment(int(item.data(Qt.UserRole)))
+
+    def _legend_picked(self, event) -> None:
+        gid = event.artist.get_gid() or ""
+        if gid.startswith("legend-"):
+            number = int(gid.split("-")[1])
+            self.select_segment(None if self.selected_segment == number else number)
+
+    def _hover_customer(self, event) -> None:
+        if self.view is None or event.inaxes is None or self.table is None:
+            return
+        scatter = self.view.scatter
+        ax = event.inaxes
+        points = ax.transData.transform(np.column_stack([scatter.x, scatter.y]))
+        distance = np.hypot(points[:, 0] - event.x, points[:, 1] - event.y)
+        nearest = int(np.argmin(distance)) if len(distance) else -1
+        if nearest < 0 or distance[nearest] > 6:
+            QToolTip.hideText()
+            return
+        row = int(self.prepared.rows_used[scatter.rows[nearest]])
+        QToolTip.showText(self.results.segments.canvas.mapToGlobal(
+            self.results.segments.canvas.mapFromGlobal(self.cursor().pos())),
+            self._customer_text(row), self.results.segments.canvas)
+
+    def _customer_text(self, row: int) -> str:
+        raw = self.table.raw
+        identifier = next((info.name for info in self.columns if info.role is Role.IDENTIFIER),
+                          None)
+        title = f"{identifier} {raw.at[row, identifier]}" if identifier else f"Row {row + 1}"
+        number = int(self.view.segmentation.row_segments[row])
+        lines = [f"<b>{title}</b>", segment_label(number, self.names[number])]
+        for name in self.prepared.settings.features:
+            lines.append(f"{name}: {raw.at[row, name]}")
+        return "<br>".join(lines)
+
+    # --- state of the controls ----------------------------------------------------------------------
+
+    def _settings_changed(self) -> None:
+        if self.search is not None:
+            self.panel.stale_label.setVisible(True)
+        self._update_enabled()
+
+    def _k_range_changed(self) -> None:
+        sender = self.sender()
+        if sender is self.panel.k_min_spin and self.panel.k_max_spin.value() < sender.value():
+            self.panel.k_max_spin.setValue(sender.value())
+        elif sender is self.panel.k_max_spin and self.panel.k_min_spin.value() > sender.value():
+            self.panel.k_min_spin.setValue(sender.value())
+        self._settings_changed()
+
+    def _update_enabled(self) -> None:
+        ready = self.table is not None and bool(self.panel.checked_features())
+        busy = self.worker.is_busy("analysis") or self.worker.is_busy("load")
+        self.panel.run_button.setEnabled(ready and not busy)
+        self.run_action.setEnabled(ready and not busy)
+        self.panel.cancel_button.setEnabled(self.worker.is_busy())
+        self.cancel_action.setEnabled(self.worker.is_busy())
+        if self.table is not None and not self.panel.checked_features():
+            self.panel.run_button.setToolTip("Tick at least one column first")
+        else:
+            self.panel.run_button.setToolTip("Try every number of segments in the range and "
+                                              "recommend one (Ctrl+R)")
+
+    def _task_started(self, channel: str) -> None:
+        self.panel.progress_bar.setValue(0)
+        self._update_enabled()
+
+    def _task_progress(self, channel: str, fraction: float, message: str) -> None:
+        self.panel.progress_bar.setValue(int(fraction * 1000))
+        if message:
+            self.panel.status_label.setText(message)
+
+    def _task_finished(self, channel: str, outcome: str) -> None:
+        if not self.worker.is_busy():
+            self.panel.progress_bar.setValue(1000 if outcome == "returned" else 0)
+            self.panel.status_label.setText("Cancelled." if outcome == "cancelled" else "")
+        if channel == "analysis" and outcome != "returned" and self.search is not None:
+            self.panel.k_spin.setEnabled(True)
+        self._update_enabled()
+
+    def _task_failed(self, title: str, error: BaseException, details: str) -> None:
+        if isinstance(error, UserError):
+            self.show_message(title, error.message, error.details, warning=True)
+        else:
+            self.show_message(title, "Something unexpected went wrong. CustSeg is still "
+                              f"running; the details are in the log file {log_file()}.",
+                              details, warning=True)
+        self._set_status(f"{title}.")
+
+    def _set_status(self, text: str) -> None:
+        self.statusBar().showMessage(text, 10_000)
+
+    def _show_tab(self, index: int) -> None:
+        if self.stack.currentIndex() == 1:
+            self.results.setCurrentIndex(index)
+
+    # --- messages -------------------------------------------------------------------------------
+
+    def show_message(self, title: str, text: str, details: str | None = None,
+                     warning: bool = False) -> QMessageBox:
+        """A non-blocking message box; the window stays usable behind it."""
+        box = QMessageBox(QMessageBox.Warning if warning else QMessageBox.Information, title,
+                          text, QMessageBox.Ok, self)
+        box.setObjectName("messageBox")
+        if details:
+            box.setDetailedText(details)
+        box.setAttribute(Qt.WA_DeleteOnClose)
+        box.open()
+        self.message_box = box
+        box.destroyed.connect(lambda *_: setattr(self, "message_box", None))
+        return box
+
+    def show_about(self) -> None:
+        self.show_message(f"About {APP_NAME}",
+                          f"{APP_NAME} {__version__}\nFind and understand the segments in your "
+                          "customer data.\nNo data leaves this computer.")
+
+    # --- window events --------------------------------------------------------------------------
+
+    def dragEnterEvent(self, event) -> None:
+        urls = event.mimeData().urls() if event.mimeData().hasUrls() else []
+        if urls and urls[0].isLocalFile():
+            event.acceptProposedAction()
+
+    def dropEvent(self, event) -> None:
+        urls = event.mimeData().urls()
+        if urls and urls[0].isLocalFile():
+            event.acceptProposedAction()
+            self.open_path(urls[0].toLocalFile())
+
+    def closeEvent(self, event) -> None:
+        self._save_settings()
+        if not self.worker.shutdown(timeout=5.0):
+            log.warning("a background task did not stop within 5 s of closing")
+        event.accept()
+
+
+def _segment_view(table: LoadedTable, columns: tuple[ColumnInfo, ...], prepared: PreparedData,
+                  search: KSearchResult, k: int, seed: int, axes: tuple[str, str] | None,
+                  progress) -> SegmentView:
+    """Final fit at k, profiles and scatter coordinates: the work behind every segment view."""
+    segmentation = segment(prepared, SegmentSettings(k=k, seed=seed), search,
+                           progress.part(0.0, 0.8))
+    progress.report(0.85, "Describing the segments...")
+    insights = profile_segments(table, columns, segmentation)
+    features = [name for name in prepared.matrix_columns if name in prepared.settings.features]
+    valid = axes is not None and (axes[0] == charts.PCA_VIEW or (
+        axes[0] in features and axes[1] in features))
+    if not valid:
+        # Start with the two columns that tell the segments apart best.
+        ranked = [name for name in feature_importance(prepared, segmentation) if name in features]
+        if len(ranked) >= 2:
+            axes = tuple(sorted(ranked[:2], key=features.index))  # in the file's order
+        elif len(prepared.matrix_columns) >= 2:
+            axes = (charts.PCA_VIEW, "")
+        else:
+            axes = (features[0], "")
+    progress.report(0.95, "Placing customers on the chart...")
+    return SegmentView(segmentation, insights,
+                       charts.scatter_data(prepared, segmentation, axes[0], axes[1], seed))

@@ -1,0 +1,142 @@
+"""The tabs on the right (view only): data, explore, number of segments, segments, profiles."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QHBoxLayout, QHeaderView, QLabel,
+                               QPushButton, QSplitter, QTableView, QTableWidget, QTabWidget,
+                               QVBoxLayout, QWidget)
+
+from custseg_gui.gui.chart_panel import ChartPanel
+from custseg_gui.gui.data_model import CustomerTableModel
+
+ELBOW_HELP = (
+    "How to read this chart: each point is how spread out customers are inside their segments "
+    "for that number of segments. More segments always lowers it; look for the bend (the "
+    "\"elbow\") after which adding segments gains little. That number is a good candidate.")
+SILHOUETTE_HELP = (
+    "How to read this chart: the silhouette says how clearly customers sit in their own segment "
+    "rather than the next one, from -1 (wrong segment) to 1 (perfectly clear). Left: the "
+    "average for each number of segments (higher is better; the star is the recommendation). "
+    "Right: one bar per customer at the number shown, grouped by segment. Long bars are "
+    "customers who fit well; bars below 0 would fit another segment better.")
+SEGMENTS_HELP = (
+    "Each dot is a customer, coloured by segment; X marks a segment's centre. Choose which "
+    "columns to plot above, or the map that squeezes all ticked columns into two axes. Hover a "
+    "dot to see the customer; click a legend entry to highlight that segment.")
+PROFILE_HELP = (
+    "One row per segment: its size and the average of every numeric column, in your data's "
+    "units. Click a row to highlight the segment in the charts and list its customers on the "
+    "Data tab. In the chart, orange means above the average of all customers, purple below.")
+
+
+class ResultsView(QTabWidget):
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setObjectName("resultsTabs")
+        self.setDocumentMode(True)
+
+        # Data
+        data_page = QWidget()
+        data_layout = QVBoxLayout(data_page)
+        filter_row = QHBoxLayout()
+        self.filter_label = QLabel("")
+        self.filter_label.setObjectName("filterLabel")
+        self.show_all_button = QPushButton("Show all customers")
+        self.show_all_button.setObjectName("showAllButton")
+        self.show_all_button.setToolTip("Stop showing only one segment's customers")
+        self.show_all_button.setVisible(False)
+        filter_row.addWidget(self.filter_label, 1)
+        filter_row.addWidget(self.show_all_button)
+        data_layout.addLayout(filter_row)
+        self.data_model = CustomerTableModel(self)
+        self.data_table = QTableView()
+        self.data_table.setObjectName("dataTable")
+        self.data_table.setModel(self.data_model)
+        self.data_table.setToolTip("Your customers as read from the file; click a column title "
+                                   "to sort")
+        self.data_table.setSortingEnabled(True)
+        self.data_table.horizontalHeader().setSortIndicatorShown(False)
+        self.data_table.setSelectionBehavior(QAbstractItemView.SelectRows)
+        self.data_table.setAlternatingRowColors(True)
+        self.data_table.verticalHeader().setDefaultSectionSize(22)
+        self.data_table.verticalHeader().setSectionResizeMode(QHeaderView.Fixed)
+        self.data_table.horizontalHeader().setDefaultSectionSize(120)
+        data_layout.addWidget(self.data_table)
+        self.addTab(data_page, "Data")
+
+        # Explore
+        explore = QSplitter(Qt.Horizontal)
+        explore.setObjectName("exploreSplitter")
+        self.distributions = ChartPanel("distributionsCanvas")
+        self.correlations = ChartPanel("correlationsCanvas")
+        explore.addWidget(self.distributions)
+        explore.addWidget(self.correlations)
+        explore.setSizes([600, 400])
+        self.explore_splitter = explore
+        self.addTab(explore, "Explore")
+
+        # Number of segments
+        k_page = QSplitter(Qt.Vertical)
+        k_page.setObjectName("kSplitter")
+        self.elbow = ChartPanel("elbowCanvas", ELBOW_HELP)
+        self.silhouette = ChartPanel("silhouetteCanvas", SILHOUETTE_HELP)
+        k_page.addWidget(self.elbow)
+        k_page.addWidget(self.silhouette)
+        k_page.setSizes([380, 460])
+        self.k_splitter = k_page
+        self.addTab(k_page, "Number of segments")
+
+        # Segments
+        segments_page = QWidget()
+        segments_layout = QVBoxLayout(segments_page)
+        axes_row = QHBoxLayout()
+        self.x_combo = QComboBox()
+        self.x_combo.setObjectName("xCombo")
+        self.x_combo.setToolTip("Column on the horizontal axis, or the map of all ticked columns")
+        self.y_combo = QComboBox()
+        self.y_combo.setObjectName("yCombo")
+        self.y_combo.setToolTip("Column on the vertical axis")
+        for widget in (QLabel("Horizontal:"), self.x_combo, QLabel("Vertical:"), self.y_combo):
+            axes_row.addWidget(widget)
+        axes_row.addStretch(1)
+        segments_layout.addLayout(axes_row)
+        split = QSplitter(Qt.Horizontal)
+        split.setObjectName("segmentsSplitter")
+        self.segments = ChartPanel("segmentsCanvas", SEGMENTS_HELP)
+        self.sizes = ChartPanel("sizesCanvas")
+        split.addWidget(self.segments)
+        split.addWidget(self.sizes)
+        split.setSizes([700, 300])
+        self.segments_splitter = split
+        segments_layout.addWidget(split, 1)
+        self.addTab(segments_page, "Segments")
+
+        # Profiles
+        profiles = QSplitter(Qt.Vertical)
+        profiles.setObjectName("profilesSplitter")
+        table_page = QWidget()
+        table_layout = QVBoxLayout(table_page)
+        table_layout.setContentsMargins(0, 0, 0, 0)
+        help_label = QLabel(PROFILE_HELP)
+        help_label.setWordWrap(True)
+        help_label.setStyleSheet("color: #555555;")
+        table_layout.addWidget(help_label)
+        self.profile_table = QTableWidget()
+        self.profile_table.setObjectName("profileTable")
+        self.profile_table.setSelectionBehavior(QAbstractItemView.SelectRows)
+        self.profile_table.setSelectionMode(QAbstractItemView.SingleSelection)
+        self.profile_table.setEditTriggers(QAbstractItemView.NoEditTriggers)
+        self.profile_table.setToolTip("One row per segment; click a row to focus on it")
+        self.profile_table.verticalHeader().setVisible(False)
+        table_layout.addWidget(self.profile_table)
+        self.heatmap = ChartPanel("profileCanvas")
+        profiles.addWidget(table_page)
+        profiles.addWidget(self.heatmap)
+        profiles.setSizes([300, 500])
+        self.profiles_splitter = profiles
+        self.addTab(profiles, "Profiles")
+
+    def splitters(self) -> dict[str, QSplitter]:
+        return {"explore": self.explore_splitter, "k": self.k_splitter,
+                "segments": self.segments_splitter, "profiles": self.profiles_splitter}

@@ -1,0 +1,173 @@
+"""The one place that starts threads: core functions run here, results come back as Qt signals.
+
+Imitates superqt's worker (started / progress / returned / errored / finished) and Orange's
+TaskState: the function receives a `Progress` whose `report()` reaches the GUI and whose
+`check()` raises `Cancelled` once the user cancels or a newer task replaces this one. A
+result from a task that was replaced is dropped, so a stale result never overwrites a newer one.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+import traceback
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from PySide6.QtCore import QObject, Qt, Signal, Slot
+
+from custseg_gui.core.errors import Cancelled
+from custseg_gui.core.progress import Progress
+from custseg_gui.logs import log
+
+# Progress updates closer together than this are merged: a flood of queued signals would make
+# the GUI thread busy just redrawing the bar.
+PROGRESS_INTERVAL_S = 0.05
+
+
+@dataclass
+class Task:
+    """One run of a function in the background."""
+
+    number: int
+    name: str
+    function: Callable
+    on_returned: Callable[[object], None]
+    on_errored: Callable[[BaseException, str], None] | None
+    cancel_requested: threading.Event = field(default_factory=threading.Event)
+    thread: threading.Thread | None = None
+    last_progress: float = 0.0
+    last_message: str = ""
+
+    @property
+    def cancelled(self) -> bool:
+        return self.cancel_requested.is_set()
+
+
+class Worker(QObject):
+    """Runs one task at a time per channel ("load", "analysis", ...); a new task replaces the old.
+
+    Signals (all delivered on the GUI thread):
+      started(channel), progress(channel, fraction, message), finished(channel, outcome)
+    where outcome is "returned", "errored" or "cancelled".
+    """
+
+    started = Signal(str)
+    progress = Signal(str, float, str)
+    finished = Signal(str, str)
+
+    # Internal: emitted from the background thread, queued onto the GUI thread.
+    _progress_from_thread = Signal(object, float, str)
+    _done_from_thread = Signal(object, str, object, str)
+
+    def __init__(self, parent: QObject | None = None):
+        super().__init__(parent)
+        self._current: dict[str, Task] = {}
+        self._threads: list[threading.Thread] = []
+        self._count = 0
+        self._closed = False
+        # QueuedConnection: the slot runs on the GUI thread (where this object lives) whatever
+        # thread emitted the signal.
+        self._progress_from_thread.connect(self._deliver_progress, Qt.QueuedConnection)
+        self._done_from_thread.connect(self._deliver_done, Qt.QueuedConnection)
+
+    # --- starting and stopping ------------------------------------------------------------------
+
+    def run(self, channel: str, function: Callable[[Progress], object],
+            on_returned: Callable[[object], None],
+            on_errored: Callable[[BaseException, str], None] | None = None) -> Task:
+        """Run `function(progress)` in the background, replacing the channel's running task."""
+        if self._closed:
+            raise RuntimeError("worker is shut down")
+        self.cancel(channel)
+        self._count += 1
+        task = Task(self._count, channel, function, on_returned, on_errored)
+        self._current[channel] = task
+        task.thread = threading.Thread(target=self._work, args=(task,),
+                                       name=f"custseg-{channel}-{task.number}", daemon=True)
+        self._threads = [thread for thread in self._threads if thread.is_alive()]
+        self._threads.append(task.thread)
+        self.started.emit(channel)
+        task.thread.start()
+        return task
+
+    def cancel(self, channel: str | None = None) -> None:
+        """Ask the channel's task (or every task) to stop; its result will be dropped."""
+        for name, task in list(self._current.items()):
+            if channel is None or name == channel:
+                task.cancel_requested.set()
+                del self._current[name]
+                self.finished.emit(name, "cancelled")
+
+    def is_busy(self, channel: str | None = None) -> bool:
+        if channel is None:
+            return bool(self._current)
+        return channel in self._current
+
+    def shutdown(self, timeout: float = 5.0) -> bool:
+        """Cancel everything and wait for the threads to stop; True when all stopped in time."""
+        self._closed = True
+        self.cancel()
+        deadline = time.monotonic() + timeout
+        for thread in self._threads:
+            thread.join(max(0.0, deadline - time.monotonic()))
+        return not any(thread.is_alive() for thread in self._threads)
+
+    def wait(self, timeout: float = 30.0) -> bool:
+        """Block until every thread has ended (for scripts and the self-test, not for slots)."""
+        deadline = time.monotonic() + timeout
+        for thread in list(self._threads):
+            thread.join(max(0.0, deadline - time.monotonic()))
+        return not any(thread.is_alive() for thread in self._threads)
+
+    # --- the background side -------------------------------------------------------------------
+
+    def _work(self, task: Task) -> None:
+        def on_progress(fraction: float, message: str) -> None:
+            # A new message always goes through (it says what is being done); updates of the
+            # bar alone are thinned out.
+            message = message or task.last_message
+            now = time.monotonic()
+            if (message != task.last_message or fraction >= 1.0
+                    or now - task.last_progress >= PROGRESS_INTERVAL_S):
+                task.last_progress, task.last_message = now, message
+                self._emit(self._progress_from_thread, task, fraction, message)
+
+        progress = Progress(on_progress=on_progress, is_cancelled=task.cancel_requested.is_set)
+        try:
+            result = task.function(progress)
+            outcome, details = "returned", ""
+        except Cancelled:
+            result, outcome, details = None, "cancelled", ""
+        except BaseException as error:  # every error travels back to the GUI to be shown
+            result, outcome, details = error, "errored", traceback.format_exc()
+        self._emit(self._done_from_thread, task, outcome, result, details)
+
+    @staticmethod
+    def _emit(signal, *args) -> None:
+        try:
+            signal.emit(*args)
+        except RuntimeError:  # the window was destroyed while this thread ran: nobody to tell
+            pass
+
+    # --- the GUI side ---------------------------------------------------------------------------
+
+    @Slot(object, float, str)
+    def _deliver_progress(self, task: Task, fraction: float, message: str) -> None:
+        if self._current.get(task.name) is task:
+            self.progress.emit(task.name, fraction, message)
+
+    @Slot(object, str, object, str)
+    def _deliver_done(self, task: Task, outcome: str, result: object, details: str) -> None:
+        if self._current.get(task.name) is not task:
+            return  # cancelled or replaced by a newer task: its result is stale
+        del self._current[task.name]
+        try:
+            if outcome == "returned":
+                task.on_returned(result)
+            elif outcome == "errored":
+                log.error("task %s failed:\n%s", task.name, details)
+                if task.on_errored is not None:
+                    task.on_errored(result, details)
+        finally:  # the window leaves its busy state even when showing the result failed
+            self.finished.emit(task.name, outcome)

@@ -1,0 +1,52 @@
+"""Fixtures for window tests: a MainWindow with its own throwaway settings file."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from PySide6.QtCore import QSettings
+
+from custseg_gui.gui import MainWindow
+
+
+@pytest.fixture
+def settings_file(tmp_path):
+    return tmp_path / "settings.ini"
+
+
+@pytest.fixture
+def window(qtbot, settings_file):
+    window = MainWindow(settings=QSettings(str(settings_file), QSettings.IniFormat))
+    qtbot.addWidget(window)
+    window.show()
+    yield window
+    window.worker.shutdown(timeout=10)
+
+
+@pytest.fixture
+def wait_for_task(qtbot):
+    """wait_for_task(window, channel, action): do `action`, wait for the worker's `channel` task
+    to finish, and return its outcome ("returned", "errored" or "cancelled")."""
+
+    def wait(window, channel: str, action, timeout: int = 60_000) -> str:
+        with qtbot.waitSignal(window.worker.finished, timeout=timeout,
+                              check_params_cb=lambda name, outcome: name == channel) as blocker:
+            action()
+        return blocker.args[1]
+
+    return wait
+
+
+@pytest.fixture(scope="session")
+def big_csv(tmp_path_factory):
+    """300,000 customers in 4 columns: enough that finding segments takes several seconds."""
+    rng = np.random.default_rng(5)
+    rows = 300_000
+    centres = rng.normal(0, 5, size=(6, 4))
+    points = centres[rng.integers(0, 6, rows)] + rng.normal(size=(rows, 4))
+    frame = pd.DataFrame(points.round(3), columns=["Recency", "Frequency", "Monetary", "Tenure"])
+    frame.insert(0, "CustomerID", np.arange(1, rows + 1))
+    path = tmp_path_factory.mktemp("big") / "big_customers.csv"
+    frame.to_csv(path, index=False)
+    return path
