@@ -297,7 +297,7 @@ def draw_distributions(fig: Figure, frame: pd.DataFrame, features: list[str],
         ax.tick_params(labelsize="x-small")
     for ax in axes[len(numeric):]:
         ax.axis("off")
-    fig.suptitle("How the values of each chosen column are spread", fontsize="medium")
+    fig.suptitle("How each chosen column's values are spread", fontsize="medium")
 
 
 def draw_correlations(fig: Figure, frame: pd.DataFrame, features: list[str]) -> None:
@@ -323,4 +323,4 @@ def draw_correlations(fig: Figure, frame: pd.DataFrame, features: list[str]) -> 
     ax.set_xticks(range(len(numeric)), labels, rotation=45, ha="right", fontsize=font)
     ax.set_yticks(range(len(numeric)), labels, fontsize=font)
     fig.colorbar(image, ax=ax, shrink=0.8, label="Correlation")
-    ax.set_title("How the chosen columns move together")
+    ax.set_title("Correlations")

@@ -88,8 +88,13 @@ class MainWindow(QMainWindow):
         scroll.setMinimumWidth(300)
         self.splitter = QSplitter(Qt.Horizontal)
         self.splitter.setObjectName("mainSplitter")
+        right = QWidget()
+        right_layout = QVBoxLayout(right)
+        right_layout.setContentsMargins(0, 0, 0, 0)
+        right_layout.addWidget(self.panel.summary_bar)
+        right_layout.addWidget(self.results, 1)
         self.splitter.addWidget(scroll)
-        self.splitter.addWidget(self.results)
+        self.splitter.addWidget(right)
         self.splitter.setStretchFactor(1, 1)
         self.splitter.setSizes([340, 940])
 
@@ -400,7 +405,9 @@ class MainWindow(QMainWindow):
         self.panel.k_spin.setValue(view.segmentation.k)
         self.panel.k_spin.blockSignals(False)
         segments = view.segmentation.row_segments
-        extra = {"Segment": np.where(segments > 0, segments.astype(str), "")}
+        extra = {"Segment": np.where(segments > 0, segments.astype(str), ""),
+                 "Segment name": np.array([""] + [self.names[n] for n in sorted(self.names)],
+                                          dtype=object)[segments]}
         if self.prepared is not None and self.prepared.left_out.size:
             reasons = np.full(len(segments), "", dtype=object)
             reasons[self.prepared.left_out.index.to_numpy()] = self.prepared.left_out.to_numpy()

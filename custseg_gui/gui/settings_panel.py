@@ -162,33 +162,36 @@ class SettingsPanel(QWidget):
         self.notes_label.setWordWrap(True)
         self.notes_label.setVisible(False)
         k_layout.addWidget(self.notes_label)
-        line = QFrame()
-        line.setFrameShape(QFrame.HLine)
-        line.setFrameShadow(QFrame.Sunken)
-        k_layout.addWidget(line)
+        layout.addWidget(k_box)
+
+        # The summary bar sits above the result tabs (the window places it), so the
+        # recommendation and the chosen number stay in sight whatever tab is open.
+        self.summary_bar = QFrame()
+        self.summary_bar.setObjectName("summaryBar")
+        self.summary_bar.setFrameShape(QFrame.StyledPanel)
+        bar = QVBoxLayout(self.summary_bar)
+        bar.setContentsMargins(8, 4, 8, 4)
+        top = QHBoxLayout()
         self.recommendation_label = QLabel("Press Find segments to get a recommendation.")
         self.recommendation_label.setObjectName("recommendationLabel")
         self.recommendation_label.setWordWrap(True)
         self.recommendation_label.setToolTip("How many segments CustSeg recommends, and why")
-        k_layout.addWidget(self.recommendation_label)
-        chosen_row = QHBoxLayout()
+        top.addWidget(self.recommendation_label, 1)
         self.k_spin = self._spin("kSpin", 2, 30, 5, "The number of segments shown. Changing it "
                                  "regroups the customers without trying every number again.")
         self.k_spin.setEnabled(False)
         chosen_label = QLabel("Segments shown:")
         chosen_label.setBuddy(self.k_spin)
-        chosen_row.addWidget(chosen_label)
-        chosen_row.addWidget(self.k_spin)
-        chosen_row.addStretch(1)
-        k_layout.addLayout(chosen_row)
+        top.addWidget(chosen_label)
+        top.addWidget(self.k_spin)
+        bar.addLayout(top)
         self.stale_label = QLabel("Settings changed since the last run: press Find segments to "
                                   "update the results.")
         self.stale_label.setObjectName("staleLabel")
         self.stale_label.setWordWrap(True)
         self.stale_label.setStyleSheet("color: #B35900; font-weight: bold;")
         self.stale_label.setVisible(False)
-        k_layout.addWidget(self.stale_label)
-        layout.addWidget(k_box)
+        bar.addWidget(self.stale_label)
 
     @staticmethod
     def _spin(name: str, low: int, high: int, value: int, tooltip: str) -> QSpinBox:
