@@ -72,6 +72,7 @@ class MainWindow(QMainWindow):
         self.names: dict[int, str] = {}
         self.selected_segment: int | None = None
         self.message_box: QMessageBox | None = None
+        self.hovered_customer: int | None = None  # table row under the mouse in the scatter
         self._legend_handles: list = []
 
         self._build()
@@ -583,12 +584,12 @@ class MainWindow(QMainWindow):
         distance = np.hypot(points[:, 0] - event.x, points[:, 1] - event.y)
         nearest = int(np.argmin(distance)) if len(distance) else -1
         if nearest < 0 or distance[nearest] > 6:
+            self.hovered_customer = None
             QToolTip.hideText()
             return
-        row = int(self.prepared.rows_used[scatter.rows[nearest]])
-        QToolTip.showText(self.results.segments.canvas.mapToGlobal(
-            self.results.segments.canvas.mapFromGlobal(self.cursor().pos())),
-            self._customer_text(row), self.results.segments.canvas)
+        self.hovered_customer = int(self.prepared.rows_used[scatter.rows[nearest]])
+        QToolTip.showText(self.cursor().pos(), self._customer_text(self.hovered_customer),
+                          self.results.segments.canvas)
 
     def _customer_text(self, row: int) -> str:
         raw = self.table.raw

@@ -225,3 +225,50 @@ def test_scatter_axes_can_be_changed(qtbot, wait_for_task, window, sample_csv, v
     assert view.split(" ")[0] in canvas.figure.axes[0].get_xlabel() or \
         "Map axis 1" in canvas.figure.axes[0].get_xlabel()
     assert len(legend_entries(window)) == len(profile_sizes(window))
+
+
+def _mouse_event(canvas, name, x, y, button=None):
+    from matplotlib.backend_bases import MouseEvent
+
+    return MouseEvent(name, canvas, x, y, button=button)
+
+
+def test_hovering_a_customer_shows_its_id_and_values(qtbot, wait_for_task, window, mall_csv):
+    # Given the Mall segments on income and spending
+    open_file(wait_for_task, window, mall_csv)
+    tick_only(window, {INCOME, SPENDING})
+    run(qtbot, wait_for_task, window)
+    canvas = window.findChild(FigureCanvasQTAgg, "segmentsCanvas")
+    canvas.draw()
+    scatter = window.view.scatter
+    # When the mouse rests on the first plotted customer
+    ax = canvas.figure.axes[0]
+    x, y = ax.transData.transform((scatter.x[0], scatter.y[0]))
+    canvas.callbacks.process("motion_notify_event",
+                             _mouse_event(canvas, "motion_notify_event", x, y))
+    # Then that customer is identified, with its ID and values
+    row = window.hovered_customer
+    assert row is not None
+    text = window._customer_text(row)
+    assert f"CustomerID {window.table.raw.at[row, 'CustomerID']}" in text
+    assert f"{INCOME}: {window.table.raw.at[row, INCOME]}" in text
+
+
+def test_clicking_a_legend_entry_highlights_that_segment(qtbot, wait_for_task, window, mall_csv):
+    # Given the Mall segments
+    open_file(wait_for_task, window, mall_csv)
+    tick_only(window, {INCOME, SPENDING})
+    run(qtbot, wait_for_task, window)
+    canvas = window.findChild(FigureCanvasQTAgg, "segmentsCanvas")
+    canvas.draw()
+    legend_text = canvas.figure.legends[0].get_texts()[3]
+    box = legend_text.get_window_extent(canvas.get_renderer())
+    # When the user clicks the fourth legend entry
+    canvas.callbacks.process("button_press_event", _mouse_event(
+        canvas, "button_press_event", box.x0 + box.width / 2, box.y0 + box.height / 2,
+        button=1))
+    # Then segment 4 is selected: its 23 customers are listed and the others fade
+    assert window.selected_segment == 4
+    assert window.findChild(QTableView, "dataTable").model().rowCount() == 23
+    lines = {line.get_gid(): line for line in canvas.figure.axes[0].get_lines()}
+    assert lines["segment-4"].get_alpha() > lines["segment-1"].get_alpha()
