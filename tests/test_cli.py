@@ -87,7 +87,10 @@ def test_segments_csv_keeps_every_input_cell_and_adds_the_segment(mall_report):
     segments = [row[5] for row in written[1:]]
     assert sorted(set(segments)) == ["1", "2", "3", "4", "5"]
     assert [segments.count(str(number)) for number in range(1, 6)] == [81, 39, 35, 23, 22]
-    assert all(row[6] == f"Segment {row[5]}" for row in written[1:])
+    # and each customer carries the name of its segment, the same for the whole segment
+    content = json.loads((mall_report["out"] / "summary.json").read_text(encoding="utf-8"))
+    names = {str(segment["number"]): segment["name"] for segment in content["segments"]}
+    assert all(row[6] == names[row[5]] for row in written[1:])
 
 
 @pytest.mark.shared_data
@@ -123,9 +126,10 @@ def test_summary_json_holds_the_whole_analysis(mall_report):
     assert [segment["number"] for segment in segments] == [1, 2, 3, 4, 5]
     assert [segment["size"] for segment in segments] == [81, 39, 35, 23, 22]
     for segment in segments:
-        assert set(segment) == {"number", "name", "size", "share", "means", "medians",
-                                "silhouette"}
-        assert segment["name"] == f"Segment {segment['number']}"
+        assert set(segment) >= {"number", "name", "size", "share", "means", "medians",
+                                "silhouette", "description", "index", "categories",
+                                "stability", "stability_reading"}
+        assert segment["name"] and segment["description"].startswith(f"{segment['size']} ")
         assert segment["share"] == pytest.approx(segment["size"] / 200)
         assert set(segment["means"]) == set(segment["medians"]) == {"Age", INCOME, SPENDING}
         assert -1 <= segment["silhouette"] <= 1

@@ -17,6 +17,7 @@ from custseg_gui.core.loading import LoadedTable, LoadSettings, load_table
 from custseg_gui.core.prep import PreparedData, PrepSettings, prepare
 from custseg_gui.core.progress import NO_PROGRESS, Progress
 from custseg_gui.core.segment import Segmentation, SegmentSettings, segment
+from custseg_gui.core.stability import StabilitySettings, assess_stability
 
 
 @dataclass(frozen=True)
@@ -67,8 +68,10 @@ def analyse_table(table: LoadedTable, settings: AnalysisSettings,
                                                 seed=settings.seed), progress.part(0.0, 0.85))
     k = settings.k if settings.k is not None else search.recommended_k
     segmentation = segment(prepared, SegmentSettings(k=k, seed=settings.seed), search,
-                           progress.part(0.85, 0.95))
-    insights = profile_segments(table, columns, segmentation)
+                           progress.part(0.85, 0.9))
+    stability = assess_stability(prepared, segmentation, StabilitySettings(seed=settings.seed),
+                                 progress.part(0.9, 0.99))
+    insights = profile_segments(table, columns, prepared, segmentation, stability)
     progress.report(1.0, "Done")
     return Analysis(settings=settings, table=table, columns=columns, prepared=prepared,
                     search=search, segmentation=segmentation, insights=insights)

@@ -27,6 +27,12 @@ USABLE_ROLES = (Role.NUMERIC, Role.CATEGORICAL)
 # A text column with at most this many distinct values (and repeated values) is a category.
 MAX_CATEGORIES = 30
 
+# Whole numbers with at most this many values, in a column named like a grouping, are codes.
+MAX_CODES = 12
+_CODE_WORDS = {"channel", "region", "type", "category", "class", "group", "segment", "cluster",
+               "status", "zone", "area", "store", "branch", "gender", "sex", "country", "state",
+               "city", "department", "sector", "industry"}
+
 _ID_REASON = ("It identifies customers (an ID or code), so it says nothing about what customers "
               "are like.")
 _ID_WORDS = {"id", "ids", "key", "uuid", "guid", "no", "nr", "num", "number", "code", "ref"}
@@ -52,6 +58,11 @@ def _looks_like_id_name(name: str) -> bool:
     words = [word for word in re.split(r"[^a-z0-9]+",
                                        re.sub(r"([a-z])([A-Z])", r"\1_\2", name).lower()) if word]
     return bool(words) and (words[-1] in _ID_WORDS or words[0] in {"id", "key"})
+
+
+def _looks_like_code_name(name: str) -> bool:
+    words = re.split(r"[^a-z]+", re.sub(r"([a-z])([A-Z])", r"\1_\2", name).lower())
+    return any(word in _CODE_WORDS for word in words)
 
 
 def _looks_like_row_number_name(name: str) -> bool:
@@ -97,6 +108,9 @@ def describe_column(name: str, values: pd.Series) -> ColumnInfo:
                        and _is_row_counter(values))
         if code_like or row_counter:
             return ColumnInfo(name, Role.IDENTIFIER, missing, distinct, _ID_REASON)
+        if whole_numbers and distinct <= MAX_CODES and _looks_like_code_name(name):
+            # `Channel` 1/2, `Region` 1/2/3: numbers standing for groups, not amounts.
+            return ColumnInfo(name, Role.CATEGORICAL, missing, distinct)
         return ColumnInfo(name, Role.NUMERIC, missing, distinct)
     if unique_per_row or (distinct == len(present) and _looks_like_id_name(name)):
         return ColumnInfo(name, Role.IDENTIFIER, missing, distinct, _ID_REASON)

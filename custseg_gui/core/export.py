@@ -106,6 +106,8 @@ def summary(analysis: Analysis, names: dict[int, str] | None = None) -> dict:
     """The analysis as plain data: what summary.json holds."""
     names = names or analysis.insights.names()
     report, settings, search = analysis.table.report, analysis.settings, analysis.search
+    insights = analysis.insights
+    stability = insights.stability
     return _json_safe({
         "schema": SUMMARY_SCHEMA,
         "app_version": __version__,
@@ -126,10 +128,19 @@ def summary(analysis: Analysis, names: dict[int, str] | None = None) -> dict:
         "recommended_k": search.recommended_k,
         "recommendation": search.recommendation,
         "k": analysis.segmentation.k,
+        "stability_ari": stability.ari if stability else None,
+        "stability_resamples": stability.resamples if stability else None,
+        "feature_importance": insights.feature_importance,
         "segments": [{"number": profile.number, "name": names.get(profile.number, profile.name),
-                      "size": profile.size, "share": profile.share, "means": profile.means,
-                      "medians": profile.medians, "silhouette": profile.silhouette}
-                     for profile in analysis.insights.profiles],
+                      "automatic_name": profile.name, "size": profile.size,
+                      "share": profile.share, "description": profile.description,
+                      "suggested_action": profile.action, "means": profile.means,
+                      "medians": profile.medians, "index": profile.index,
+                      "standardized_difference": profile.difference,
+                      "categories": profile.categories, "silhouette": profile.silhouette,
+                      "stability": profile.stability,
+                      "stability_reading": profile.stability_reading}
+                     for profile in insights.profiles],
     })
 
 

@@ -32,5 +32,7 @@ def segment_label(number: int, name: str) -> str:
 
 
 def wrap(text: str, width: int = 16) -> str:
-    """Break a long column name over lines so axis labels do not collide."""
-    return "\n".join(textwrap.wrap(text, width, break_long_words=True)) or text
+    """Break a long column name over lines so axis labels do not collide (at spaces and after
+    underscores, as in CASH_ADVANCE_FREQUENCY)."""
+    lines = textwrap.wrap(text.replace("_", "_ "), width + 1, break_long_words=True)
+    return "\n".join(line.replace("_ ", "_") for line in lines) or text

@@ -97,10 +97,15 @@ def prepare(table: LoadedTable, columns: tuple[ColumnInfo, ...],
             settings: PrepSettings) -> PreparedData:
     """Select, clean and scale the chosen features."""
     by_name = _check_features(settings, columns)
-    frame = table.frame.loc[:, list(settings.features)]
+    frame = table.frame.loc[:, list(settings.features)].copy()
+    for name in settings.features:
+        if by_name[name].role is Role.CATEGORICAL:
+            # Categories as written: a code column reads "1", not "1.0".
+            frame[name] = table.raw[name].astype(str).str.strip().where(
+                table.frame[name].notna(), None)
 
     for name in settings.features:
-        if by_name[name].role is Role.NUMERIC and np.isinf(frame[name].to_numpy()).any():
+        if by_name[name].role is Role.NUMERIC and np.isinf(frame[name].to_numpy(float)).any():
             count = int(np.isinf(frame[name].to_numpy()).sum())
             raise UserError(f"The column '{name}' holds {count} infinite value(s). Replace them "
                             "with real numbers or leave them empty, then open the file again.")
@@ -114,7 +119,6 @@ def prepare(table: LoadedTable, columns: tuple[ColumnInfo, ...],
         rows_used = np.flatnonzero(~has_missing)
         frame = frame.iloc[rows_used]
     else:
-        frame = frame.copy()
         for name in settings.features:
             count = int(missing[name].sum())
             if count == len(frame):

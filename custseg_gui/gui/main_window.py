@@ -5,10 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+import html
+
 import numpy as np
 from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer
 from PySide6.QtGui import QAction, QColor, QKeySequence, QPixmap, QIcon
-from PySide6.QtWidgets import (QApplication, QFileDialog, QHBoxLayout, QLabel, QMainWindow,
+from PySide6.QtWidgets import (QApplication, QFileDialog, QHBoxLayout, QInputDialog, QLabel,
+                               QMainWindow,
                                QMessageBox, QPushButton, QScrollArea, QSplitter, QStackedWidget,
                                QTableWidgetItem, QToolBar, QToolTip, QVBoxLayout, QWidget)
 
@@ -22,6 +25,7 @@ from custseg_gui.core.ksearch import KSearchResult, KSearchSettings, search_k
 from custseg_gui.core.loading import LoadedTable, load_table
 from custseg_gui.core.prep import PreparedData, PrepSettings, prepare
 from custseg_gui.core.segment import Segmentation, SegmentSettings, segment
+from custseg_gui.core.stability import StabilitySettings, assess_stability
 from custseg_gui.gui.results_view import ResultsView
 from custseg_gui.gui.settings_panel import SettingsPanel
 from custseg_gui.gui.worker import Worker
@@ -69,10 +73,12 @@ class MainWindow(QMainWindow):
         self.prepared: PreparedData | None = None
         self.search: KSearchResult | None = None
         self.view: SegmentView | None = None
-        self.names: dict[int, str] = {}
+        self.names: dict[int, str] = {}  # segment number -> name shown (automatic or renamed)
+        self.renamed: dict[int, str] = {}  # the names the user gave
         self.selected_segment: int | None = None
         self.message_box: QMessageBox | None = None
         self.hovered_customer: int | None = None  # table row under the mouse in the scatter
+        self.rename_dialog: QInputDialog | None = None
         self._legend_handles: list = []
 
         self._build()
@@ -121,6 +127,7 @@ class MainWindow(QMainWindow):
         self.results.x_combo.currentIndexChanged.connect(self._axes_changed)
         self.results.y_combo.currentIndexChanged.connect(self._axes_changed)
         self.results.profile_table.itemSelectionChanged.connect(self._profile_row_selected)
+        self.results.profile_table.itemChanged.connect(self._profile_item_changed)
         self.results.show_all_button.clicked.connect(lambda: self.select_segment(None))
         canvas = self.results.segments.canvas
         canvas.mpl_connect("motion_notify_event", self._hover_customer)
@@ -293,6 +300,7 @@ class MainWindow(QMainWindow):
     def _show_table(self, path: Path, table: LoadedTable, columns: tuple[ColumnInfo, ...]) -> None:
         self.table, self.columns = table, columns
         self._clear_results()
+        self.renamed = {}
         self.results.data_model.set_table(table.raw, table.frame)
         self.results.data_table.resizeColumnsToContents()
         self.panel.set_columns(columns, set(default_features(columns)))
@@ -310,8 +318,10 @@ class MainWindow(QMainWindow):
     def _clear_results(self) -> None:
         self.prepared = self.search = self.view = None
         self.names, self.selected_segment = {}, None
+        self.results.descriptions.clear()
         for panel in (self.results.elbow, self.results.silhouette, self.results.segments,
-                      self.results.sizes, self.results.heatmap):
+                      self.results.sizes, self.results.heatmap, self.results.importance,
+                      self.results.segment_distributions):
             panel.figure.clear()
             panel.redraw()
         self.results.profile_table.clear()
@@ -398,14 +408,21 @@ class MainWindow(QMainWindow):
         self.results.setCurrentIndex(self.results.indexOf(self.results.k_splitter))
 
     def _show_view(self, view: SegmentView) -> None:
+        if self.view is None or self.view.segmentation.k != view.segmentation.k:
+            self.renamed = {}  # other segments now: the user's names no longer apply
         self.view = view
-        self.names = view.insights.names()
+        self.names = {**view.insights.names(), **self.renamed}
         self.selected_segment = None
         self.panel.k_spin.setEnabled(True)
         self.panel.k_spin.blockSignals(True)
         self.panel.k_spin.setValue(view.segmentation.k)
         self.panel.k_spin.blockSignals(False)
-        segments = view.segmentation.row_segments
+        self._show_names()
+        self.select_segment(None)
+
+    def _show_names(self) -> None:
+        """Everything that shows segment names: tables, descriptions and charts."""
+        segments = self.view.segmentation.row_segments
         extra = {"Segment": np.where(segments > 0, segments.astype(str), ""),
                  "Segment name": np.array([""] + [self.names[n] for n in sorted(self.names)],
                                           dtype=object)[segments]}
@@ -415,8 +432,41 @@ class MainWindow(QMainWindow):
             extra["Left out because"] = reasons
         self.results.data_model.set_extra_columns(extra)
         self._fill_profile_table()
+        self._fill_descriptions()
         self._draw_results()
-        self.select_segment(None)
+
+    def rename_segment(self, number: int, name: str) -> bool:
+        """Give a segment the user's name; it shows at once in every chart, table and export."""
+        name = " ".join(name.split())
+        if self.view is None or number not in self.names or name == self.names[number]:
+            return False
+        if not name:
+            self.show_message("Rename segment", "A segment needs a name. Type at least one "
+                              "letter, or press Escape to keep the current name.", warning=True)
+        elif name in [other for key, other in self.names.items() if key != number]:
+            self.show_message("Rename segment", f"Another segment is already called '{name}'. "
+                              "Choose a different name so the two can be told apart.",
+                              warning=True)
+        else:
+            self.renamed[number] = name
+            self.names[number] = name
+            selected = self.selected_segment
+            self._show_names()
+            self.select_segment(selected)
+            return True
+        self._fill_profile_table()  # put the current name back
+        return False
+
+    def _ask_rename(self, number: int) -> None:
+        dialog = QInputDialog(self)
+        dialog.setObjectName("renameDialog")
+        dialog.setWindowTitle("Rename segment")
+        dialog.setLabelText(f"New name for segment {number}:")
+        dialog.setTextValue(self.names[number])
+        dialog.textValueSelected.connect(lambda text: self.rename_segment(number, text))
+        dialog.setAttribute(Qt.WA_DeleteOnClose)
+        dialog.open()
+        self.rename_dialog = dialog
 
     # --- drawing ---------------------------------------------------------------------------------
 
@@ -453,6 +503,15 @@ class MainWindow(QMainWindow):
         charts.draw_profile_heatmap(self.results.heatmap.figure, self.view.insights, self.names,
                                     highlight)
         self.results.heatmap.redraw()
+        charts.draw_importance(self.results.importance.figure, self.view.insights)
+        self.results.importance.redraw()
+        shown = [name for name in self.view.insights.feature_importance
+                 if name in self.view.insights.numeric_columns]
+        shown += [name for name in self.view.insights.numeric_columns if name not in shown]
+        charts.draw_segment_distributions(self.results.segment_distributions.figure,
+                                          self.table.frame, self.view.segmentation.row_segments,
+                                          shown, self.names)
+        self.results.segment_distributions.redraw()
 
     def _draw_explore(self) -> None:
         if self.table is None:
@@ -471,29 +530,63 @@ class MainWindow(QMainWindow):
     def _fill_profile_table(self) -> None:
         insights = self.view.insights
         table = self.results.profile_table
-        columns = ["Segment", "Customers", "Share"] + [f"Mean {name}" for name in
-                                                       insights.numeric_columns]
+        columns = ["Segment", "Size", "Share", "Stability"] + [
+            f"Mean {name}" for name in insights.numeric_columns]
         table.blockSignals(True)
         table.clear()
         table.setColumnCount(len(columns))
         table.setRowCount(len(insights.profiles))
         table.setHorizontalHeaderLabels(columns)
+        table.setVerticalHeaderLabels([str(profile.number) for profile in insights.profiles])
         for row, profile in enumerate(insights.profiles):
-            name_item = QTableWidgetItem(segment_label(profile.number, self.names[profile.number]))
+            name_item = QTableWidgetItem(self.names[profile.number])
             swatch = QPixmap(12, 12)
             swatch.fill(QColor(charts.segment_color(profile.number)))
             name_item.setIcon(QIcon(swatch))
             name_item.setData(Qt.UserRole, profile.number)
+            name_item.setToolTip(f"{profile.description}\nDouble-click to rename.")
+            name_item.setFlags(Qt.ItemIsEnabled | Qt.ItemIsSelectable | Qt.ItemIsEditable)
             table.setItem(row, 0, name_item)
-            for column, text in enumerate(
-                    [f"{profile.size:,}", format_share(profile.share)]
-                    + [format_number(profile.means[name]) for name in insights.numeric_columns],
-                    start=1):
+            stability = (f"{profile.stability_reading} ({profile.stability:.2f})"
+                         if np.isfinite(profile.stability) else profile.stability_reading)
+            cells = [f"{profile.size:,}", format_share(profile.share), stability] + [
+                format_number(profile.means[name]) for name in insights.numeric_columns]
+            for column, text in enumerate(cells, start=1):
                 item = QTableWidgetItem(text)
-                item.setTextAlignment(Qt.AlignRight | Qt.AlignVCenter)
+                item.setFlags(Qt.ItemIsEnabled | Qt.ItemIsSelectable)
+                if column != 3:
+                    item.setTextAlignment(Qt.AlignRight | Qt.AlignVCenter)
                 table.setItem(row, column, item)
         table.resizeColumnsToContents()
+        table.setColumnWidth(0, min(table.columnWidth(0), 320))
         table.blockSignals(False)
+
+    def _profile_item_changed(self, item: QTableWidgetItem) -> None:
+        if item.column() == 0:
+            self.rename_segment(int(item.data(Qt.UserRole)), item.text())
+
+    def _fill_descriptions(self) -> None:
+        insights = self.view.insights
+        blocks = []
+        if insights.stability is not None and np.isfinite(insights.stability.ari):
+            blocks.append(
+                f"<p style='color:#444'>Stability was checked by finding the segments again in "
+                f"{insights.stability.resamples} random resamples of "
+                f"{insights.stability.rows:,} customers. Overall agreement (adjusted Rand "
+                f"index): {insights.stability.ari:.2f} (1 = always the same segments).</p>")
+        for profile in insights.profiles:
+            colour = charts.segment_color(profile.number)
+            name = html.escape(segment_label(profile.number, self.names[profile.number]))
+            block = (f"<h3 style='margin-bottom:2px'><span style='color:{colour}'>&#9632;</span>"
+                     f" {name}</h3><p style='margin-top:0'>{html.escape(profile.description)}")
+            if profile.action:
+                block += f"<br><b>Suggested action:</b> {html.escape(profile.action)}"
+            if np.isfinite(profile.stability):
+                block += (f"<br><b>Stability:</b> {profile.stability_reading} "
+                          f"({profile.stability:.2f}): "
+                          f"{insights.stability.explanation(profile.number)}.")
+            blocks.append(block + "</p>")
+        self.results.descriptions.setHtml("".join(blocks))
 
     # --- axes of the scatter ---------------------------------------------------------------------
 
@@ -571,8 +664,12 @@ class MainWindow(QMainWindow):
 
     def _legend_picked(self, event) -> None:
         gid = event.artist.get_gid() or ""
-        if gid.startswith("legend-"):
-            number = int(gid.split("-")[1])
+        if not gid.startswith("legend-"):
+            return
+        number = int(gid.split("-")[1])
+        if getattr(event.mouseevent, "dblclick", False):
+            self._ask_rename(number)
+        else:
             self.select_segment(None if self.selected_segment == number else number)
 
     def _hover_customer(self, event) -> None:
@@ -709,9 +806,11 @@ def _segment_view(table: LoadedTable, columns: tuple[ColumnInfo, ...], prepared:
                   progress) -> SegmentView:
     """Final fit at k, profiles and scatter coordinates: the work behind every segment view."""
     segmentation = segment(prepared, SegmentSettings(k=k, seed=seed), search,
-                           progress.part(0.0, 0.8))
-    progress.report(0.85, "Describing the segments...")
-    insights = profile_segments(table, columns, segmentation)
+                           progress.part(0.0, 0.6))
+    stability = assess_stability(prepared, segmentation, StabilitySettings(seed=seed),
+                                 progress.part(0.6, 0.9))
+    progress.report(0.9, "Describing the segments...")
+    insights = profile_segments(table, columns, prepared, segmentation, stability)
     features = [name for name in prepared.matrix_columns if name in prepared.settings.features]
     valid = axes is not None and (axes[0] == charts.PCA_VIEW or (
         axes[0] in features and axes[1] in features))

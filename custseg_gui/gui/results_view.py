@@ -5,7 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QHBoxLayout, QHeaderView, QLabel,
                                QPushButton, QSplitter, QTableView, QTableWidget, QTabWidget,
-                               QVBoxLayout, QWidget)
+                               QTextBrowser, QVBoxLayout, QWidget)
 
 from custseg_gui.gui.chart_panel import ChartPanel
 from custseg_gui.gui.data_model import CustomerTableModel
@@ -25,9 +25,14 @@ SEGMENTS_HELP = (
     "columns to plot above, or the map that squeezes all ticked columns into two axes. Hover a "
     "dot to see the customer; click a legend entry to highlight that segment.")
 PROFILE_HELP = (
-    "One row per segment: its size and the average of every numeric column, in your data's "
-    "units. Click a row to highlight the segment in the charts and list its customers on the "
-    "Data tab. In the chart, orange means above the average of all customers, purple below.")
+    "One row per segment: its size, how stable it is, and the average of every numeric column, "
+    "in your data's units. Click a row to highlight the segment everywhere and list its "
+    "customers on the Data tab; double-click a name to rename the segment. In the chart, "
+    "orange means above the average of all customers, purple below.")
+IMPORTANCE_HELP = (
+    "How to read this chart: for each column used, the share of its differences between "
+    "customers that the segments account for. Columns near the top are what the segments are "
+    "really about; columns near 0% hardly differ from one segment to another.")
 
 
 class ResultsView(QTabWidget):
@@ -126,17 +131,41 @@ class ResultsView(QTabWidget):
         self.profile_table.setObjectName("profileTable")
         self.profile_table.setSelectionBehavior(QAbstractItemView.SelectRows)
         self.profile_table.setSelectionMode(QAbstractItemView.SingleSelection)
-        self.profile_table.setEditTriggers(QAbstractItemView.NoEditTriggers)
-        self.profile_table.setToolTip("One row per segment; click a row to focus on it")
-        self.profile_table.verticalHeader().setVisible(False)
+        self.profile_table.setEditTriggers(QAbstractItemView.DoubleClicked
+                                           | QAbstractItemView.EditKeyPressed)
+        self.profile_table.setToolTip("One row per segment; click a row to focus on it, "
+                                      "double-click its name to rename it")
         table_layout.addWidget(self.profile_table)
         self.heatmap = ChartPanel("profileCanvas")
+        self.descriptions = QTextBrowser()
+        self.descriptions.setObjectName("descriptionsView")
+        self.descriptions.setToolTip("Each segment in words: what sets it apart, a suggested "
+                                     "action, and how far to trust it")
+        self.descriptions.setOpenLinks(False)
+        lower = QSplitter(Qt.Horizontal)
+        lower.setObjectName("profilesLowerSplitter")
+        lower.addWidget(self.descriptions)
+        lower.addWidget(self.heatmap)
+        lower.setSizes([420, 520])
+        self.profiles_lower_splitter = lower
         profiles.addWidget(table_page)
-        profiles.addWidget(self.heatmap)
-        profiles.setSizes([300, 500])
+        profiles.addWidget(lower)
+        profiles.setSizes([260, 540])
         self.profiles_splitter = profiles
         self.addTab(profiles, "Profiles")
 
+        # What sets them apart
+        apart = QSplitter(Qt.Horizontal)
+        apart.setObjectName("apartSplitter")
+        self.importance = ChartPanel("importanceCanvas", IMPORTANCE_HELP)
+        self.segment_distributions = ChartPanel("segmentDistributionsCanvas")
+        apart.addWidget(self.importance)
+        apart.addWidget(self.segment_distributions)
+        apart.setSizes([380, 620])
+        self.apart_splitter = apart
+        self.addTab(apart, "What sets them apart")
+
     def splitters(self) -> dict[str, QSplitter]:
         return {"explore": self.explore_splitter, "k": self.k_splitter,
-                "segments": self.segments_splitter, "profiles": self.profiles_splitter}
+                "segments": self.segments_splitter, "profiles": self.profiles_splitter,
+                "profiles_lower": self.profiles_lower_splitter, "apart": self.apart_splitter}

@@ -6,7 +6,7 @@ from PySide6.QtCore import QRect, Qt, Signal
 from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import (QComboBox, QFormLayout, QFrame, QGroupBox, QHBoxLayout, QLabel,
                                QListWidget, QListWidgetItem, QProgressBar, QPushButton,
-                               QSpinBox, QStyle, QStyledItemDelegate, QVBoxLayout, QWidget)
+                               QSpinBox, QStyledItemDelegate, QVBoxLayout, QWidget)
 
 from custseg_gui.core.columns import ColumnInfo, Role
 from custseg_gui.core.prep import MISSING_POLICIES, SCALINGS
@@ -18,26 +18,28 @@ class FeatureDelegate(QStyledItemDelegate):
     """Draws a column's role and missing count in grey at the right of its name."""
 
     def paint(self, painter, option, index):
-        super().paint(painter, option, index)
-        text = index.data(ROLE_TEXT)
+        text = index.data(ROLE_TEXT) or ""
+        metrics = option.fontMetrics
+        role_width = int(metrics.horizontalAdvance(text) * 0.9) + 12 if text else 0
+        # The name gets what is left beside the role text, and is elided if it must be.
+        name_option = type(option)(option)
+        name_option.rect = option.rect.adjusted(0, 0, -role_width, 0)
+        super().paint(painter, name_option, index)
         if not text:
             return
         painter.save()
         colour = option.palette.color(QPalette.Disabled, QPalette.Text)
-        if option.state & QStyle.State_Selected:
-            colour = option.palette.color(QPalette.HighlightedText)
         painter.setPen(colour)
         font = option.font
         font.setPointSizeF(font.pointSizeF() * 0.9)
         painter.setFont(font)
-        area = QRect(option.rect.adjusted(0, 0, -6, 0))
+        area = QRect(option.rect.adjusted(option.rect.width() - role_width, 0, -6, 0))
         painter.drawText(area, Qt.AlignRight | Qt.AlignVCenter, text)
         painter.restore()
 
     def sizeHint(self, option, index):
         hint = super().sizeHint(option, index)
-        role_text = index.data(ROLE_TEXT) or ""
-        hint.setWidth(hint.width() + option.fontMetrics.horizontalAdvance(role_text) + 16)
+        hint.setWidth(min(hint.width(), 200))  # long names are elided, not scrolled
         return hint
 
 
@@ -80,6 +82,8 @@ class SettingsPanel(QWidget):
         self.feature_list.setToolTip("Tick the columns CustSeg should use to group customers. "
                                      "Greyed-out columns cannot be used: hover one to see why.")
         self.feature_list.setMinimumHeight(90)
+        self.feature_list.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
+        self.feature_list.setTextElideMode(Qt.ElideMiddle)
         self.feature_list.itemChanged.connect(lambda _item: self.features_changed.emit())
         columns_layout.addWidget(self.feature_list)
         buttons = QHBoxLayout()
