@@ -410,5 +410,4 @@ def draw_segment_distributions(fig: Figure, frame: pd.DataFrame, row_segments: n
     for handle in handles:
         handle.set_label(wrap(handle.get_label(), 24))
     fig.legend(handles=handles, loc="outside right upper", fontsize="small", title="Segments")
-    fig.suptitle("Spread within each segment\n(box: middle half of customers; line: median)",
-                 fontsize="medium")
+    fig.suptitle("Spread within each segment", fontsize="medium")

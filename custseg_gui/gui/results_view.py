@@ -29,6 +29,10 @@ PROFILE_HELP = (
     "in your data's units. Click a row to highlight the segment everywhere and list its "
     "customers on the Data tab; double-click a name to rename the segment. In the chart, "
     "orange means above the average of all customers, purple below.")
+BOXES_HELP = (
+    "Each box holds the middle half of a segment's customers, the line inside is the median, "
+    "and the whiskers reach the usual range. Boxes that overlap mean the segments are alike "
+    "on that column.")
 IMPORTANCE_HELP = (
     "How to read this chart: for each column used, the share of its differences between "
     "customers that the segments account for. Columns near the top are what the segments are "
@@ -158,7 +162,7 @@ class ResultsView(QTabWidget):
         apart = QSplitter(Qt.Horizontal)
         apart.setObjectName("apartSplitter")
         self.importance = ChartPanel("importanceCanvas", IMPORTANCE_HELP)
-        self.segment_distributions = ChartPanel("segmentDistributionsCanvas")
+        self.segment_distributions = ChartPanel("segmentDistributionsCanvas", BOXES_HELP)
         apart.addWidget(self.importance)
         apart.addWidget(self.segment_distributions)
         apart.setSizes([380, 620])

@@ -272,3 +272,64 @@ def test_clicking_a_legend_entry_highlights_that_segment(qtbot, wait_for_task, w
     assert window.findChild(QTableView, "dataTable").model().rowCount() == 23
     lines = {line.get_gid(): line for line in canvas.figure.axes[0].get_lines()}
     assert lines["segment-4"].get_alpha() > lines["segment-1"].get_alpha()
+
+
+def test_renaming_a_segment_in_the_profile_table_renames_it_everywhere(qtbot, wait_for_task,
+                                                                       window, mall_csv):
+    # Given the Mall segments
+    open_file(wait_for_task, window, mall_csv)
+    tick_only(window, {INCOME, SPENDING})
+    run(qtbot, wait_for_task, window)
+    table = window.findChild(QTableWidget, "profileTable")
+    # When the user edits the name of segment 3 in the profile table
+    table.item(2, 0).setText("Careful big earners")
+    # Then the new name shows in the scatter legend, the table, the sizes chart and the data
+    assert "3: Careful big earners" in legend_entries(window)
+    assert table.item(2, 0).text() == "Careful big earners"
+    sizes = window.findChild(FigureCanvasQTAgg, "sizesCanvas").figure.axes[0]
+    assert any("Careful big earners" in label.get_text() for label in sizes.get_yticklabels())
+    model = window.findChild(QTableView, "dataTable").model()
+    name_column = model.header_names().index("Segment name")
+    names = {model.index(row, name_column).data() for row in range(model.rowCount())}
+    assert "Careful big earners" in names
+    assert "Careful big earners" in window.results.descriptions.toPlainText()
+
+
+def test_a_duplicate_or_empty_name_is_refused_with_a_message(qtbot, wait_for_task, window,
+                                                             mall_csv):
+    # Given the Mall segments
+    open_file(wait_for_task, window, mall_csv)
+    tick_only(window, {INCOME, SPENDING})
+    run(qtbot, wait_for_task, window)
+    first_name = window.names[1]
+    # When the user gives segment 2 the name of segment 1
+    assert not window.rename_segment(2, first_name)
+    # Then a message explains why, and segment 2 keeps its name
+    assert "already called" in window.message_box.text()
+    assert window.names[2] != first_name
+    window.message_box.close()
+    assert not window.rename_segment(2, "   ")
+    assert "needs a name" in window.message_box.text()
+
+
+def test_double_clicking_a_legend_entry_asks_for_a_new_name(qtbot, wait_for_task, window,
+                                                            mall_csv):
+    # Given the Mall segments
+    open_file(wait_for_task, window, mall_csv)
+    tick_only(window, {INCOME, SPENDING})
+    run(qtbot, wait_for_task, window)
+    canvas = window.findChild(FigureCanvasQTAgg, "segmentsCanvas")
+    canvas.draw()
+    box = canvas.figure.legends[0].get_texts()[1].get_window_extent(canvas.get_renderer())
+    event = _mouse_event(canvas, "button_press_event", box.x0 + box.width / 2,
+                         box.y0 + box.height / 2, button=1)
+    event.dblclick = True
+    # When the user double-clicks the legend entry of segment 2 and types a name
+    canvas.callbacks.process("button_press_event", event)
+    dialog = window.rename_dialog
+    assert dialog is not None and dialog.isVisible()
+    dialog.setTextValue("Big spenders")
+    dialog.accept()
+    # Then the legend and the profile table use it
+    assert "2: Big spenders" in legend_entries(window)
+    assert window.findChild(QTableWidget, "profileTable").item(1, 0).text() == "Big spenders"
