@@ -10,8 +10,7 @@ from pathlib import Path
 from custseg_gui import __version__
 from custseg_gui.core.analysis import AnalysisSettings, run_analysis
 from custseg_gui.core.errors import UserError
-from custseg_gui.core.export import (labelled_customers, summary, write_customers_csv,
-                                     write_summary_json)
+from custseg_gui.core.export import FORMATS, export_files
 from custseg_gui.core.loading import LoadSettings
 from custseg_gui.core.prep import MISSING_POLICIES, SCALINGS
 from custseg_gui.logs import log, log_file, setup_logging
@@ -34,6 +33,15 @@ def _k_value(text: str) -> int | None:
             from None
 
 
+def _formats(text: str) -> tuple[str, ...]:
+    chosen = tuple(dict.fromkeys(part.strip().lower() for part in text.split(",") if part.strip()))
+    unknown = [fmt for fmt in chosen if fmt not in FORMATS]
+    if unknown or not chosen:
+        raise argparse.ArgumentTypeError(
+            f"--formats takes a comma list of {', '.join(FORMATS)}, not '{text}'")
+    return chosen
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="custseg-gui report",
                      description="Segment the customers in INPUT and write the report into DIR.")
@@ -49,6 +57,10 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--missing", choices=list(MISSING_POLICIES), default="drop")
     parser.add_argument("--seed", type=int, default=42, help="random seed (same seed, same result)")
     parser.add_argument("--sheet", metavar="NAME", help="Excel sheet to read (default: the first)")
+    parser.add_argument("--formats", type=_formats, default=FORMATS, metavar="LIST",
+                        help=f"comma list of files to write: {','.join(FORMATS)} (default: all)")
+    parser.add_argument("--page-size", choices=["a4", "letter"], default="a4",
+                        help="paper size of report.pdf (default: a4)")
     parser.add_argument("--version", action="version", version=f"CustSeg {__version__}")
     return parser
 
@@ -66,7 +78,7 @@ def report(argv: list[str]) -> int:
         if out.exists() and not out.is_dir():
             raise UserError(f"{out} is a file, not a folder. Give --out a folder name.")
         analysis = run_analysis(args.input, settings)
-        write_report(analysis, out)
+        written = write_report(analysis, out, args.formats, args.page_size)
     except UserError as error:
         log.info("report failed: %s", error)
         print(f"error: {error}", file=sys.stderr)
@@ -78,26 +90,18 @@ def report(argv: list[str]) -> int:
         print(f"error: Something unexpected went wrong. Details are in the log file "
               f"{log_file()}.", file=sys.stderr)
         return 1
-    print(f"Wrote the segment report to {out}: {analysis.segmentation.k} segments of "
+    print(f"Wrote {len(written)} files to {out}: {analysis.segmentation.k} segments of "
           f"{len(analysis.prepared.rows_used):,} customers.")
     return 0
 
 
-def write_report(analysis, out: Path) -> list[Path]:
-    """Write every report file into `out`; on failure remove what this call wrote."""
+def write_report(analysis, out: Path, formats=FORMATS, page_size: str = "a4") -> list[Path]:
+    """Write the report files into `out` (created if needed); on failure nothing is left."""
     created_folder = not out.exists()
-    written: list[Path] = []
     try:
         out.mkdir(parents=True, exist_ok=True)
-        customers = labelled_customers(analysis)
-        for name, write in (("segments.csv", lambda p: write_customers_csv(p, customers)),
-                            ("summary.json", lambda p: write_summary_json(p, summary(analysis)))):
-            write(out / name)
-            written.append(out / name)
+        return export_files(analysis, out, formats, page_size=page_size)
     except BaseException:
-        for path in written:
-            path.unlink(missing_ok=True)
         if created_folder:
             shutil.rmtree(out, ignore_errors=True)
         raise
-    return written

@@ -17,12 +17,32 @@ WINDOW_TIMEOUT_S = 120
 
 
 def _check_exports(folder: Path, rows: int, k: int) -> None:
+    """Read every exported file back."""
+    from openpyxl import load_workbook
+
+    from custseg_gui.core.export import CHART_FILES, IMAGE_DPI, IMAGE_SIZE_IN
+
     customers = pd.read_csv(folder / "segments.csv", dtype=str, keep_default_na=False)
     assert len(customers) == rows, f"segments.csv has {len(customers)} rows, expected {rows}"
     assert customers["CustomerID"].iloc[0].startswith("0"), "IDs lost their leading zeros"
     assert set(customers["Segment"]) == {str(n) for n in range(1, k + 1)}, "segment numbers wrong"
     content = json.loads((folder / "summary.json").read_text(encoding="utf-8"))
     assert content["k"] == k and len(content["segments"]) == k, "summary.json segments wrong"
+    workbook = load_workbook(folder / "segments.xlsx", read_only=True)
+    assert workbook.sheetnames == ["Customers", "Segments", "How k was chosen", "Settings"], \
+        f"workbook sheets are {workbook.sheetnames}"
+    written = sum(1 for _row in workbook["Customers"].iter_rows(values_only=True))
+    assert written == rows + 1, f"the workbook lists {written - 1} customers, expected {rows}"
+    workbook.close()
+    pdf = (folder / "report.pdf").read_bytes()
+    pages = pdf.count(b"/Type /Page") - pdf.count(b"/Type /Pages")
+    assert pdf.startswith(b"%PDF") and pages >= 5, f"report.pdf has {pages} pages"
+    width, height = (int(side * IMAGE_DPI) for side in IMAGE_SIZE_IN)
+    for name in CHART_FILES:
+        header = (folder / name).read_bytes()[:24]
+        assert header[:8] == b"\x89PNG\r\n\x1a\n", f"{name} is not a PNG"
+        size = (int.from_bytes(header[16:20], "big"), int.from_bytes(header[20:24], "big"))
+        assert size == (width, height), f"{name} is {size}, expected {(width, height)}"
 
 
 def _wait_for(app, worker, channel: str) -> None:

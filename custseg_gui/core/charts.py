@@ -38,8 +38,10 @@ def segment_color(number: int) -> str:
 
 
 def _fresh(fig: Figure):
+    """Clear a figure (or a region of a report page) for a new chart."""
     fig.clear()
-    fig.set_layout_engine("constrained")
+    if hasattr(fig, "set_layout_engine"):  # a report page's region lays out with its page
+        fig.set_layout_engine("constrained")
 
 
 def _empty(fig: Figure, message: str) -> None:
@@ -153,6 +155,18 @@ class ScatterData:
         return len(self.x) < self.total
 
 
+def default_axes(prepared: PreparedData, importance: dict[str, float]) -> tuple[str, str]:
+    """The two features that tell the segments apart best (in file order), else the PCA map."""
+    features = [name for name in prepared.matrix_columns if name in prepared.settings.features]
+    ranked = [name for name in importance if name in features]
+    if len(ranked) >= 2:
+        first, second = sorted(ranked[:2], key=features.index)
+        return first, second
+    if len(prepared.matrix_columns) >= 2:
+        return PCA_VIEW, ""
+    return features[0], ""
+
+
 def scatter_data(prepared: PreparedData, segmentation: Segmentation, x_column: str,
                  y_column: str | None = None, seed: int = 0,
                  max_points: int = MAX_SCATTER_POINTS) -> ScatterData:
@@ -203,13 +217,14 @@ def draw_segments(fig: Figure, data: ScatterData, names: dict[int, str],
         (line,) = ax.plot(data.x[members], data.y[members], linestyle="none", marker="o",
                           markersize=size, markeredgewidth=0, color=segment_color(number),
                           alpha=0.12 if faded else 0.75,
-                          label=segment_label(number, names[number]), gid=f"segment-{number}")
+                          label=wrap(segment_label(number, names[number]), 28),
+                          gid=f"segment-{number}")
         handles.append(line)
     ax.plot(data.centres_x, data.centres_y, linestyle="none", marker="X", markersize=12,
             color="white", markeredgecolor="black", markeredgewidth=1.2, label="_centres")
     ax.set_xlabel(data.x_label)
     ax.set_ylabel(data.y_label)
-    title = "Customers by segment (X = segment centre)"
+    title = "Customers by segment (X: centre)"
     if data.sampled:
         title += f"\nshowing a random {len(data.x):,} of {data.total:,} customers"
     ax.set_title(title)

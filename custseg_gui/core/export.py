@@ -1,10 +1,16 @@
-"""Exports: the customer list with its segment, and summary.json. Every write is atomic."""
+"""Exports: customer list (CSV), workbook, PDF report, chart images, summary.json.
+
+Every file is first written in full beside its destination under a temporary name; only when
+all of an export's files are complete are they renamed into place. A failure at any point
+leaves no partial file and no temporary one.
+"""
 
 from __future__ import annotations
 
 import json
 import math
 import os
+import re
 import tempfile
 from collections.abc import Callable
 from contextlib import suppress
@@ -21,15 +27,53 @@ from custseg_gui.core.errors import UserError
 SUMMARY_SCHEMA = "custseg-summary/1"
 
 
-def atomic_write(path: Path, write: Callable[[IO[bytes]], None]) -> None:
-    """Write a file through a temporary file in the same folder, then rename it into place.
+FORMATS = ("csv", "xlsx", "pdf", "png", "json")
+FORMAT_NAMES = {"csv": "Customer list (CSV)", "xlsx": "Workbook (Excel)",
+                "pdf": "PDF report", "png": "Chart images (PNG)", "json": "Summary (JSON)"}
+# Chart images: file name -> what it shows.
+CHART_FILES = {
+    "elbow.png": "elbow chart", "silhouette.png": "silhouette chart",
+    "segments.png": "segment scatter", "segment_sizes.png": "segment sizes",
+    "segment_profiles.png": "profile heatmap", "feature_importance.png": "what sets them apart",
+    "segment_distributions.png": "distributions by segment",
+}
+IMAGE_SIZE_IN, IMAGE_DPI = (8.0, 5.0), 300
+# Text that a spreadsheet would read as the start of a formula.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+NUMBER_TEXT = re.compile(r"^\s*[-+]?(\d[\d,. ]*|[.,]\d+)([eE][-+]?\d+)?\s*%?\s*$")
 
-    A failure at any point leaves neither a partial file nor the temporary one behind.
+
+def output_files(formats) -> list[str]:
+    """The file names an export of these formats writes."""
+    names = {"csv": ["segments.csv"], "xlsx": ["segments.xlsx"], "pdf": ["report.pdf"],
+             "png": list(CHART_FILES), "json": ["summary.json"]}
+    return [name for fmt in FORMATS if fmt in formats for name in names[fmt]]
+
+
+def neutralize_formulas(column: pd.Series) -> pd.Series:
+    """Prefix an apostrophe to text a spreadsheet would evaluate (=, +, -, @, tab, return).
+
+    Genuine numbers, negative ones included, are left alone.
     """
-    path = Path(path)
+    text = column.astype(str)
+    risky = text.str.startswith(FORMULA_START) & ~text.str.match(NUMBER_TEXT)
+    return text.where(~risky, "'" + text) if risky.any() else column
+
+
+def _file_mode() -> int:
+    """rw for everyone the user's umask allows (a temporary file starts private)."""
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return 0o666 & ~mask
+
+
+def _temporary(path: Path):
     try:
         handle = tempfile.NamedTemporaryFile(dir=path.parent, prefix=f".{path.name}.",
                                              suffix=".part", delete=False)
+        with suppress(OSError):
+            os.chmod(handle.name, _file_mode())
+        return handle
     except FileNotFoundError:
         raise UserError(f"The folder {path.parent} does not exist any more. Choose another "
                         "folder to export to.") from None
@@ -39,22 +83,65 @@ def atomic_write(path: Path, write: Callable[[IO[bytes]], None]) -> None:
     except OSError as error:
         raise UserError(f"Could not write in {path.parent} ({error.strerror}). Choose another "
                         "folder.") from None
+
+
+def _write_failed(path: Path, error: OSError) -> UserError:
+    if isinstance(error, PermissionError):
+        return UserError(f"CustSeg is not allowed to write {path.name}. If it is open in another "
+                         "program (such as Excel), close it and try again.")
+    return UserError(f"Writing {path.name} failed ({error.strerror or error}). Check that the "
+                     "disk has space and the folder is still there, then try again.")
+
+
+class Staging:
+    """Files written completely under temporary names, renamed into place together."""
+
+    def __init__(self):
+        self._staged: list[tuple[str, Path]] = []
+
+    def write(self, path: Path, write: Callable[[IO[bytes]], None]) -> None:
+        path = Path(path)
+        handle = _temporary(path)
+        self._staged.append((handle.name, path))
+        try:
+            with handle:
+                write(handle)
+                handle.flush()
+                os.fsync(handle.fileno())
+        except OSError as error:
+            raise _write_failed(path, error) from None
+
+    def commit(self) -> list[Path]:
+        done = []
+        try:
+            for temporary, path in self._staged:
+                os.replace(temporary, path)
+                done.append(path)
+        except OSError as error:
+            self.rollback()
+            raise _write_failed(path, error) from None
+        self._staged = []
+        return done
+
+    def rollback(self) -> None:
+        for temporary, _path in self._staged:
+            with suppress(OSError):
+                os.unlink(temporary)
+        self._staged = []
+
+
+def atomic_write(path: Path, write: Callable[[IO[bytes]], None]) -> None:
+    """Write one file through a temporary file in the same folder, then rename it into place.
+
+    A failure at any point leaves neither a partial file nor the temporary one behind.
+    """
+    staging = Staging()
     try:
-        with handle:
-            write(handle)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(handle.name, path)
-    except BaseException as error:
-        with suppress(OSError):
-            os.unlink(handle.name)
-        if isinstance(error, PermissionError):
-            raise UserError(f"CustSeg is not allowed to write {path.name}. If it is open in "
-                            "another program (such as Excel), close it and try again.") from None
-        if isinstance(error, OSError):
-            raise UserError(f"Writing {path.name} failed ({error.strerror}). Check that the disk "
-                            "has space and the folder is still there, then try again.") from None
+        staging.write(path, write)
+    except BaseException:
+        staging.rollback()
         raise
+    staging.commit()
 
 
 def labelled_customers(analysis: Analysis, names: dict[int, str] | None = None) -> pd.DataFrame:
@@ -82,11 +169,11 @@ def free_column_name(name: str, taken) -> str:
     return candidate
 
 
-def write_customers_csv(path: Path, customers: pd.DataFrame) -> None:
-    def write(handle):
-        handle.write(customers.to_csv(index=False, lineterminator="\n").encode("utf-8"))
-
-    atomic_write(path, write)
+def customers_csv_bytes(customers: pd.DataFrame) -> bytes:
+    """The customer list as UTF-8 CSV, formula-like text neutralized."""
+    safe = customers.apply(neutralize_formulas)
+    safe.columns = [neutralize_formulas(pd.Series([name])).iat[0] for name in customers.columns]
+    return safe.to_csv(index=False, lineterminator="\n").encode("utf-8")
 
 
 def _json_safe(value):
@@ -144,9 +231,103 @@ def summary(analysis: Analysis, names: dict[int, str] | None = None) -> dict:
     })
 
 
-def write_summary_json(path: Path, content: dict) -> None:
-    def write(handle):
-        handle.write(json.dumps(content, indent=2, ensure_ascii=False,
-                                allow_nan=False).encode("utf-8"))
+def draw_chart_image(name: str, analysis: Analysis, names: dict[int, str]):
+    """A Figure of one chart, as in the window, for a PNG file."""
+    from matplotlib.figure import Figure
 
-    atomic_write(path, write)
+    from custseg_gui.core import charts
+
+    figure = Figure(figsize=IMAGE_SIZE_IN, layout="constrained")
+    search, segmentation, insights = analysis.search, analysis.segmentation, analysis.insights
+    if name == "elbow.png":
+        charts.draw_elbow(figure, search, segmentation.k)
+    elif name == "silhouette.png":
+        charts.draw_silhouette(figure, search, segmentation, names, segmentation.k)
+    elif name == "segments.png":
+        x, y = charts.default_axes(analysis.prepared, insights.feature_importance)
+        charts.draw_segments(figure, charts.scatter_data(analysis.prepared, segmentation, x, y,
+                                                         analysis.settings.seed), names)
+    elif name == "segment_sizes.png":
+        charts.draw_sizes(figure, segmentation, names)
+    elif name == "segment_profiles.png":
+        charts.draw_profile_heatmap(figure, insights, names)
+    elif name == "feature_importance.png":
+        charts.draw_importance(figure, insights)
+    elif name == "segment_distributions.png":
+        ranked = [c for c in insights.feature_importance if c in insights.numeric_columns]
+        ranked += [c for c in insights.numeric_columns if c not in ranked]
+        charts.draw_segment_distributions(figure, analysis.table.frame, segmentation.row_segments,
+                                          ranked, names)
+    else:
+        raise ValueError(name)
+    return figure
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        return a.exists() and b.exists() and os.path.samefile(a, b)
+    except OSError:
+        return False
+
+
+def export_files(analysis: Analysis, folder: Path, formats=FORMATS,
+                 names: dict[int, str] | None = None, page_size: str = "a4",
+                 progress=None) -> list[Path]:
+    """Write the chosen report files into `folder`, all or nothing; return their paths."""
+    from custseg_gui.core.progress import NO_PROGRESS
+
+    progress = progress or NO_PROGRESS
+    names = {**analysis.insights.names(), **(names or {})}
+    folder = Path(folder)
+    if not folder.is_dir():
+        raise UserError(f"The folder {folder} does not exist. Choose an existing folder to "
+                        "export to.")
+    unknown = [fmt for fmt in formats if fmt not in FORMATS]
+    if unknown or not formats:
+        raise UserError(f"Unknown export format {', '.join(unknown) or '(none)'}. Choose from: "
+                        f"{', '.join(FORMATS)}.")
+    targets = [folder / name for name in output_files(formats)]
+    source = Path(analysis.table.report.path)
+    for target in targets:
+        if _same_file(target, source):
+            raise UserError(f"Exporting would overwrite your data file {source.name}. Choose "
+                            "another folder, or rename the data file.")
+    steps = {"csv": 0.1, "xlsx": 0.35, "pdf": 0.25, "png": 0.25, "json": 0.05}
+    done = 0.0
+    staging = Staging()
+    try:
+        customers = labelled_customers(analysis, names) if {"csv", "xlsx"} & set(formats) \
+            else None
+        for fmt in [fmt for fmt in FORMATS if fmt in formats]:
+            part = progress.part(done, min(1.0, done + steps[fmt] / sum(
+                steps[f] for f in formats)))
+            done = min(1.0, done + steps[fmt] / sum(steps[f] for f in formats))
+            part.report(0.0, f"Writing {FORMAT_NAMES[fmt].lower()}...")
+            if fmt == "csv":
+                staging.write(folder / "segments.csv",
+                              lambda handle: handle.write(customers_csv_bytes(customers)))
+            elif fmt == "xlsx":
+                from custseg_gui.core.workbook import write_workbook
+
+                staging.write(folder / "segments.xlsx", lambda handle: write_workbook(
+                    handle, analysis, customers, names, part))
+            elif fmt == "pdf":
+                from custseg_gui.core.report_pdf import write_pdf_report
+
+                staging.write(folder / "report.pdf", lambda handle: write_pdf_report(
+                    handle, analysis, names, page_size, part))
+            elif fmt == "png":
+                for position, name in enumerate(CHART_FILES):
+                    part.report(position / len(CHART_FILES), f"Drawing {CHART_FILES[name]}...")
+                    figure = draw_chart_image(name, analysis, names)
+                    staging.write(folder / name, lambda handle, f=figure: f.savefig(
+                        handle, format="png", dpi=IMAGE_DPI))
+            elif fmt == "json":
+                content = summary(analysis, names)
+                staging.write(folder / "summary.json", lambda handle: handle.write(json.dumps(
+                    content, indent=2, ensure_ascii=False, allow_nan=False).encode("utf-8")))
+        progress.check()
+        return staging.commit()
+    except BaseException:
+        staging.rollback()
+        raise

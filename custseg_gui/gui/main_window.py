@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import html
 
 import numpy as np
-from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer
-from PySide6.QtGui import QAction, QColor, QKeySequence, QPixmap, QIcon
+from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer, QUrl
+from PySide6.QtGui import QAction, QColor, QDesktopServices, QIcon, QKeySequence, QPixmap
 from PySide6.QtWidgets import (QApplication, QFileDialog, QHBoxLayout, QInputDialog, QLabel,
                                QMainWindow,
                                QMessageBox, QPushButton, QScrollArea, QSplitter, QStackedWidget,
@@ -17,14 +17,17 @@ from PySide6.QtWidgets import (QApplication, QFileDialog, QHBoxLayout, QInputDia
 
 from custseg_gui import APP_NAME, __version__
 from custseg_gui.core import charts
+from custseg_gui.core.analysis import Analysis, AnalysisSettings
 from custseg_gui.core.columns import ColumnInfo, Role, default_features, describe_columns
+from custseg_gui.core.export import export_files, output_files
 from custseg_gui.core.errors import UserError
 from custseg_gui.core.formatting import format_number, format_share, segment_label
-from custseg_gui.core.insight import Insights, feature_importance, profile_segments
+from custseg_gui.core.insight import Insights, profile_segments
 from custseg_gui.core.ksearch import KSearchResult, KSearchSettings, search_k
-from custseg_gui.core.loading import LoadedTable, load_table
+from custseg_gui.core.loading import LoadedTable, LoadSettings, load_table
 from custseg_gui.core.prep import PreparedData, PrepSettings, prepare
 from custseg_gui.core.segment import Segmentation, SegmentSettings, segment
+from custseg_gui.core.session import SUFFIX, SavedAnalysis, load_analysis, save_analysis
 from custseg_gui.core.stability import StabilitySettings, assess_stability
 from custseg_gui.gui.results_view import ResultsView
 from custseg_gui.gui.settings_panel import SettingsPanel
@@ -79,6 +82,11 @@ class MainWindow(QMainWindow):
         self.message_box: QMessageBox | None = None
         self.hovered_customer: int | None = None  # table row under the mouse in the scatter
         self.rename_dialog: QInputDialog | None = None
+        self.run_settings: AnalysisSettings | None = None  # what the shown results were run with
+        self.load_settings = LoadSettings()
+        self.pending: SavedAnalysis | None = None  # a saved analysis being reopened
+        self.locate_data_file = self._ask_for_data_file  # replaceable in tests
+        self.question_box: QMessageBox | None = None
         self._legend_handles: list = []
 
         self._build()
@@ -129,6 +137,11 @@ class MainWindow(QMainWindow):
         self.results.profile_table.itemSelectionChanged.connect(self._profile_row_selected)
         self.results.profile_table.itemChanged.connect(self._profile_item_changed)
         self.results.show_all_button.clicked.connect(lambda: self.select_segment(None))
+        export = self.results.export
+        export.export_button.clicked.connect(self.export_clicked)
+        export.browse_button.clicked.connect(self.choose_export_folder)
+        export.open_folder_button.clicked.connect(
+            lambda: QDesktopServices.openUrl(QUrl.fromLocalFile(export.folder_edit.text())))
         canvas = self.results.segments.canvas
         canvas.mpl_connect("motion_notify_event", self._hover_customer)
         canvas.mpl_connect("pick_event", self._legend_picked)
@@ -184,6 +197,21 @@ class MainWindow(QMainWindow):
         self.recent_menu.setObjectName("recentMenu")
         file_menu.insertAction(self.recent_menu.menuAction(), self.open_action)
         file_menu.insertAction(self.recent_menu.menuAction(), self.sample_action)
+        file_menu.addSeparator()
+        self.open_analysis_action = QAction("Open &analysis...", self,
+                                            shortcut=QKeySequence("Ctrl+Shift+O"),
+                                            statusTip="Reopen a saved analysis (.custseg)")
+        self.open_analysis_action.triggered.connect(self.choose_analysis)
+        self.save_analysis_action = QAction("&Save analysis...", self, shortcut=QKeySequence.Save,
+                                            statusTip="Save the settings and segment names to "
+                                                      "reopen later")
+        self.save_analysis_action.triggered.connect(self.choose_save_analysis)
+        self.export_action = QAction("&Export report...", self, shortcut=QKeySequence("Ctrl+E"),
+                                     statusTip="Export the segments: customer list, workbook, "
+                                               "PDF report, images")
+        self.export_action.triggered.connect(self.export_from_menu)
+        for action in (self.open_analysis_action, self.save_analysis_action, self.export_action):
+            file_menu.addAction(action)
         file_menu.addSeparator()
         quit_action = QAction("&Quit", self, shortcut=QKeySequence.Quit)
         quit_action.triggered.connect(self.close)
@@ -281,24 +309,29 @@ class MainWindow(QMainWindow):
     def open_sample(self) -> None:
         self.open_path(sample_data())
 
-    def open_path(self, path: str | Path) -> None:
+    def open_path(self, path: str | Path, load_settings: LoadSettings | None = None) -> None:
         """Load a file in the background, exactly as the Open dialog does."""
         path = Path(path)
+        load_settings = load_settings or LoadSettings()
         self.worker.cancel("analysis")
         self.worker.cancel("segment")
+        if load_settings != getattr(self.pending, "load", None):
+            self.pending = None  # a file opened by hand replaces a reopening in progress
 
         def load(progress):
-            table = load_table(path, progress=progress.part(0.0, 0.9))
+            table = load_table(path, load_settings, progress=progress.part(0.0, 0.9))
             progress.report(0.92, "Recognising what each column holds...")
             return table, describe_columns(table)
 
         self._set_status(f"Opening {path.name}...")
-        self.worker.run("load", load, lambda result: self._show_table(path, *result),
+        self.worker.run("load", load,
+                        lambda result: self._show_table(path, *result, load_settings),
                         lambda error, details: self._task_failed(
                             f"Could not open {path.name}", error, details))
 
-    def _show_table(self, path: Path, table: LoadedTable, columns: tuple[ColumnInfo, ...]) -> None:
-        self.table, self.columns = table, columns
+    def _show_table(self, path: Path, table: LoadedTable, columns: tuple[ColumnInfo, ...],
+                    load_settings: LoadSettings = LoadSettings()) -> None:
+        self.table, self.columns, self.load_settings = table, columns, load_settings
         self._clear_results()
         self.renamed = {}
         self.results.data_model.set_table(table.raw, table.frame)
@@ -314,6 +347,8 @@ class MainWindow(QMainWindow):
         self._set_status(f"Opened {table.report.file_name}: {table.report.describe()}.")
         log.info("opened %s (%s)", path, table.report.describe())
         self._update_enabled()
+        if self.pending is not None:
+            self._continue_reopening(table)
 
     def _clear_results(self) -> None:
         self.prepared = self.search = self.view = None
@@ -353,18 +388,24 @@ class MainWindow(QMainWindow):
                                           k_max=self.panel.k_max_spin.value(),
                                           seed=self.panel.seed_spin.value())
         axes = self._current_axes()
+        run_settings = AnalysisSettings(
+            load=self.load_settings, features=prep_settings.features,
+            missing=prep_settings.missing, scaling=prep_settings.scaling,
+            k_min=search_settings.k_min, k_max=search_settings.k_max, seed=search_settings.seed)
+        wanted_k = self.pending.k if self.pending is not None else None
 
         def work(progress):
             progress.report(0.0, "Preparing the data...")
             prepared = prepare(table, columns, prep_settings)
             search = search_k(prepared, search_settings, progress.part(0.02, 0.92))
-            view = _segment_view(table, columns, prepared, search, search.recommended_k,
-                                 search_settings.seed, axes, progress.part(0.92, 1.0))
+            view = _segment_view(table, columns, prepared, search, wanted_k or
+                                 search.recommended_k, search_settings.seed, axes,
+                                 progress.part(0.92, 1.0))
             return RunResult(prepared, search, view)
 
         self.panel.k_spin.setEnabled(False)
         self.worker.cancel("segment")
-        self.worker.run("analysis", work, self._show_run,
+        self.worker.run("analysis", work, lambda result: self._show_run(result, run_settings),
                         lambda error, details: self._task_failed(
                             "Could not find segments", error, details))
 
@@ -387,8 +428,14 @@ class MainWindow(QMainWindow):
             self.worker.cancel()
             self._set_status("Cancelled.")
 
-    def _show_run(self, result: RunResult) -> None:
-        self.prepared, self.search = result.prepared, result.search
+    def _show_run(self, result: RunResult, run_settings: AnalysisSettings) -> None:
+        self.prepared, self.search, self.run_settings = result.prepared, result.search, \
+            run_settings
+        # New results are new segments: earlier names no longer apply, unless a saved
+        # analysis is being reopened, whose names come back.
+        self.renamed = {number: name for number, name in self.pending.names.items()
+                        if 1 <= number <= result.view.segmentation.k} if self.pending else {}
+        self.pending = None
         self.panel.recommendation_label.setText(result.search.recommendation)
         notes = list(result.search.notes)
         if result.prepared.left_out.size:
@@ -404,11 +451,11 @@ class MainWindow(QMainWindow):
         self.panel.k_spin.blockSignals(False)
         self.panel.stale_label.setVisible(False)
         self._fill_axes(result.prepared, result.view)
-        self._show_view(result.view)
+        self._show_view(result.view, keep_names=True)
         self.results.setCurrentIndex(self.results.indexOf(self.results.k_splitter))
 
-    def _show_view(self, view: SegmentView) -> None:
-        if self.view is None or self.view.segmentation.k != view.segmentation.k:
+    def _show_view(self, view: SegmentView, keep_names: bool = False) -> None:
+        if not keep_names:
             self.renamed = {}  # other segments now: the user's names no longer apply
         self.view = view
         self.names = {**view.insights.names(), **self.renamed}
@@ -726,6 +773,11 @@ class MainWindow(QMainWindow):
         else:
             self.panel.run_button.setToolTip("Try every number of segments in the range and "
                                               "recommend one (Ctrl+R)")
+        has_results = self.view is not None and self.run_settings is not None
+        self.results.export.export_button.setEnabled(has_results and not self.worker.is_busy(
+            "export"))
+        self.export_action.setEnabled(has_results)
+        self.save_analysis_action.setEnabled(has_results)
 
     def _task_started(self, channel: str) -> None:
         self.panel.progress_bar.setValue(0)
@@ -781,6 +833,184 @@ class MainWindow(QMainWindow):
                           f"{APP_NAME} {__version__}\nFind and understand the segments in your "
                           "customer data.\nNo data leaves this computer.")
 
+    # --- exporting -----------------------------------------------------------------------------
+
+    def current_analysis(self) -> Analysis | None:
+        """The analysis on screen, as the exports and the report command see it."""
+        if self.view is None or self.run_settings is None:
+            return None
+        settings = replace(self.run_settings, k=self.view.segmentation.k)
+        return Analysis(settings=settings, table=self.table, columns=self.columns,
+                        prepared=self.prepared, search=self.search,
+                        segmentation=self.view.segmentation, insights=self.view.insights)
+
+    def choose_export_folder(self) -> None:
+        start = self.results.export.folder_edit.text() or str(Path.home())
+        folder = QFileDialog.getExistingDirectory(self, "Folder for the report files", start)
+        if folder:
+            self.results.export.folder_edit.setText(folder)
+
+    def export_from_menu(self) -> None:
+        if self.current_analysis() is None:
+            return
+        self.results.setCurrentWidget(self.results.export)
+        self.export_clicked()
+
+    def export_clicked(self) -> None:
+        panel = self.results.export
+        if not panel.folder_edit.text().strip():
+            self.choose_export_folder()
+            if not panel.folder_edit.text().strip():
+                return
+        folder = Path(panel.folder_edit.text().strip()).expanduser()
+        formats = panel.formats()
+        if not formats:
+            self.show_message("Export", "Tick at least one kind of file to export.",
+                              warning=True)
+            return
+        existing = [name for name in output_files(formats) if (folder / name).exists()]
+        if existing:
+            shown = ", ".join(existing[:4]) + (", ..." if len(existing) > 4 else "")
+            self.ask("Replace earlier export?",
+                     f"{folder} already holds {shown}. Replace them with this export?",
+                     "Replace", lambda: self.export_to(folder, formats))
+        else:
+            self.export_to(folder, formats)
+
+    def export_to(self, folder: Path, formats: tuple[str, ...] | None = None) -> None:
+        """Write the chosen files into `folder` in the background (replacing earlier ones)."""
+        analysis = self.current_analysis()
+        if analysis is None:
+            return
+        panel = self.results.export
+        formats = formats or panel.formats()
+        names, page_size = dict(self.names), panel.page_size_combo.currentData()
+        panel.result_label.setText("")
+        panel.open_folder_button.setVisible(False)
+        self.worker.run("export", lambda progress: export_files(
+            analysis, folder, formats, names, page_size, progress),
+            lambda written: self._exported(folder, written),
+            lambda error, details: self._task_failed("Export failed", error, details))
+
+    def _exported(self, folder: Path, written: list[Path]) -> None:
+        panel = self.results.export
+        panel.folder_edit.setText(str(folder))
+        listed = ", ".join(path.name for path in written[:6]) + (
+            f" and {len(written) - 6} more" if len(written) > 6 else "")
+        panel.result_label.setText(f"Exported {len(written)} files to {folder}: {listed}.")
+        panel.open_folder_button.setVisible(True)
+        self._set_status(f"Exported {len(written)} files to {folder}.")
+        log.info("exported %d files to %s", len(written), folder)
+
+    # --- saved analyses ---------------------------------------------------------------------------
+
+    def choose_save_analysis(self) -> None:
+        if self.current_analysis() is None:
+            return
+        start = str(Path(self.table.report.path).with_suffix(SUFFIX))
+        path, _ = QFileDialog.getSaveFileName(self, "Save analysis", start,
+                                              f"CustSeg analysis (*{SUFFIX})")
+        if path:
+            self.save_analysis_to(Path(path).with_suffix(SUFFIX))
+
+    def save_analysis_to(self, path: Path) -> None:
+        """Write the settings, k, seed and the user's segment names to a .custseg file."""
+        analysis = self.current_analysis()
+        if analysis is None:
+            return
+        settings, report = analysis.settings, analysis.table.report
+        saved = SavedAnalysis(
+            data_path=str(Path(report.path).resolve()), data_sha256=report.sha256,
+            load=settings.load, features=tuple(settings.features), missing=settings.missing,
+            scaling=settings.scaling, k_min=settings.k_min, k_max=settings.k_max,
+            seed=settings.seed, k=analysis.segmentation.k, names=dict(self.renamed))
+        try:
+            save_analysis(path, saved)
+        except UserError as error:
+            self._task_failed("Could not save the analysis", error, "")
+            return
+        self._set_status(f"Saved the analysis to {path}.")
+
+    def choose_analysis(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, "Open analysis", "",
+                                              f"CustSeg analysis (*{SUFFIX});;All files (*)")
+        if path:
+            self.open_analysis(path)
+
+    def open_analysis(self, path: str | Path) -> None:
+        """Reopen a saved analysis: load its data, rerun it, and restore the names."""
+        try:
+            saved = load_analysis(Path(path))
+        except UserError as error:
+            self._task_failed("Could not open the analysis", error, "")
+            return
+        data = Path(saved.data_path)
+        if not data.is_file():
+            located = self.locate_data_file(data)
+            if not located:
+                return
+            data = Path(located)
+        self.pending = saved
+        self.open_path(data, saved.load)
+
+    def _ask_for_data_file(self, missing: Path) -> str | None:
+        self.show_message("Data file not found", f"The data file of this analysis, "
+                          f"{missing.name}, is no longer at {missing.parent}. Please show "
+                          "CustSeg where it is now.", warning=True)
+        path, _ = QFileDialog.getOpenFileName(self, f"Where is {missing.name}?", "",
+                                              FILE_FILTER)
+        return path or None
+
+    def _continue_reopening(self, table: LoadedTable) -> None:
+        saved = self.pending
+        unknown = [name for name in saved.features
+                   if name not in {info.name for info in self.columns}]
+        if unknown:
+            self.pending = None
+            self.show_message("Could not reopen the analysis", "The data file no longer has "
+                              f"the column(s) {', '.join(unknown)}. Choose the columns again "
+                              "and press Find segments.", warning=True)
+            return
+
+        def proceed():
+            self.panel.check_only(set(saved.features))
+            self.panel.missing_combo.setCurrentIndex(
+                self.panel.missing_combo.findData(saved.missing))
+            self.panel.scaling_combo.setCurrentIndex(
+                self.panel.scaling_combo.findData(saved.scaling))
+            self.panel.k_min_spin.setValue(saved.k_min)
+            self.panel.k_max_spin.setValue(saved.k_max)
+            self.panel.seed_spin.setValue(saved.seed)
+            self.run_search()
+
+        if table.report.sha256 != saved.data_sha256:
+            self.ask("The data has changed",
+                     f"{table.report.file_name} has changed since this analysis was saved, so "
+                     "the segments may differ from before. Continue with the current data?",
+                     "Continue", proceed, on_cancel=lambda: setattr(self, "pending", None))
+        else:
+            proceed()
+
+    def ask(self, title: str, text: str, accept_text: str, on_accept,
+            on_cancel=None) -> QMessageBox:
+        """A non-blocking question; `on_accept` runs if the user agrees."""
+        box = QMessageBox(QMessageBox.Question, title, text, QMessageBox.Cancel, self)
+        box.setObjectName("questionBox")
+        accept = box.addButton(accept_text, QMessageBox.AcceptRole)
+        box.setDefaultButton(accept)
+        box.setAttribute(Qt.WA_DeleteOnClose)
+
+        def answered(button):
+            if button is accept:
+                on_accept()
+            elif on_cancel is not None:
+                on_cancel()
+
+        box.buttonClicked.connect(answered)
+        box.open()
+        self.question_box = box
+        return box
+
     # --- window events --------------------------------------------------------------------------
 
     def dragEnterEvent(self, event) -> None:
@@ -814,15 +1044,8 @@ def _segment_view(table: LoadedTable, columns: tuple[ColumnInfo, ...], prepared:
     features = [name for name in prepared.matrix_columns if name in prepared.settings.features]
     valid = axes is not None and (axes[0] == charts.PCA_VIEW or (
         axes[0] in features and axes[1] in features))
-    if not valid:
-        # Start with the two columns that tell the segments apart best.
-        ranked = [name for name in feature_importance(prepared, segmentation) if name in features]
-        if len(ranked) >= 2:
-            axes = tuple(sorted(ranked[:2], key=features.index))  # in the file's order
-        elif len(prepared.matrix_columns) >= 2:
-            axes = (charts.PCA_VIEW, "")
-        else:
-            axes = (features[0], "")
+    if not valid:  # start with the two columns that tell the segments apart best
+        axes = charts.default_axes(prepared, insights.feature_importance)
     progress.report(0.95, "Placing customers on the chart...")
     return SegmentView(segmentation, insights,
                        charts.scatter_data(prepared, segmentation, axes[0], axes[1], seed))

@@ -9,6 +9,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QHBoxLayout, QHeade
 
 from custseg_gui.gui.chart_panel import ChartPanel
 from custseg_gui.gui.data_model import CustomerTableModel
+from custseg_gui.gui.export_panel import ExportPanel
 
 ELBOW_HELP = (
     "How to read this chart: each point is how spread out customers are inside their segments "
@@ -168,6 +169,9 @@ class ResultsView(QTabWidget):
         apart.setSizes([380, 620])
         self.apart_splitter = apart
         self.addTab(apart, "What sets them apart")
+
+        self.export = ExportPanel()
+        self.addTab(self.export, "Export")
 
     def splitters(self) -> dict[str, QSplitter]:
         return {"explore": self.explore_splitter, "k": self.k_splitter,

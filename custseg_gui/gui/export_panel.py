@@ -1,0 +1,85 @@
+"""The Export tab (view only): what to export, where, and where the files went."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QLocale, Qt
+from PySide6.QtWidgets import (QCheckBox, QComboBox, QFormLayout, QGroupBox, QHBoxLayout, QLabel,
+                               QLineEdit, QPushButton, QVBoxLayout, QWidget)
+
+from custseg_gui.core.export import FORMAT_NAMES, FORMATS
+
+FORMAT_TIPS = {
+    "csv": "segments.csv: every customer as in your file, plus their segment",
+    "xlsx": "segments.xlsx: the customer list, one row per segment, how the number was chosen, "
+            "and the settings, ready for Excel",
+    "pdf": "report.pdf: a report with charts and a page per segment, to hand on",
+    "png": "One picture per chart (300 dpi), for slides",
+    "json": "summary.json: the analysis as data, for other programs",
+}
+
+
+class ExportPanel(QWidget):
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setObjectName("exportPanel")
+        layout = QVBoxLayout(self)
+        intro = QLabel("Save the segments to hand on: tick what you need, choose a folder, and "
+                       "press Export. Nothing in your data file is changed.")
+        intro.setWordWrap(True)
+        layout.addWidget(intro)
+
+        what = QGroupBox("What to export")
+        what_layout = QVBoxLayout(what)
+        self.checks: dict[str, QCheckBox] = {}
+        for fmt in FORMATS:
+            check = QCheckBox(FORMAT_NAMES[fmt])
+            check.setObjectName(f"{fmt}Check")
+            check.setChecked(True)
+            check.setToolTip(FORMAT_TIPS[fmt])
+            what_layout.addWidget(check)
+            self.checks[fmt] = check
+        form = QFormLayout()
+        self.page_size_combo = QComboBox()
+        self.page_size_combo.setObjectName("pageSizeCombo")
+        self.page_size_combo.addItem("A4", "a4")
+        self.page_size_combo.addItem("US Letter", "letter")
+        self.page_size_combo.setToolTip("Paper size of the PDF report")
+        if QLocale().territory() in (QLocale.UnitedStates, QLocale.Canada):
+            self.page_size_combo.setCurrentIndex(1)
+        form.addRow("PDF paper size:", self.page_size_combo)
+        what_layout.addLayout(form)
+        layout.addWidget(what)
+
+        where = QGroupBox("Where")
+        where_layout = QHBoxLayout(where)
+        self.folder_edit = QLineEdit()
+        self.folder_edit.setObjectName("exportFolderEdit")
+        self.folder_edit.setPlaceholderText("Choose a folder for the report files")
+        self.folder_edit.setToolTip("The folder the report files are written into")
+        self.browse_button = QPushButton("Choose folder...")
+        self.browse_button.setObjectName("exportBrowseButton")
+        self.browse_button.setToolTip("Pick the folder for the report files")
+        where_layout.addWidget(self.folder_edit, 1)
+        where_layout.addWidget(self.browse_button)
+        layout.addWidget(where)
+
+        self.export_button = QPushButton("Export")
+        self.export_button.setObjectName("exportButton")
+        self.export_button.setToolTip("Write the ticked files into the folder (Ctrl+E)")
+        self.export_button.setEnabled(False)
+        layout.addWidget(self.export_button, 0, Qt.AlignLeft)
+
+        self.result_label = QLabel("")
+        self.result_label.setObjectName("exportResultLabel")
+        self.result_label.setWordWrap(True)
+        self.result_label.setTextInteractionFlags(Qt.TextSelectableByMouse)
+        layout.addWidget(self.result_label)
+        self.open_folder_button = QPushButton("Open folder")
+        self.open_folder_button.setObjectName("openFolderButton")
+        self.open_folder_button.setToolTip("Show the exported files in your file manager")
+        self.open_folder_button.setVisible(False)
+        layout.addWidget(self.open_folder_button, 0, Qt.AlignLeft)
+        layout.addStretch(1)
+
+    def formats(self) -> tuple[str, ...]:
+        return tuple(fmt for fmt, check in self.checks.items() if check.isChecked())
