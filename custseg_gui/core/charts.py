@@ -108,7 +108,8 @@ def _draw_silhouette_knife(ax, segmentation: Segmentation, names: dict[int, str]
         rows = np.arange(bottom, bottom + len(members))
         ax.fill_betweenx(rows, 0, members, color=segment_color(number), linewidth=0)
         ticks.append(bottom + len(members) / 2)
-        tick_labels.append(wrap(segment_label(number, names.get(number, f"Segment {number}")), 22))
+        label = segment_label(number, names.get(number, f"Segment {number}"))
+        tick_labels.append(label if len(label) <= 26 else label[:25] + "…")
         bottom += len(members) + gap
     if np.isfinite(segmentation.silhouette):
         ax.axvline(segmentation.silhouette, color="#333333", linestyle="--",

@@ -44,6 +44,7 @@ class ExportPanel(QWidget):
         self.page_size_combo.addItem("A4", "a4")
         self.page_size_combo.addItem("US Letter", "letter")
         self.page_size_combo.setToolTip("Paper size of the PDF report")
+        self.page_size_combo.setMaximumWidth(180)
         if QLocale().territory() in (QLocale.UnitedStates, QLocale.Canada):
             self.page_size_combo.setCurrentIndex(1)
         form.addRow("PDF paper size:", self.page_size_combo)

@@ -266,6 +266,7 @@ class MainWindow(QMainWindow):
             if isinstance(state, QByteArray) and not state.isEmpty():
                 splitter.restoreState(state)
         self._refresh_recent()
+        self.results.export.folder_edit.setText(str(self.settings.value("export/folder", "")))
 
     def _save_settings(self) -> None:
         self.settings.setValue("window/geometry", self.saveGeometry())
@@ -899,6 +900,7 @@ class MainWindow(QMainWindow):
             f" and {len(written) - 6} more" if len(written) > 6 else "")
         panel.result_label.setText(f"Exported {len(written)} files to {folder}: {listed}.")
         panel.open_folder_button.setVisible(True)
+        self.settings.setValue("export/folder", str(folder))
         self._set_status(f"Exported {len(written)} files to {folder}.")
         log.info("exported %d files to %s", len(written), folder)
 
