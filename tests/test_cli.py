@@ -18,6 +18,7 @@ import pandas as pd
 import pytest
 
 import custseg_gui
+from custseg_gui.core.export import FORMATS, output_files
 from custseg_gui.cli import report
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
@@ -68,9 +69,9 @@ def test_report_succeeds_and_says_what_it_wrote(mall_report):
     assert mall_report["status"] == 0, mall_report["stderr"]
     assert mall_report["stderr"] == ""
     assert mall_report["stdout"].strip() == (
-        f"Wrote the segment report to {mall_report['out']}: 5 segments of 200 customers.")
-    assert sorted(path.name for path in mall_report["out"].iterdir()) == [
-        "segments.csv", "summary.json"]
+        f"Wrote 11 files to {mall_report['out']}: 5 segments of 200 customers.")
+    assert sorted(path.name for path in mall_report["out"].iterdir()) == sorted(
+        output_files(FORMATS))
 
 
 @pytest.mark.shared_data

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import matplotlib
 import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
@@ -19,6 +20,10 @@ from custseg_gui.core.insight import Insights
 from custseg_gui.core.ksearch import KSearchResult
 from custseg_gui.core.prep import PreparedData
 from custseg_gui.core.segment import Segmentation
+
+# Column names come from users' files: "Spend ($) and Income ($)" must print as written, not
+# as math text between the dollar signs.
+matplotlib.rcParams["text.parse_math"] = False
 
 PALETTE = (
     "#0072B2", "#E69F00", "#009E73", "#D55E00", "#56B4E9", "#CC79A7", "#B8A100", "#000000",

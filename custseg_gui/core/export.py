@@ -112,14 +112,35 @@ class Staging:
             raise _write_failed(path, error) from None
 
     def commit(self) -> list[Path]:
-        done = []
+        """Rename every staged file into place; if one rename fails, undo the others."""
+        done, backups = [], []
         try:
             for temporary, path in self._staged:
+                if path.exists():
+                    # Keep the earlier file until every new one is in place.
+                    holder = _temporary(path)
+                    holder.close()
+                    backup = Path(holder.name)
+                    try:
+                        os.replace(path, backup)
+                    except OSError:
+                        os.unlink(backup)
+                        raise
+                    backups.append((backup, path))
                 os.replace(temporary, path)
                 done.append(path)
         except OSError as error:
+            for placed in done:
+                with suppress(OSError):
+                    os.unlink(placed)
+            for backup, original in backups:
+                with suppress(OSError):
+                    os.rename(backup, original)  # the name is free again: no replace needed
             self.rollback()
             raise _write_failed(path, error) from None
+        for backup, _path in backups:
+            with suppress(OSError):
+                os.unlink(backup)
         self._staged = []
         return done
 

@@ -58,10 +58,15 @@ class KSearchResult:
         return next((score for score in self.scores if score.k == k), None)
 
 
-# Lloyd iterations per uninterrupted step of a K-Means run; a cancel request is noticed between
-# steps, so a step must stay well under a second even on a million customers.
-ITERATIONS_PER_STEP = 5
+# A K-Means run is iterated in steps of about this much arithmetic (row x centre x column
+# distance terms), a few tenths of a second: a cancel request is noticed between steps, and
+# small data converges in a single step without the cost of restarting.
+STEP_WORK = 2e8
 MAX_ITERATIONS = 300
+
+
+def iterations_per_step(rows: int, k: int, columns: int) -> int:
+    return int(min(MAX_ITERATIONS, max(3, STEP_WORK // max(rows * k * columns, 1))))
 
 
 def _kmeans_run(matrix: np.ndarray, k: int, seed: int, progress: Progress):
@@ -73,13 +78,14 @@ def _kmeans_run(matrix: np.ndarray, k: int, seed: int, progress: Progress):
     from sklearn.cluster import KMeans, kmeans_plusplus
 
     centres, _ = kmeans_plusplus(matrix, k, random_state=seed)
+    step = iterations_per_step(len(matrix), k, matrix.shape[1])
     done = 0
     while True:
         progress.check()
-        model = KMeans(n_clusters=k, init=centres, n_init=1, max_iter=ITERATIONS_PER_STEP,
+        model = KMeans(n_clusters=k, init=centres, n_init=1, max_iter=step,
                        algorithm="lloyd").fit(matrix)
         done += model.n_iter_
-        if model.n_iter_ < ITERATIONS_PER_STEP or done >= MAX_ITERATIONS:
+        if model.n_iter_ < step or done >= MAX_ITERATIONS:
             return model
         centres = model.cluster_centers_
 

@@ -85,6 +85,8 @@ def load_analysis(path: Path) -> SavedAnalysis:
                         "to open it.")
     try:
         data, settings = content["data"], content["settings"]
+        if not isinstance(settings["features"], list):
+            raise TypeError("features is not a list")
         features = tuple(str(name) for name in settings["features"])
         saved = SavedAnalysis(
             data_path=str(data["path"]), data_sha256=str(data["sha256"]),

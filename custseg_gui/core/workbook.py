@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from contextlib import suppress
 from datetime import datetime
 from typing import IO
 
@@ -70,12 +71,15 @@ def _customer_columns(customers: pd.DataFrame) -> list[np.ndarray]:
         plain = text.str.match(PLAIN_NUMBER).to_numpy()
         if plain.any():
             whole = plain & ~text.str.contains(r"[.eE]").to_numpy() & (
-                text.str.len().to_numpy() <= 15)
+                text.str.len().to_numpy() <= 15) & (text != "-0").to_numpy()
             values[whole] = text[whole].astype(np.int64).to_numpy().astype(object)
-            decimal = plain & ~whole
+            decimal = plain & ~whole & (text != "-0").to_numpy()
             if decimal.any():
                 numbers = text[decimal].astype(float)
-                same = (numbers.map(repr) == text[decimal]).to_numpy()
+                # openpyxl writes a float with 16 significant digits: keep it a number only
+                # where that gives back the text as written ("25.0" and "0.1428571428571428571"
+                # stay text).
+                same = (numbers.map(lambda x: "%.16g" % x) == text[decimal]).to_numpy()
                 positions = np.flatnonzero(decimal)[same]
                 values[positions] = numbers.to_numpy()[same].astype(object)
         prepared.append(values)
@@ -88,13 +92,23 @@ def write_workbook(handle: IO[bytes], analysis: Analysis, customers: pd.DataFram
     from openpyxl import Workbook
 
     workbook = Workbook(write_only=True)
-    _customer_sheets(workbook, customers, progress.part(0.0, 0.9))
-    progress.report(0.9, "Writing the segment sheets...")
-    _segments_sheet(workbook, analysis, names)
-    _k_sheet(workbook, analysis)
-    _settings_sheet(workbook, analysis)
-    progress.report(0.97, "Saving the workbook...")
-    workbook.save(handle)
+    try:
+        _customer_sheets(workbook, customers, progress.part(0.0, 0.9))
+        progress.report(0.9, "Writing the segment sheets...")
+        _segments_sheet(workbook, analysis, names)
+        _k_sheet(workbook, analysis)
+        _settings_sheet(workbook, analysis)
+        progress.report(0.97, "Saving the workbook...")
+        workbook.save(handle)
+    except BaseException:
+        # A write-only sheet streams into a temporary file: close and remove them all, or
+        # they linger (and complain) until the app exits.
+        for sheet in workbook.worksheets:
+            with suppress(Exception):
+                sheet.close()
+            with suppress(Exception):
+                sheet._writer.cleanup()
+        raise
     progress.report(1.0)
 
 

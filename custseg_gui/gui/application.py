@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
+import time
 import traceback
 
 from custseg_gui import APP_NAME, __version__
@@ -43,6 +45,11 @@ def create_application(argv: list[str]):
     app.setApplicationName(APP_NAME)
     app.setOrganizationName(APP_NAME)
     app.setApplicationVersion(__version__)
+    from PySide6.QtGui import QIcon
+
+    from custseg_gui.resources_path import resource
+
+    app.setWindowIcon(QIcon(str(resource("icon.png"))))
     return app
 
 
@@ -50,11 +57,21 @@ def run_gui(argv: list[str]) -> int:
     args = _parse(argv)
     setup_logging()
     app = create_application(argv)
+    from PySide6.QtCore import QTimer
+
     from custseg_gui.gui.main_window import MainWindow
 
     window = MainWindow()
     install_exception_handler(lambda: window)
     window.show()
+    if os.environ.get("CUSTSEG_STARTUP_PROBE"):
+        # For benchmarks/bench_startup.py: say when the window is on screen, then leave.
+        def shown():
+            print(f"window-shown {time.time():.3f}", flush=True)
+            if os.environ["CUSTSEG_STARTUP_PROBE"] == "exit":
+                app.quit()
+
+        QTimer.singleShot(0, shown)
     if args.sample:
         window.open_sample()
     elif args.file:

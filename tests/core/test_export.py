@@ -1,0 +1,701 @@
+"""Exports read back as a user would open them, and failures that leave nothing behind.
+
+Every exported file is opened again here: the CSV with the csv module, the workbook with
+openpyxl, the PDF with pypdf, the images with Pillow, summary.json with json. Expensive
+analyses and exports are made once per module.
+"""
+
+from __future__ import annotations
+
+import csv
+import errno
+import functools
+import gc
+import hashlib
+import json
+import os
+from pathlib import Path
+from types import SimpleNamespace
+
+import numpy as np
+import openpyxl
+import pytest
+from PIL import Image
+from pypdf import PdfReader
+
+import custseg_gui.core.analysis as analysis_module
+import custseg_gui.core.export as export_module
+from custseg_gui.core.analysis import AnalysisSettings, run_analysis
+from custseg_gui.core.errors import Cancelled, UserError
+from custseg_gui.core.export import CHART_FILES, FORMATS, export_files, output_files
+from custseg_gui.core.formatting import format_share
+from custseg_gui.core.progress import Progress
+from custseg_gui.core.stability import StabilitySettings
+
+INCOME = "Annual Income (k$)"
+SPENDING = "Spending Score (1-100)"
+SHEETS = ["Customers", "Segments", "How k was chosen", "Settings"]
+A4_POINTS = (595.4, 841.7)  # 8.27 x 11.69 in
+LETTER_POINTS = (612.0, 792.0)  # 8.5 x 11 in
+
+
+# --- reading files back ----------------------------------------------------------------------
+
+def read_csv_rows(path: Path) -> list[list[str]]:
+    """Every row of a CSV file as the exact text of its cells (header first)."""
+    with open(path, newline="", encoding="utf-8") as handle:
+        return list(csv.reader(handle))
+
+
+def sheet_text_rows(sheet) -> list[list[str]]:
+    """Every row of a worksheet as text: an empty cell is '', a number its str()."""
+    return [["" if value is None else str(value) for value in row]
+            for row in sheet.iter_rows(values_only=True)]
+
+
+def pdf_text(path: Path) -> str:
+    """The text of every page, with line breaks and runs of spaces made single spaces."""
+    reader = PdfReader(path)
+    return " ".join(" ".join(page.extract_text().split()) for page in reader.pages)
+
+
+def one_line(text: str) -> str:
+    return " ".join(text.split())
+
+
+def folder_state(folder: Path) -> dict[str, bytes]:
+    """Every file in a folder (hidden ones too) and its content."""
+    return {path.name: path.read_bytes() for path in folder.iterdir()}
+
+
+def expected_segment_cells(analysis) -> list[str]:
+    """The Segment cell of every input row: its number, or '' for a left-out customer."""
+    return ["" if number == 0 else str(number) for number in analysis.segmentation.row_segments]
+
+
+def write_csv(path: Path, rows: list[list[str]]) -> Path:
+    with open(path, "w", newline="", encoding="utf-8") as handle:
+        csv.writer(handle).writerows(rows)
+    return path
+
+
+# --- the mall customers, every format ----------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def mall(mall_csv, tmp_path_factory):
+    """Mall customers by income and spending, k = 5, segment 2 renamed, every format."""
+    analysis = run_analysis(mall_csv, AnalysisSettings(features=(INCOME, SPENDING), k=5))
+    out = tmp_path_factory.mktemp("mall-export")
+    written = export_files(analysis, out, FORMATS, names={2: "Big spenders"})
+    workbook = openpyxl.load_workbook(out / "segments.xlsx")
+    return SimpleNamespace(analysis=analysis, input=mall_csv, out=out, written=written,
+                           workbook=workbook,
+                           names={**analysis.insights.names(), 2: "Big spenders"})
+
+
+@pytest.mark.shared_data
+def test_export_writes_exactly_the_chosen_files(mall):
+    # Given the mall analysis exported in every format
+    # Then the files are those of every format, in order, and no temporary file is left
+    assert mall.written == [mall.out / name for name in output_files(FORMATS)]
+    assert sorted(path.name for path in mall.out.iterdir()) == sorted(
+        ["segments.csv", "segments.xlsx", "report.pdf", "summary.json", *CHART_FILES])
+    assert all(path.stat().st_size > 0 for path in mall.written)
+
+
+@pytest.mark.shared_data
+def test_csv_keeps_every_input_cell_and_adds_the_right_segment(mall):
+    # Given the exported customer list and the input file, both read as text
+    written, original = read_csv_rows(mall.out / "segments.csv"), read_csv_rows(mall.input)
+
+    # Then every input cell is there as written, followed by the segment and its name
+    assert written[0] == original[0] + ["Segment", "Segment name"]
+    assert len(written) == len(original) == 201
+    assert [row[:5] for row in written[1:]] == original[1:]
+    assert [row[5] for row in written[1:]] == expected_segment_cells(mall.analysis)
+    assert [row[6] for row in written[1:]] == [mall.names[int(row[5])] for row in written[1:]]
+    # and the user's own name for segment 2 is used
+    assert sum(row[6] == "Big spenders" for row in written[1:]) == 39
+
+
+@pytest.mark.shared_data
+def test_workbook_customer_list_matches_the_input_cell_by_cell(mall):
+    # Given the Customers sheet read back, and the input file read as text
+    rows = sheet_text_rows(mall.workbook["Customers"])
+    original = read_csv_rows(mall.input)
+
+    # Then every cell reads back as the input's text (numbers stored as numbers included)
+    assert rows[0] == original[0] + ["Segment", "Segment name"]
+    assert [row[:5] for row in rows] == original
+    assert [row[5] for row in rows[1:]] == expected_segment_cells(mall.analysis)
+    assert [row[6] for row in rows[1:]] == [mall.names[int(row[5])] for row in rows[1:]]
+    # and numbers are numbers Excel can sum, IDs included
+    first = next(mall.workbook["Customers"].iter_rows(min_row=2, max_row=2))
+    assert [cell.data_type for cell in first] == ["n", "s", "n", "n", "n", "n", "s"]
+
+
+@pytest.mark.shared_data
+def test_workbook_has_its_four_sheets_in_order(mall):
+    assert mall.workbook.sheetnames == SHEETS
+
+
+@pytest.mark.shared_data
+def test_customers_sheet_has_a_bold_frozen_header_and_a_filter(mall):
+    # Given the Customers sheet
+    sheet = mall.workbook["Customers"]
+
+    # Then its header row is bold and stays in view, and a filter covers the whole table
+    assert all(cell.font.b for cell in sheet[1])
+    assert sheet.freeze_panes == "A2"
+    assert sheet.auto_filter.ref == "A1:G201"
+
+
+@pytest.mark.shared_data
+def test_segments_sheet_has_one_row_per_segment_with_name_size_and_share(mall):
+    # Given the Segments sheet
+    sheet = mall.workbook["Segments"]
+    header = [cell.value for cell in sheet[1]]
+    column = {name: header.index(name) for name in ("Segment", "Name", "Size", "Share")}
+    rows = [row for row in sheet.iter_rows(min_row=2, values_only=True)
+            if row[0] is not None]
+
+    # Then there is one row per segment with its (user's) name, size and share
+    assert [(row[column["Segment"]], row[column["Name"]], row[column["Size"]]) for row in rows] \
+        == [(profile.number, mall.names[profile.number], profile.size)
+            for profile in mall.analysis.insights.profiles]
+    assert [row[column["Size"]] for row in rows] == [81, 39, 35, 23, 22]
+    assert [row[column["Share"]] for row in rows] == pytest.approx(
+        [81 / 200, 39 / 200, 35 / 200, 23 / 200, 22 / 200])
+    # shown as a percentage
+    assert sheet.cell(row=2, column=column["Share"] + 1).number_format == "0.0%"
+
+
+@pytest.mark.shared_data
+def test_k_sheet_lists_every_k_tried_and_the_recommendation(mall):
+    # Given the "How k was chosen" sheet
+    rows = list(mall.workbook["How k was chosen"].iter_rows(values_only=True))
+
+    # Then it has a row of scores for every k from 2 to 10
+    assert rows[0][:3] == ("Segments (k)", "Inertia", "Silhouette")
+    scores = [row for row in rows[1:] if isinstance(row[0], int)]
+    assert [row[0] for row in scores] == list(range(2, 11))
+    assert scores[3][2] == pytest.approx(0.5547, abs=0.0005)  # silhouette at k = 5
+    # and says in words why 5 was recommended
+    notes = [row[0] for row in rows if isinstance(row[0], str)]
+    assert mall.analysis.search.recommendation in notes
+    assert notes[notes.index(mall.analysis.search.recommendation)].startswith(
+        "5 segments fit best")
+    assert "Recommended: 5 segments. Shown: 5 segments." in notes
+
+
+@pytest.mark.shared_data
+def test_settings_sheet_records_the_input_checksum_and_features(mall):
+    # Given the Settings sheet as label -> value
+    rows = list(mall.workbook["Settings"].iter_rows(values_only=True))
+    settings = dict(rows[1:])
+
+    # Then it names the input and its SHA-256, the features and the segments
+    assert rows[0] == ("Setting", "Value")
+    assert settings["Input file"] == "Mall_Customers.csv"
+    assert settings["SHA-256 of the input file"] == hashlib.sha256(
+        mall.input.read_bytes()).hexdigest()
+    assert settings["Features"] == f"{INCOME}, {SPENDING}"
+    assert settings["Segments tried"] == "2 to 10"
+    assert settings["Segments shown"] == "5"
+    assert settings["Random seed"] == "42"
+
+
+@pytest.mark.shared_data
+def test_pdf_report_names_every_segment_with_its_size_and_the_recommendation(mall):
+    # Given the PDF report
+    reader = PdfReader(mall.out / "report.pdf")
+    text = pdf_text(mall.out / "report.pdf")
+
+    # Then it has a title page, the k choice, charts, profiles, sections and an appendix
+    assert len(reader.pages) >= 5
+    assert reader.metadata.title == "Customer segments: Mall_Customers.csv"
+    # the recommendation in full
+    assert one_line(mall.analysis.search.recommendation) in text
+    # and every segment by its (user's) name, with its size and share, in the table at a glance
+    # and in its own section
+    for profile in mall.analysis.insights.profiles:
+        name = mall.names[profile.number]
+        assert (f"{profile.number} {name} {profile.size:,} {format_share(profile.share)}"
+                in text), name
+        assert f"{profile.number}. {name}" in text
+        assert f"Size: {profile.size:,} customers ({format_share(profile.share)})" in text
+    assert "Big spenders" in text and "High income, high spending" not in text
+
+
+@pytest.mark.shared_data
+def test_pdf_report_is_a4_by_default(mall):
+    # Given the default export, then every page is A4 (595 x 842 points)
+    for page in PdfReader(mall.out / "report.pdf").pages:
+        assert (float(page.mediabox.width), float(page.mediabox.height)) == pytest.approx(
+            A4_POINTS, abs=1)
+
+
+@pytest.mark.shared_data
+def test_pdf_report_on_us_letter_paper(mall, tmp_path):
+    # When the report alone is exported on US Letter paper
+    written = export_files(mall.analysis, tmp_path, ["pdf"], page_size="letter")
+
+    # Then only report.pdf is written, every page 612 x 792 points, with the same content
+    assert written == [tmp_path / "report.pdf"]
+    assert [path.name for path in tmp_path.iterdir()] == ["report.pdf"]
+    reader = PdfReader(tmp_path / "report.pdf")
+    assert len(reader.pages) >= 5
+    for page in reader.pages:
+        assert (float(page.mediabox.width), float(page.mediabox.height)) == pytest.approx(
+            LETTER_POINTS, abs=1)
+    text = pdf_text(tmp_path / "report.pdf")
+    assert one_line(mall.analysis.search.recommendation) in text
+    assert all(name in text for name in mall.analysis.insights.names().values())
+
+
+@pytest.mark.shared_data
+@pytest.mark.parametrize("name", list(CHART_FILES))
+def test_chart_image_is_2400_by_1500_pixels_at_300_dpi(mall, name):
+    # Given one exported chart image
+    with Image.open(mall.out / name) as image:
+        # Then it is a PNG of 8 x 5 inches at 300 dpi
+        assert image.format == "PNG"
+        assert image.size == (2400, 1500)
+        assert image.info["dpi"] == pytest.approx((300, 300), abs=0.1)
+        # and something is drawn on it (not a blank canvas)
+        pixels = np.asarray(image.convert("L"))
+    assert (pixels < 128).mean() > 0.001
+
+
+@pytest.mark.shared_data
+def test_summary_json_is_strict_json_with_the_exported_names_and_sizes(mall):
+    # Given summary.json
+    text = (mall.out / "summary.json").read_text(encoding="utf-8")
+
+    # Then it is strict JSON (no NaN) and lists the segments as exported
+    content = json.loads(text, parse_constant=lambda constant: pytest.fail(constant))
+    assert content["input"]["sha256"] == hashlib.sha256(mall.input.read_bytes()).hexdigest()
+    assert [(segment["number"], segment["name"], segment["size"])
+            for segment in content["segments"]] == [
+        (number, mall.names[number], size)
+        for number, size in zip(range(1, 6), (81, 39, 35, 23, 22))]
+    assert content["segments"][1]["automatic_name"] == "High income, high spending"
+    assert content["recommendation"] == mall.analysis.search.recommendation
+
+
+# --- credit-card customers, some left out ------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def cc_general(cc_general_csv, tmp_path_factory):
+    """CC GENERAL, default features, 3 segments; customer list as CSV and workbook."""
+    # The bootstrap stability check refits K-Means 20 times (about 20 s on 8,950 rows) and
+    # plays no part in the customer list; 2 resamples keep this module quick.
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(analysis_module, "StabilitySettings",
+                      functools.partial(StabilitySettings, resamples=2))
+        analysis = run_analysis(cc_general_csv, AnalysisSettings(k=3, k_min=3, k_max=3))
+    out = tmp_path_factory.mktemp("cc-export")
+    export_files(analysis, out, ["csv", "xlsx"])
+    workbook = openpyxl.load_workbook(out / "segments.xlsx", read_only=True)
+    rows = sheet_text_rows(workbook["Customers"])
+    workbook.close()
+    return SimpleNamespace(analysis=analysis, input=cc_general_csv, out=out, xlsx_rows=rows,
+                           csv_rows=read_csv_rows(out / "segments.csv"),
+                           original=read_csv_rows(cc_general_csv))
+
+
+def check_left_out_customer_list(rows, original, analysis):
+    """The checks shared by the CSV and the workbook of CC GENERAL."""
+    width = len(original[0])
+    assert rows[0] == original[0] + ["Segment", "Segment name", "Left out because"]
+    assert len(rows) == len(original) == 8951
+    assert [row[:width] for row in rows[1:]] == original[1:]
+    assert [row[width] for row in rows[1:]] == expected_segment_cells(analysis)
+    left_out = [row for row in rows[1:] if row[width] == ""]
+    assert len(left_out) == len(analysis.prepared.left_out) == 314
+    # a left-out customer has no segment or name, but a reason naming the missing column
+    assert all(row[width + 1] == "" for row in left_out)
+    assert sorted({row[width + 2] for row in left_out}) == [
+        "Missing value in CREDIT_LIMIT", "Missing value in MINIMUM_PAYMENTS"]
+    assert [row[width + 2] for row in left_out] == list(analysis.prepared.left_out)
+    # and a segmented one has a segment, its name and no reason
+    names = analysis.insights.names()
+    segmented = [row for row in rows[1:] if row[width] != ""]
+    assert all(row[width + 1] == names[int(row[width])] and row[width + 2] == ""
+               for row in segmented)
+
+
+@pytest.mark.shared_data
+def test_cc_csv_keeps_every_cell_and_says_why_customers_were_left_out(cc_general):
+    check_left_out_customer_list(cc_general.csv_rows, cc_general.original, cc_general.analysis)
+
+
+@pytest.mark.shared_data
+def test_cc_workbook_keeps_every_cell_and_says_why_customers_were_left_out(cc_general):
+    check_left_out_customer_list(cc_general.xlsx_rows, cc_general.original, cc_general.analysis)
+
+
+# --- text a spreadsheet would run as a formula ------------------------------------------------
+
+RISKY = ["=1+1", "+cmd", "-foo", "@SUM(A1)", "\tfoo", '=HYPERLINK("x")']
+SAFE = ["plain", "Ann-Marie"]
+BALANCES = ["-42.75", "-3", "12.5", "0", "-1200", "7"]
+EVIL_NAME = '=HYPERLINK("http://example.com","Click")'
+
+
+@pytest.fixture(scope="module")
+def risky(tmp_path_factory):
+    """A customer file with formula-like text and negative numbers, exported as CSV and xlsx."""
+    folder = tmp_path_factory.mktemp("risky")
+    rows = [["Note", "Balance", "Visits"]]
+    for number in range(48):
+        texts = RISKY + SAFE
+        rows.append([texts[number % len(texts)], BALANCES[number % len(BALANCES)],
+                     str(number % 6 + 20 * (number % 3))])
+    path = write_csv(folder / "customers.csv", rows)
+    analysis = run_analysis(path, AnalysisSettings(features=("Balance", "Visits"), k=3,
+                                                   k_min=3, k_max=3))
+    out = folder / "export"
+    out.mkdir()
+    export_files(analysis, out, ["csv", "xlsx"], names={1: EVIL_NAME})
+    workbook = openpyxl.load_workbook(out / "segments.xlsx")
+    return SimpleNamespace(original=rows, csv_rows=read_csv_rows(out / "segments.csv"),
+                           workbook=workbook, analysis=analysis)
+
+
+def test_input_file_holds_the_risky_text_as_written(risky):
+    # Given the made-up file (a check of the test itself: a tab must survive the CSV round trip)
+    assert {row[0] for row in risky.original[1:]} == set(RISKY + SAFE)
+    assert [row[0] for row in risky.original[1:]] == list(risky.analysis.table.raw["Note"])
+
+
+def test_csv_prefixes_formula_like_text_with_an_apostrophe(risky):
+    # Given the exported CSV
+    # Then text starting with = + - @ or a tab is prefixed with an apostrophe, other text is not
+    for written, original in zip(risky.csv_rows[1:], risky.original[1:]):
+        expected = "'" + original[0] if original[0] in RISKY else original[0]
+        assert written[0] == expected
+    assert {row[0] for row in risky.csv_rows[1:]} == {
+        "'=1+1", "'+cmd", "'-foo", "'@SUM(A1)", "'\tfoo", "'=HYPERLINK(\"x\")", "plain",
+        "Ann-Marie"}
+
+
+def test_csv_leaves_negative_numbers_alone(risky):
+    # Given the exported CSV, then the Balance column is exactly as in the input
+    assert [row[1] for row in risky.csv_rows] == [row[1] for row in risky.original]
+    assert "-42.75" in [row[1] for row in risky.csv_rows]
+
+
+def test_workbook_stores_formula_like_text_as_text(risky):
+    # Given the Customers sheet
+    cells = [row[0] for row in risky.workbook["Customers"].iter_rows(min_row=2)]
+
+    # Then every Note is a text cell holding the input's text unchanged (no apostrophe added)
+    assert [cell.data_type for cell in cells] == ["s"] * 48
+    assert [cell.value for cell in cells] == [row[0] for row in risky.original[1:]]
+
+
+def test_workbook_stores_negative_numbers_as_numbers(risky):
+    # Given the Customers sheet
+    cells = [row[1] for row in risky.workbook["Customers"].iter_rows(min_row=2)]
+
+    # Then every Balance is a number cell with the input's value
+    assert [cell.data_type for cell in cells] == ["n"] * 48
+    assert [cell.value for cell in cells] == [float(row[1]) for row in risky.original[1:]]
+
+
+def test_user_segment_name_that_looks_like_a_formula_is_never_a_formula(risky):
+    # Given segment 1 renamed to a HYPERLINK formula
+    width = len(risky.original[0])
+    named = [row for row in risky.csv_rows[1:] if row[width] == "1"]
+    assert named
+
+    # Then the CSV neutralizes it, and the workbook keeps it as text on both sheets
+    assert {row[width + 1] for row in named} == {"'" + EVIL_NAME}
+    customer_cells = [row[width + 1] for row in risky.workbook["Customers"].iter_rows(min_row=2)
+                      if row[width].value == 1]
+    assert {(cell.data_type, cell.value) for cell in customer_cells} == {("s", EVIL_NAME)}
+    segment_cell = risky.workbook["Segments"].cell(row=2, column=2)
+    assert (segment_cell.data_type, segment_cell.value) == ("s", EVIL_NAME)
+
+
+# --- the text of numbers in the workbook -----------------------------------------------------
+
+# Numbers as programs write them: pandas writes floats with ".0" and with up to 17 digits.
+NUMBER_TEXTS = ["12", "-3.5", "0.1", "007", "1.50", "1e5", "25.0", "0.14285714285714285"]
+
+
+@pytest.fixture(scope="module")
+def number_texts(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("numbers")
+    rows = [["Code", "Spend"]] + [[NUMBER_TEXTS[number % len(NUMBER_TEXTS)],
+                                   str(number * 7 % 50)] for number in range(40)]
+    path = write_csv(folder / "customers.csv", rows)
+    analysis = run_analysis(path, AnalysisSettings(features=("Spend",), k=2, k_max=2))
+    export_files(analysis, folder, ["xlsx"])
+    sheet = openpyxl.load_workbook(folder / "segments.xlsx")["Customers"]
+    return {row[0]: cell.value for row, (cell, _spend, *_rest)
+            in zip(rows[1:], sheet.iter_rows(min_row=2))}
+
+
+@pytest.mark.parametrize("text", NUMBER_TEXTS)
+def test_workbook_cell_reads_back_as_the_input_text(number_texts, text):
+    # Given a cell of the input holding this text, when the workbook is read back
+    value = number_texts[text]
+
+    # Then the cell reads back as exactly that text (a number only where that holds)
+    assert str(value) == text
+
+
+@pytest.mark.parametrize("text", ["12", "-3.5", "0.1"])
+def test_workbook_stores_plain_numbers_as_numbers_excel_can_sum(number_texts, text):
+    assert isinstance(number_texts[text], (int, float))
+
+
+# --- failures leave nothing behind ------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def sample(sample_csv):
+    """The committed sample customers in 3 segments (always available)."""
+    return run_analysis(sample_csv, AnalysisSettings(k=3, k_min=3, k_max=3))
+
+
+@pytest.fixture
+def earlier_export(sample, tmp_path):
+    """A folder holding an earlier export (CSV, workbook and summary) of the sample."""
+    folder = tmp_path / "export"
+    folder.mkdir()
+    export_files(sample, folder, ["csv", "xlsx", "json"])
+    return folder
+
+
+RENAMED = {1: "Renamed since", 2: "Also renamed"}  # so a new export's files would differ
+
+
+def assert_nothing_changed(folder: Path, before: dict[str, bytes]) -> None:
+    after = folder_state(folder)
+    assert [name for name in after if name.endswith(".part")] == []
+    assert sorted(after) == sorted(before)
+    changed = [name for name in before if after[name] != before[name]]
+    assert changed == []
+
+
+def test_export_to_a_missing_folder_is_refused_and_creates_nothing(sample, tmp_path):
+    # Given a folder that does not exist
+    missing = tmp_path / "gone"
+
+    # When exporting there, then the user is told, and the folder is not made
+    with pytest.raises(UserError, match="does not exist"):
+        export_files(sample, missing, ["csv", "json"])
+    assert not missing.exists()
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("formats", [["docx"], [], ["csv", "html"]])
+def test_unknown_or_no_format_is_refused_and_writes_nothing(sample, tmp_path, formats):
+    with pytest.raises(UserError, match="Choose from: csv, xlsx, pdf, png, json"):
+        export_files(sample, tmp_path, formats)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_disk_full_while_writing_the_pdf_leaves_the_earlier_export_untouched(
+        sample, earlier_export, monkeypatch):
+    # Given an earlier export, and a disk that fills up halfway through report.pdf
+    before = folder_state(earlier_export)
+
+    def fill_disk(handle, *args, **kwargs):
+        handle.write(b"%PDF-1.4 half a report")
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr("custseg_gui.core.report_pdf.write_pdf_report", fill_disk)
+
+    # When every format is exported again (the CSV and workbook are already staged by then)
+    with pytest.raises(UserError) as raised:
+        export_files(sample, earlier_export, FORMATS, names=RENAMED)
+
+    # Then the user is told which file failed and why, and the folder is exactly as it was:
+    # no half report, no new file, no temporary file, the earlier files unchanged
+    assert "report.pdf" in str(raised.value) and "No space left on device" in str(raised.value)
+    assert_nothing_changed(earlier_export, before)
+
+
+def test_crash_while_drawing_a_chart_leaves_nothing(sample, earlier_export, monkeypatch):
+    # Given an earlier export, and a bug in drawing the fourth chart image (simulated)
+    before = folder_state(earlier_export)
+    draw = export_module.draw_chart_image
+
+    def broken(name, *args):
+        if name == "segment_sizes.png":
+            raise ValueError("simulated bug in a chart")
+        return draw(name, *args)
+
+    monkeypatch.setattr(export_module, "draw_chart_image", broken)
+
+    # When exporting every format, then the error is not hidden, and nothing is left behind
+    with pytest.raises(ValueError, match="simulated bug"):
+        export_files(sample, earlier_export, FORMATS, names=RENAMED)
+    assert_nothing_changed(earlier_export, before)
+
+
+def may_write_in(folder: Path) -> bool:
+    """Whether this process can create a file in `folder` (root can, read-only or not)."""
+    probe = folder / ".probe"
+    try:
+        probe.write_bytes(b"")
+    except PermissionError:
+        return False
+    probe.unlink()
+    return True
+
+
+@pytest.mark.skipif(hasattr(os, "geteuid") and os.geteuid() == 0,
+                    reason="root may write in a read-only folder")
+def test_read_only_folder_is_explained_and_left_alone(sample, earlier_export):
+    # Given an earlier export in a folder the user may no longer write in
+    before = folder_state(earlier_export)
+    earlier_export.chmod(0o555)
+    try:
+        if may_write_in(earlier_export):  # e.g. Windows ignores a folder's read-only bit
+            pytest.skip("this user may write in a read-only folder")
+        # When exporting there, then the user is told, and nothing changes
+        with pytest.raises(UserError, match="not allowed to write"):
+            export_files(sample, earlier_export, FORMATS, names=RENAMED)
+        assert_nothing_changed(earlier_export, before)
+    finally:
+        earlier_export.chmod(0o755)
+
+
+def test_permission_denied_is_explained_and_leaves_the_folder_alone(sample, earlier_export,
+                                                                    monkeypatch):
+    # Given an earlier export in a folder where creating a file is denied (simulated, so it
+    # runs as root too)
+    before = folder_state(earlier_export)
+
+    def denied(*args, **kwargs):
+        raise PermissionError(errno.EACCES, "Permission denied")
+
+    monkeypatch.setattr(export_module.tempfile, "NamedTemporaryFile", denied)
+
+    # When exporting there, then the message says so and suggests a folder of one's own
+    with pytest.raises(UserError) as raised:
+        export_files(sample, earlier_export, ["csv", "json"], names=RENAMED)
+    message = str(raised.value)
+    assert "not allowed to write" in message and str(earlier_export) in message
+    assert "Documents" in message
+    assert_nothing_changed(earlier_export, before)
+
+
+def test_file_locked_when_renamed_into_place_leaves_the_earlier_export_untouched(
+        sample, earlier_export, monkeypatch):
+    # Given an earlier export whose segments.xlsx is open in Excel, which (on Windows) makes
+    # replacing it fail with PermissionError; simulated at the rename
+    before = folder_state(earlier_export)
+    replace = os.replace
+
+    def locked(source, target, *args, **kwargs):
+        if Path(target).name == "segments.xlsx":
+            raise PermissionError(errno.EACCES, "Permission denied", str(target))
+        return replace(source, target, *args, **kwargs)
+
+    monkeypatch.setattr(export_module.os, "replace", locked)
+
+    # When exporting CSV, workbook and summary again with new names
+    with pytest.raises(UserError) as raised:
+        export_files(sample, earlier_export, ["csv", "xlsx", "json"], names=RENAMED)
+    monkeypatch.undo()
+
+    # Then the user is told to close the workbook, and, all or nothing, no file of the new
+    # export replaced an earlier one (segments.csv must still match segments.xlsx)
+    assert "segments.xlsx" in str(raised.value) and "close it" in str(raised.value)
+    assert_nothing_changed(earlier_export, before)
+
+
+def test_cancel_during_export_leaves_nothing(sample, tmp_path):
+    # Given a user who presses Cancel once the workbook has started
+    messages = []
+    cancelled = lambda: any("workbook" in message for message in messages)  # noqa: E731
+    progress = Progress(lambda fraction, message: messages.append(message), cancelled)
+
+    # When exporting every format, then the export stops and leaves no file at all
+    with pytest.raises(Cancelled):
+        export_files(sample, tmp_path, FORMATS, progress=progress)
+    assert list(tmp_path.iterdir()) == []
+    # and the half-written workbook is closed: collected now, it must not raise an "Exception
+    # ignored" (pytest turns one into a failure of the test that collects it)
+    gc.collect()
+
+
+def test_progress_only_moves_forward_and_says_what_is_written(sample, tmp_path):
+    # Given a progress sink
+    reports = []
+    progress = Progress(lambda fraction, message: reports.append((fraction, message)))
+
+    # When exporting every format
+    export_files(sample, tmp_path, FORMATS, progress=progress)
+
+    # Then the fractions stay within 0..1 and never go back, and each format is announced
+    fractions = [fraction for fraction, _ in reports]
+    assert all(0.0 <= fraction <= 1.0 for fraction in fractions)
+    assert fractions == sorted(fractions)
+    messages = " ".join(message for _, message in reports)
+    for words in ("customer list (csv)", "workbook (excel)", "pdf report",
+                  "chart images (png)", "summary (json)"):
+        assert f"Writing {words}..." in messages
+
+
+# --- the input file is never overwritten ------------------------------------------------------
+
+def small_customer_rows() -> list[list[str]]:
+    return [["CustomerID", "Income", "Spend"]] + [
+        [f"{number:03d}", str(20 + number % 5 * 15), str(90 - number % 3 * 30)]
+        for number in range(30)]
+
+
+def small_customers(path: Path) -> Path:
+    return write_csv(path, small_customer_rows())
+
+
+def small_workbook(path: Path) -> Path:
+    workbook = openpyxl.Workbook()
+    header, *rows = small_customer_rows()
+    workbook.active.append(header)
+    for customer, income, spend in rows:
+        workbook.active.append([customer, int(income), int(spend)])
+    workbook.save(path)
+    return path
+
+
+@pytest.mark.parametrize("name, make", [("segments.csv", small_customers),
+                                        ("segments.xlsx", small_workbook)])
+def test_export_never_overwrites_the_input_file(tmp_path, name, make):
+    # Given the customer data itself saved as segments.csv (or .xlsx) in the export folder
+    path = make(tmp_path / name)
+    content = path.read_bytes()
+    analysis = run_analysis(path, AnalysisSettings(k=3, k_min=3, k_max=3))
+
+    # When exporting every format into that folder
+    with pytest.raises(UserError) as raised:
+        export_files(analysis, tmp_path, FORMATS)
+
+    # Then the export is refused with a way out, and the data file is byte for byte as it was
+    assert f"overwrite your data file {name}" in str(raised.value)
+    assert "rename the data file" in str(raised.value)
+    assert path.read_bytes() == content
+    assert [entry.name for entry in tmp_path.iterdir()] == [name]
+
+
+def test_export_never_overwrites_the_input_through_a_link(tmp_path):
+    # Given the export folder's segments.csv is a link to the customer data elsewhere
+    data = small_customers(tmp_path / "customers.csv")
+    content = data.read_bytes()
+    folder = tmp_path / "export"
+    folder.mkdir()
+    (folder / "segments.csv").symlink_to(data)
+    analysis = run_analysis(data, AnalysisSettings(k=3, k_min=3, k_max=3))
+
+    # When exporting the customer list there, then it is refused and the data is unchanged
+    with pytest.raises(UserError, match="overwrite your data file customers.csv"):
+        export_files(analysis, folder, ["csv"])
+    assert data.read_bytes() == content
+    assert [entry.name for entry in folder.iterdir()] == ["segments.csv"]
+    assert (folder / "segments.csv").is_symlink()
