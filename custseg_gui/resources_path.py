@@ -26,3 +26,10 @@ def resource(name: str) -> Path:
 
 def sample_data() -> Path:
     return resource(SAMPLE_FILE)
+
+
+def licenses_dir() -> Path | None:
+    """Licence texts of the bundled third-party packages (only in the packaged app)."""
+    if getattr(sys, "frozen", False):
+        return Path(getattr(sys, "_MEIPASS")) / "licenses"
+    return None

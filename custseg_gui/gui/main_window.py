@@ -33,7 +33,7 @@ from custseg_gui.gui.results_view import ResultsView
 from custseg_gui.gui.settings_panel import SettingsPanel
 from custseg_gui.gui.worker import Worker
 from custseg_gui.logs import log, log_file
-from custseg_gui.resources_path import sample_data
+from custseg_gui.resources_path import licenses_dir, sample_data
 
 FILE_FILTER = "Customer files (*.csv *.tsv *.txt *.xlsx *.xlsm);;All files (*)"
 MAX_RECENT = 8
@@ -829,10 +829,25 @@ class MainWindow(QMainWindow):
         box.destroyed.connect(lambda *_: setattr(self, "message_box", None))
         return box
 
-    def show_about(self) -> None:
-        self.show_message(f"About {APP_NAME}",
-                          f"{APP_NAME} {__version__}\nFind and understand the segments in your "
-                          "customer data.\nNo data leaves this computer.")
+    def show_about(self) -> QMessageBox:
+        """Version, and where the licences of the bundled software are."""
+        folder = licenses_dir()
+        licences = (f"CustSeg is built on Qt (used under the GNU LGPL v3), PySide6, pandas, "
+                    f"scikit-learn, matplotlib, NumPy, SciPy and openpyxl. Their licence texts "
+                    f"are in:\n{folder}" if folder else
+                    "CustSeg is built on Qt (used under the GNU LGPL v3), PySide6, pandas, "
+                    "scikit-learn, matplotlib, NumPy, SciPy and openpyxl; their licences are "
+                    "installed with each package.")
+        box = self.show_message(f"About {APP_NAME}",
+                                f"{APP_NAME} {__version__}\nFind and understand the segments in "
+                                f"your customer data. No data leaves this computer.\n\n"
+                                f"{licences}")
+        box.setObjectName("aboutBox")
+        if folder:
+            button = box.addButton("Open licences folder", QMessageBox.ActionRole)
+            button.clicked.connect(
+                lambda: QDesktopServices.openUrl(QUrl.fromLocalFile(str(folder))))
+        return box
 
     # --- exporting -----------------------------------------------------------------------------
 

@@ -333,3 +333,12 @@ def test_double_clicking_a_legend_entry_asks_for_a_new_name(qtbot, wait_for_task
     # Then the legend and the profile table use it
     assert "2: Big spenders" in legend_entries(window)
     assert window.findChild(QTableWidget, "profileTable").item(1, 0).text() == "Big spenders"
+
+
+def test_about_box_shows_the_version_and_the_licences(window):
+    # When the user opens Help > About
+    box = window.show_about()
+    # Then it names the version and the licence of Qt
+    from custseg_gui import __version__
+
+    assert __version__ in box.text() and "LGPL" in box.text()
