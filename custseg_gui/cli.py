@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import json
 import shutil
 import sys
 from pathlib import Path
@@ -42,21 +43,57 @@ def _formats(text: str) -> tuple[str, ...]:
     return chosen
 
 
+DELIMITER_WORDS = {"comma": ",", "semicolon": ";", "tab": "\t", "pipe": "|"}
+SEPARATOR_WORDS = {"point": ".", "comma": ",", "space": " ", "apostrophe": "'", "none": ""}
+
+
+def _cap(text: str) -> tuple[str, float, float]:
+    """COL or COL:LOW:HIGH (percentiles, default 1 and 99)."""
+    parts = text.rsplit(":", 2)
+    if len(parts) == 3:
+        try:
+            return parts[0], float(parts[1]), float(parts[2])
+        except ValueError:
+            pass
+    return text, 1.0, 99.0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="custseg-gui report",
                      description="Segment the customers in INPUT and write the report into DIR.")
-    parser.add_argument("input", metavar="INPUT", help="customer file (.csv or .xlsx)")
+    parser.add_argument("input", metavar="INPUT",
+                        help="customer file (.csv, .tsv, .txt, .xlsx, .xlsm, .xls, .ods)")
     parser.add_argument("--out", required=True, metavar="DIR", help="folder for the report files")
+    parser.add_argument("--settings", metavar="FILE", type=Path,
+                        help="JSON file of settings (any option below, as in summary.json's "
+                             "settings); options given here override it")
     parser.add_argument("--features", nargs="+", metavar="NAME",
                         help="columns to group customers by (default: every usable numeric column)")
-    parser.add_argument("--k", type=_k_value, default=None, metavar="N|auto",
+    parser.add_argument("--k", type=_k_value, metavar="N|auto",
                         help="number of segments (default: auto, the recommended number)")
-    parser.add_argument("--k-min", type=int, default=2, metavar="N", help="fewest segments to try")
-    parser.add_argument("--k-max", type=int, default=10, metavar="N", help="most segments to try")
-    parser.add_argument("--scaling", choices=list(SCALINGS), default="standard")
-    parser.add_argument("--missing", choices=list(MISSING_POLICIES), default="drop")
-    parser.add_argument("--seed", type=int, default=42, help="random seed (same seed, same result)")
-    parser.add_argument("--sheet", metavar="NAME", help="Excel sheet to read (default: the first)")
+    parser.add_argument("--k-min", type=int, metavar="N", help="fewest segments to try (2)")
+    parser.add_argument("--k-max", type=int, metavar="N", help="most segments to try (10)")
+    parser.add_argument("--scaling", choices=list(SCALINGS), help="(default: standard)")
+    parser.add_argument("--missing", choices=list(MISSING_POLICIES), help="(default: drop)")
+    parser.add_argument("--seed", type=int, help="random seed: same seed, same result (42)")
+    parser.add_argument("--log", nargs="+", metavar="COL", help="put these columns on a log "
+                        "scale for the analysis (skewed money columns)")
+    parser.add_argument("--cap", nargs="+", metavar="COL[:LOW:HIGH]", type=_cap,
+                        help="cap extreme values of these columns at percentiles (default 1:99)")
+    parser.add_argument("--category", nargs="+", metavar="COL",
+                        help="treat these number columns as categories (codes like Region 1/2/3)")
+    parser.add_argument("--sheet", metavar="NAME", help="sheet to read (default: the first with "
+                                                         "data)")
+    parser.add_argument("--encoding", metavar="NAME", help="text encoding (default: detected)")
+    parser.add_argument("--delimiter", choices=list(DELIMITER_WORDS),
+                        help="column separator (default: detected)")
+    parser.add_argument("--decimal", choices=["point", "comma"], help="decimal mark (detected)")
+    parser.add_argument("--thousands", choices=list(SEPARATOR_WORDS),
+                        help="digit-group separator (detected)")
+    parser.add_argument("--header-row", type=int, metavar="N",
+                        help="row holding the column names (detected)")
+    parser.add_argument("--dates", choices=["day-first", "month-first"],
+                        help="order of day and month in dates like 03/04/2024 (detected)")
     parser.add_argument("--formats", type=_formats, default=FORMATS, metavar="LIST",
                         help=f"comma list of files to write: {','.join(FORMATS)} (default: all)")
     parser.add_argument("--page-size", choices=["a4", "letter"], default="a4",
@@ -65,15 +102,66 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _settings_file(path: Path) -> dict:
+    try:
+        content = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise UserError(f"The settings file {path} could not be found.") from None
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
+        raise UserError(f"The settings file {path.name} is not valid JSON ({error}). Fix it or "
+                        "leave out --settings.") from None
+    if isinstance(content, dict) and isinstance(content.get("settings"), dict):
+        content = content["settings"]  # a summary.json can be reused as it is
+    if not isinstance(content, dict):
+        raise UserError(f"The settings file {path.name} must hold a JSON object such as "
+                        '{"features": ["Age", "Income"], "k": 4}.')
+    return content
+
+
+def analysis_settings(args: argparse.Namespace) -> AnalysisSettings:
+    """Options on the command line, over a settings file, over the defaults."""
+    given = _settings_file(args.settings) if args.settings else {}
+
+    def pick(option, key, default=None):
+        value = getattr(args, option)
+        return value if value is not None else given.get(key, default)
+
+    cap = pick("cap", "cap", ())
+    if isinstance(cap, dict):
+        cap = [(name, *bounds) for name, bounds in cap.items()]
+    try:
+        cap = tuple((str(name), float(low), float(high)) for name, low, high in cap)
+        k = pick("k", "k")
+        delimiter = pick("delimiter", "delimiter")
+        decimal, thousands = pick("decimal", "decimal"), pick("thousands", "thousands")
+        dates = pick("dates", "dates")
+        load = LoadSettings(
+            sheet=pick("sheet", "sheet"), encoding=pick("encoding", "encoding"),
+            delimiter=DELIMITER_WORDS.get(delimiter, delimiter),
+            decimal=SEPARATOR_WORDS.get(decimal, decimal),
+            thousands=SEPARATOR_WORDS.get(thousands, thousands),
+            header_row=pick("header_row", "header_row"),
+            day_first=None if dates is None else dates in ("day-first", True))
+        features = pick("features", "features")
+        return AnalysisSettings(
+            load=load, features=tuple(features) if features else None,
+            missing=pick("missing", "missing", "drop"),
+            scaling=pick("scaling", "scaling", "standard"),
+            k_min=int(pick("k_min", "k_min", 2)), k_max=int(pick("k_max", "k_max", 10)),
+            k=None if k in (None, "auto") else int(k), seed=int(pick("seed", "seed", 42)),
+            log=tuple(pick("log", "log", ())), cap=cap,
+            as_category=tuple(pick("category", "category", ())))
+    except (TypeError, ValueError) as error:
+        raise UserError(f"A setting has the wrong form ({error}). See 'custseg-gui report "
+                        "--help' for what each option takes.") from None
+
+
 def report(argv: list[str]) -> int:
     """Run the report command; return the exit status."""
     setup_logging()
     try:
         args = build_parser().parse_args(argv)
-        settings = AnalysisSettings(
-            load=LoadSettings(sheet=args.sheet), features=tuple(args.features) if args.features
-            else None, missing=args.missing, scaling=args.scaling, k_min=args.k_min,
-            k_max=args.k_max, k=args.k, seed=args.seed)
+        settings = analysis_settings(args)
         out = Path(args.out)
         if out.exists() and not out.is_dir():
             raise UserError(f"{out} is a file, not a folder. Give --out a folder name.")

@@ -14,7 +14,7 @@ from custseg_gui.core.errors import UserError
 from custseg_gui.core.insight import Insights, profile_segments
 from custseg_gui.core.ksearch import KSearchResult, KSearchSettings, search_k
 from custseg_gui.core.loading import LoadedTable, LoadSettings, load_table
-from custseg_gui.core.prep import PreparedData, PrepSettings, prepare
+from custseg_gui.core.prep import PreparedData, PrepSettings, prepare, with_categories
 from custseg_gui.core.progress import NO_PROGRESS, Progress
 from custseg_gui.core.segment import Segmentation, SegmentSettings, segment
 from custseg_gui.core.stability import StabilitySettings, assess_stability
@@ -32,6 +32,14 @@ class AnalysisSettings:
     k_max: int = 10
     k: int | None = None  # None: the recommended k
     seed: int = 42
+    log: tuple[str, ...] = ()  # data-health fixes, see PrepSettings
+    cap: tuple[tuple[str, float, float], ...] = ()
+    as_category: tuple[str, ...] = ()
+
+    def prep_settings(self, features: tuple[str, ...]) -> PrepSettings:
+        return PrepSettings(features=tuple(features), missing=self.missing, scaling=self.scaling,
+                            log=tuple(self.log), cap=tuple(self.cap),
+                            as_category=tuple(self.as_category))
 
 
 @dataclass(frozen=True)
@@ -56,14 +64,12 @@ def run_analysis(path: str | Path, settings: AnalysisSettings = AnalysisSettings
 
 def analyse_table(table: LoadedTable, settings: AnalysisSettings,
                   progress: Progress = NO_PROGRESS) -> Analysis:
-    columns = describe_columns(table)
+    columns = with_categories(describe_columns(table), settings.as_category)
     features = settings.features if settings.features is not None else default_features(columns)
     if not features:
         raise UserError("The file has no numeric columns to group customers by. Pick a file "
                         "with at least one column of numbers, such as age, income or spending.")
-    prepared = prepare(table, columns, PrepSettings(features=tuple(features),
-                                                    missing=settings.missing,
-                                                    scaling=settings.scaling))
+    prepared = prepare(table, columns, settings.prep_settings(features))
     search = search_k(prepared, KSearchSettings(k_min=settings.k_min, k_max=settings.k_max,
                                                 seed=settings.seed), progress.part(0.0, 0.85))
     k = settings.k if settings.k is not None else search.recommended_k

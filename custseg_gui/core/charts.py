@@ -194,7 +194,7 @@ def scatter_data(prepared: PreparedData, segmentation: Segmentation, x_column: s
                            f"Map axis 1 ({share[0]:.0%} of the differences)",
                            f"Map axis 2 ({share[1]:.0%} of the differences)", total)
     columns = list(prepared.matrix_columns)
-    original = prepared.matrix[rows] * prepared.scale + prepared.center
+    original = prepared.to_original(prepared.matrix[rows])
     xi = columns.index(x_column)
     if not y_column:
         # One column only: spread customers vertically at random so they do not hide each other.

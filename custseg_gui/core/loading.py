@@ -1,7 +1,9 @@
 """Customer file -> LoadedTable: the untouched text of every cell, a typed frame, and a report.
 
 The raw text is what exports write back, so an ID `0001` stays `0001`; the typed frame is what
-the analysis reads. Both have the same rows and columns in the same order.
+the analysis reads. Both have the same rows and columns in the same order. Everything that
+was detected (encoding, separator, number format, header row, date order) is in the report,
+and each can be set by hand in LoadSettings when the detection is wrong.
 """
 
 from __future__ import annotations
@@ -10,25 +12,26 @@ import csv
 import hashlib
 import io
 import re
+import traceback
+import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from custseg_gui.core.errors import UserError
+from custseg_gui.core.errors import Cancelled, UserError
+from custseg_gui.core.parsing import (MISSING_TOKENS, NumberFormat, guess_day_first,
+                                      guess_number_format, parse_column)
 from custseg_gui.core.progress import NO_PROGRESS, Progress
 
-CSV_SUFFIXES = {".csv", ".tsv", ".txt", ".tab"}
-EXCEL_SUFFIXES = {".xlsx", ".xlsm"}
+TEXT_SUFFIXES = {".csv", ".tsv", ".txt", ".tab", ".dat", ""}
+SPREADSHEET_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".ods"}
 DELIMITERS = (",", ";", "\t", "|")
 DELIMITER_NAMES = {",": "comma", ";": "semicolon", "\t": "tab", "|": "vertical bar"}
+CHUNK_ROWS = 100_000  # rows read between progress reports and cancel checks
 
-# How people and programs write "no value" in an export. Compared after stripping whitespace.
-MISSING_TOKENS = frozenset(
-    {"", "NA", "N/A", "n/a", "na", "NaN", "nan", "NAN", "NULL", "null", "Null", "None", "none",
-     "#N/A", "#NA", "-", "?", "<NA>", "NaT"}
-)
+__all__ = ["LoadSettings", "LoadReport", "LoadedTable", "load_table", "MISSING_TOKENS"]
 
 
 @dataclass(frozen=True)
@@ -38,6 +41,10 @@ class LoadSettings:
     sheet: str | None = None
     encoding: str | None = None
     delimiter: str | None = None
+    decimal: str | None = None  # "." or ","
+    thousands: str | None = None  # ",", ".", " ", "'" or "" for none
+    header_row: int | None = None  # 1-based row of the column names
+    day_first: bool | None = None
 
 
 @dataclass(frozen=True)
@@ -47,14 +54,18 @@ class LoadReport:
     path: str
     file_name: str
     sha256: str
-    file_format: str  # "csv" or "xlsx"
+    file_format: str  # "csv", "xlsx", "xls" or "ods"
     rows: int
     columns: int
     encoding: str | None = None
     delimiter: str | None = None
     sheet: str | None = None
     sheets: tuple[str, ...] = ()
+    header_row: int = 1
+    number_format: NumberFormat = NumberFormat()
+    day_first: bool | None = None
     date_formats: dict[str, str] = field(default_factory=dict)
+    units: dict[str, str] = field(default_factory=dict)
     notes: tuple[str, ...] = ()
 
     def describe(self) -> str:
@@ -65,6 +76,12 @@ class LoadReport:
             parts.append(f"encoding {self.encoding}")
         else:
             parts.append(f"sheet '{self.sheet}'")
+        parts.append(self.number_format.describe())
+        if self.header_row > 1:
+            parts.append(f"column names on row {self.header_row}")
+        orders = {fmt.split(" ")[0] for fmt in self.date_formats.values()}
+        if orders:
+            parts.append("dates " + ", ".join(sorted(orders)))
         return ", ".join(parts)
 
 
@@ -89,62 +106,123 @@ def file_sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
+def _read_bytes(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        raise UserError(f"The file {path.name} could not be found. It may have been moved, "
+                        "renamed or deleted; open it again from where it is now.") from None
+    except IsADirectoryError:
+        raise UserError(f"{path.name} is a folder, not a file. Pick a CSV or Excel file.") \
+            from None
+    except PermissionError:
+        raise UserError(f"CustSeg is not allowed to read {path.name}. It may be open and locked "
+                        "by another program: close it there, or check its permissions, then "
+                        "try again.") from None
+    except OSError as error:
+        raise UserError(f"The file {path.name} could not be read ({error.strerror}). Check that "
+                        "it is still there and not locked by another program.") from None
+
+
+def sniff_format(data: bytes) -> str:
+    """What the bytes are, whatever the file is called: csv, xlsx, xls, ods or binary."""
+    if data[:4] == b"PK\x03\x04":
+        try:
+            with zipfile.ZipFile(io.BytesIO(data)) as archive:
+                names = set(archive.namelist())
+                if "xl/workbook.xml" in names:
+                    return "xlsx"
+                if "mimetype" in names and b"opendocument.spreadsheet" in archive.read("mimetype"):
+                    return "ods"
+        except zipfile.BadZipFile:
+            pass
+        return "zip"
+    if data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
+        return "xls"
+    if data.startswith((b"\xff\xfe", b"\xfe\xff", b"\xef\xbb\xbf")):
+        return "csv"
+    if data[:5] == b"%PDF-" or data[:8] == b"\x89PNG\r\n\x1a\n" or data[:3] == b"\xff\xd8\xff":
+        return "binary"
+    head = data[:65536]
+    if b"\x00" in head:
+        return "binary"
+    controls = sum(byte < 9 or 13 < byte < 32 for byte in head)
+    return "binary" if controls > len(head) * 0.01 else "csv"
+
+
 def load_table(path: str | Path, settings: LoadSettings = LoadSettings(),
                progress: Progress = NO_PROGRESS) -> LoadedTable:
-    """Read a CSV or Excel file of customers."""
+    """Read a CSV/TSV/TXT or Excel/OpenDocument file of customers."""
     path = Path(path)
-    progress.report(0.0, f"Opening {path.name}...")
     try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise UserError(f"The file {path.name} could not be found. It may have been moved or "
-                        "deleted; open it again from its new place.") from None
-    except IsADirectoryError:
-        raise UserError(f"{path.name} is a folder, not a file. Pick a CSV or Excel file.") from None
-    except PermissionError:
-        raise UserError(f"CustSeg is not allowed to read {path.name}. Close it in other programs "
-                        "or check its permissions, then try again.") from None
-    except OSError as error:
-        raise UserError(f"The file {path.name} could not be read ({error.strerror}). Check that it "
-                        "is still there and not locked by another program.") from None
-    if not data.strip():
+        return _load(path, settings, progress)
+    except (UserError, Cancelled):
+        raise
+    except MemoryError:
+        raise UserError(f"{path.name} is too large to open on this computer. Close other "
+                        "programs, or split the file.") from None
+    except Exception as error:  # a file that trips a parser in a way not foreseen
+        raise UserError(f"{path.name} could not be read as a table of customers. Check that it "
+                        "is a CSV or Excel export, or export it again.",
+                        details=traceback.format_exc()) from error
+
+
+def _load(path: Path, settings: LoadSettings, progress: Progress) -> LoadedTable:
+    progress.report(0.0, f"Opening {path.name}...")
+    data = _read_bytes(path)
+    if not data.strip(b" \t\r\n\x00\xef\xbb\xbf\xff\xfe"):
         raise UserError(f"The file {path.name} is empty. Export your customer data again and "
                         "open the new file.")
     sha256 = hashlib.sha256(data).hexdigest()
-    progress.report(0.1, f"Reading {path.name}...")
-
     suffix = path.suffix.lower()
-    if data[:4] == b"PK\x03\x04":
-        if suffix in CSV_SUFFIXES:
-            raise UserError(f"{path.name} is named like a text file but is an Excel workbook. "
-                            "Rename it to end in .xlsx, or save it from Excel as CSV.")
-        raw, report_parts = _read_excel(data, path, settings)
-    elif suffix in EXCEL_SUFFIXES:
-        raise UserError(f"{path.name} is named like an Excel workbook but is not one. "
-                        "Open it in Excel and save it again as .xlsx, or rename it to .csv if it "
-                        "is a text export.")
-    elif suffix in CSV_SUFFIXES or suffix == "":
-        raw, report_parts = _read_csv(data, path, settings)
-    else:
+    kind = sniff_format(data)
+    if kind in ("binary", "zip"):
+        raise UserError(f"{path.name} is not a table of customers: it holds binary data (it may "
+                        "be a picture, a PDF or an archive). Open a CSV or Excel export.")
+    if suffix in SPREADSHEET_SUFFIXES and kind == "csv":
+        raise UserError(f"{path.name} is named like a spreadsheet but holds plain text. If it "
+                        "is a CSV export, rename it to end in .csv and open it again.")
+    if suffix in TEXT_SUFFIXES and kind != "csv":
+        raise UserError(f"{path.name} is named like a text file but is a spreadsheet "
+                        f"({kind}). Rename it to end in .{kind} and open it again.")
+    if suffix not in TEXT_SUFFIXES | SPREADSHEET_SUFFIXES:
         raise UserError(f"CustSeg cannot read {suffix} files. Save your customer data as CSV "
                         "(.csv) or Excel (.xlsx) and open that.")
-    progress.report(0.6, "Recognising numbers and dates...")
-
-    raw = _unique_column_names(raw)
+    progress.report(0.05, f"Reading {path.name}...")
+    notes: list[str] = []
+    if kind == "csv":
+        grid, details = _read_text(data, path, settings, notes, progress.part(0.05, 0.55))
+    else:
+        grid, details = _read_spreadsheet(data, kind, path, settings, progress)
+    header_row = settings.header_row or _find_header_row(grid)
+    if header_row > len(grid):
+        raise UserError(f"{path.name} has fewer than {header_row} rows, so row {header_row} "
+                        "cannot hold the column names.")
+    if header_row > 1:
+        notes.append(f"The column names are on row {header_row}; the "
+                     f"{header_row - 1} row{'s' if header_row > 2 else ''} above "
+                     f"{'were' if header_row > 2 else 'was'} skipped as a title.")
+    grid = _trim_columns(grid, header_row)
+    raw = grid.iloc[header_row:].reset_index(drop=True)
+    raw.columns = [str(name) for name in grid.iloc[header_row - 1]]
+    raw = _unique_column_names(raw, notes)
     if len(raw) == 0:
         raise UserError(f"{path.name} has column names but no customer rows. Export the data "
                         "again with its rows.")
-    frame, date_formats = _typed_frame(raw, progress.part(0.6, 1.0))
+    progress.report(0.6, "Recognising numbers and dates...")
+    frame, typed = _typed_frame(raw, settings, details.get("delimiter"), notes,
+                                progress.part(0.6, 1.0))
     report = LoadReport(path=str(path), file_name=path.name, sha256=sha256, rows=len(raw),
-                        columns=raw.shape[1], date_formats=date_formats, **report_parts)
+                        columns=raw.shape[1], header_row=header_row, notes=tuple(notes),
+                        **typed, **details)
     progress.report(1.0, "Loaded")
     return LoadedTable(raw=raw, frame=frame, report=report)
 
 
-# --- text files -------------------------------------------------------------------------------
+# --- text files ---------------------------------------------------------------------------------
 
 def _decode(data: bytes, forced: str | None) -> tuple[str, str]:
-    """Return (text, encoding name). UTF-8 (with or without BOM), UTF-16 with BOM, else Latin-1."""
+    """Return (text, encoding name). BOMs first, then UTF-8, then the detector's best guess."""
     if forced:
         try:
             return data.decode(forced), forced
@@ -159,85 +237,103 @@ def _decode(data: bytes, forced: str | None) -> tuple[str, str]:
         except UnicodeDecodeError:
             raise UserError("The file says it is UTF-16 text but is damaged (it may have been cut "
                             "short). Export it again from the program that made it.") from None
-    if b"\x00" in data[:4096]:
-        raise UserError("This file does not look like a customer table: it contains binary data. "
-                        "Open a CSV or Excel export of your customers.")
     try:
         return data.decode("utf-8"), "UTF-8"
     except UnicodeDecodeError:
         pass
-    # Windows-1252 is a superset of Latin-1 in the printable range; bytes 0x80-0x9F tell them apart.
-    if re.search(rb"[\x80-\x9f]", data):
-        try:
-            return data.decode("cp1252"), "Windows-1252"
-        except UnicodeDecodeError:
-            pass
-    return data.decode("latin-1"), "Latin-1"
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(data[:1_000_000], cp_isolation=["cp1252", "latin_1", "iso8859_15",
+                                                      "cp850", "mac_roman"]).best()
+    name = best.encoding if best is not None else "cp1252"
+    # Windows-1252 is Latin-1 plus printable characters in 0x80-0x9F: name what the bytes use.
+    if name in ("cp1252", "latin_1", "iso8859_15") or best is None:
+        name = "cp1252" if re.search(rb"[\x80-\x9f]", data) else "latin_1"
+    try:
+        text = data.decode(name)
+    except UnicodeDecodeError:
+        name, text = "latin_1", data.decode("latin_1")
+    readable = {"cp1252": "Windows-1252", "latin_1": "Latin-1"}.get(name, name)
+    return text, readable
 
 
 def _detect_delimiter(text: str) -> str:
-    """The candidate that splits the first lines into the most consistent number of fields."""
-    lines = [line for line in text[:200_000].splitlines()[:60] if line.strip()]
-    if len(lines) > 1 and len(lines) == len(text[:200_000].splitlines()[:60]):
+    """The candidate that splits the lines into the most consistent number of fields."""
+    lines = [line for line in text[:200_000].splitlines()[:80] if line.strip()]
+    if len(lines) > 2:
         lines = lines[:-1]  # the last line of the sample may be cut in the middle
     best, best_score = ",", (-1.0, 0)
     for delimiter in DELIMITERS:
-        counts = [len(fields) for fields in csv.reader(lines, delimiter=delimiter)]
-        if not counts:
+        try:
+            counts = [len(fields) for fields in csv.reader(lines, delimiter=delimiter)]
+        except csv.Error:
             continue
-        mode = max(set(counts), key=counts.count)
+        # Title rows above the header have fewer fields: judge by the table's own rows.
+        tail = counts[len(counts) // 3:] or counts
+        mode = max(set(tail), key=tail.count)
         if mode < 2:
             continue
-        score = (counts.count(mode) / len(counts), mode)
+        score = (tail.count(mode) / len(tail), mode)
         if score > best_score:
             best, best_score = delimiter, score
     return best
 
 
-def _read_csv(data: bytes, path: Path, settings: LoadSettings) -> tuple[pd.DataFrame, dict]:
+def _read_text(data: bytes, path: Path, settings: LoadSettings, notes: list[str],
+               progress: Progress) -> tuple[pd.DataFrame, dict]:
     text, encoding = _decode(data, settings.encoding)
     if "\x00" in text:
-        raise UserError(f"{path.name} does not look like a customer table: it contains binary "
-                        "data. Open a CSV or Excel export of your customers.")
+        raise UserError(f"{path.name} is not a table of customers: it holds binary data. Open a "
+                        "CSV or Excel export.")
     delimiter = settings.delimiter or _detect_delimiter(text)
-    notes: list[str] = []
+    chunks = []
     try:
-        # header=None: the header row is taken as written (pandas would rename repeated names
-        # "a.1" and could take a trailing separator as an index column).
-        table = pd.read_csv(io.StringIO(text), sep=delimiter, dtype=object, na_filter=False,
-                            keep_default_na=False, skip_blank_lines=True, engine="c",
-                            header=None, index_col=False)
+        reader = pd.read_csv(io.StringIO(text), sep=delimiter, dtype=object, na_filter=False,
+                             keep_default_na=False, skip_blank_lines=True, engine="c",
+                             header=None, index_col=False, chunksize=CHUNK_ROWS)
+        lines = max(text.count("\n"), 1)
+        for chunk in reader:
+            chunks.append(chunk)
+            progress.report(min(0.95, len(chunks) * CHUNK_ROWS / lines),
+                            f"Reading {path.name} ({len(chunks) * CHUNK_ROWS:,} rows)...")
+        grid = pd.concat(chunks, ignore_index=True) if chunks else pd.DataFrame()
     except pd.errors.EmptyDataError:
         raise UserError(f"{path.name} is empty. Export your customer data again and open the "
                         "new file.") from None
     except pd.errors.ParserError:
         # Some row has more fields than the first: read row by row, keeping every value.
-        table = _read_ragged(text, delimiter, notes)
+        progress.check()
+        grid = _read_ragged(text, delimiter, notes)
+    if grid.empty:
+        raise UserError(f"{path.name} is empty. Export your customer data again and open the "
+                        "new file.")
     # With na_filter off, a missing cell can only come from a row with too few fields.
-    short = np.flatnonzero(table.isna().any(axis=1).to_numpy())
+    short = np.flatnonzero(grid.isna().any(axis=1).to_numpy())
     if len(short):
-        notes.append(_rows_note(short, "fewer fields than the header; the missing cells are "
+        notes.append(_rows_note(short, "fewer fields than the others; the missing cells are "
                                        "left empty"))
-    header = [str(name) if isinstance(name, str) else "" for name in table.iloc[0]]
-    raw = table.iloc[1:].reset_index(drop=True).fillna("")
-    raw.columns = header
-    return raw, {"file_format": "csv", "encoding": encoding, "delimiter": delimiter,
-                 "notes": tuple(notes)}
+    grid = grid.fillna("").astype(object)
+    return grid, {"file_format": "csv", "encoding": encoding, "delimiter": delimiter}
 
 
 def _rows_note(rows: np.ndarray, what: str) -> str:
-    """'3 rows have ...: rows 5, 9, 12 (the header is row 1).' with the first few row numbers."""
+    """'3 rows have ...: rows 5, 9, 12.' with the first few row numbers (1-based, in the file)."""
     numbers = ", ".join(str(int(row) + 1) for row in rows[:5])
     more = ", ..." if len(rows) > 5 else ""
-    return (f"{len(rows)} row{'s' if len(rows) > 1 else ''} ha{'ve' if len(rows) > 1 else 's'} "
-            f"{what}: row{'s' if len(rows) > 1 else ''} {numbers}{more} (the header is row 1).")
+    plural = len(rows) > 1
+    return (f"{len(rows):,} row{'s' if plural else ''} ha{'ve' if plural else 's'} {what}: "
+            f"row{'s' if plural else ''} {numbers}{more} of the file.")
 
 
 def _read_ragged(text: str, delimiter: str, notes: list[str]) -> pd.DataFrame:
     """Rows of uneven length: trailing empty fields are dropped, extra values get new columns."""
-    rows = [row for row in csv.reader(io.StringIO(text), delimiter=delimiter)
+    csv.field_size_limit(1 << 30)
+    rows = [row for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
             if any(field.strip() for field in row)]
-    width = len(rows[0])
+    if not rows:
+        return pd.DataFrame()
+    width = max(set(len(row) for row in rows[len(rows) // 3:] or rows),
+                key=[len(row) for row in rows].count)
     longer = []
     for position, row in enumerate(rows):
         while len(row) > width and not row[-1].strip():
@@ -245,19 +341,17 @@ def _read_ragged(text: str, delimiter: str, notes: list[str]) -> pd.DataFrame:
         if len(row) > width:
             longer.append(position)
     if longer:
-        notes.append(_rows_note(np.array(longer), "more fields than the header; the extra "
+        notes.append(_rows_note(np.array(longer), "more fields than the others; the extra "
                                                   "values are kept in extra columns"))
     widest = max(len(row) for row in rows)
-    padded = [row + [None] * (widest - len(row)) if position else row + [""] * (widest - len(row))
-              for position, row in enumerate(rows)]
-    return pd.DataFrame(padded, dtype=object)
+    return pd.DataFrame([row + [None] * (widest - len(row)) for row in rows], dtype=object)
 
 
-# --- Excel --------------------------------------------------------------------------------------
+# --- spreadsheets -------------------------------------------------------------------------------
 
 def _cell_text(value) -> str:
-    """The text a user sees for an Excel cell value."""
-    if value is None:
+    """The text a user sees for a spreadsheet cell value."""
+    if value is None or (isinstance(value, float) and np.isnan(value)):
         return ""
     if isinstance(value, bool):
         return "TRUE" if value else "FALSE"
@@ -269,127 +363,115 @@ def _cell_text(value) -> str:
     return str(value)
 
 
-def _read_excel(data: bytes, path: Path, settings: LoadSettings) -> tuple[pd.DataFrame, dict]:
-    import openpyxl  # only needed for workbooks
+def _read_spreadsheet(data: bytes, kind: str, path: Path, settings: LoadSettings,
+                      progress: Progress) -> tuple[pd.DataFrame, dict]:
+    from python_calamine import CalamineWorkbook
 
     try:
-        workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception as error:  # openpyxl raises many types for a damaged file
-        raise UserError(f"{path.name} could not be opened as an Excel workbook. Open it in Excel "
-                        "and save it again as .xlsx.", details=repr(error)) from None
-    try:
-        sheets = tuple(workbook.sheetnames)
-        sheet = settings.sheet or sheets[0]
-        if sheet not in sheets:
-            raise UserError(f"{path.name} has no sheet named '{sheet}'. Its sheets are: "
-                            f"{', '.join(sheets)}.")
-        rows = [[_cell_text(value) for value in row]
-                for row in workbook[sheet].iter_rows(values_only=True)]
-    finally:
-        workbook.close()
-    rows = [row for row in rows if any(cell.strip() for cell in row)]
+        workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
+    except Exception as error:  # calamine raises its own error types for damaged files
+        raise UserError(f"{path.name} could not be opened as a spreadsheet: it may be damaged "
+                        "or protected by a password. Open it in Excel or LibreOffice and save "
+                        "it again.", details=repr(error)) from None
+    sheets = tuple(workbook.sheet_names)
+    if settings.sheet is not None and settings.sheet not in sheets:
+        raise UserError(f"{path.name} has no sheet named '{settings.sheet}'. Its sheets are: "
+                        f"{', '.join(sheets)}.")
+    candidates = [settings.sheet] if settings.sheet else list(sheets)
+    rows, sheet = [], None
+    for name in candidates:
+        progress.report(0.1, f"Reading sheet '{name}'...")
+        values = workbook.get_sheet_by_name(name).to_python(skip_empty_area=False)
+        rows = [[_cell_text(value) for value in row] for row in values]
+        rows = [row for row in rows if any(cell.strip() for cell in row)]
+        if rows:
+            sheet = name
+            break
     if not rows:
-        raise UserError(f"The sheet '{sheet}' of {path.name} is empty. Pick the sheet that holds "
-                        "your customers.")
+        which = f"The sheet '{settings.sheet}'" if settings.sheet else "Every sheet"
+        raise UserError(f"{which} of {path.name} is empty. Pick the sheet that holds your "
+                        "customers.")
     width = max(len(row) for row in rows)
-    # Trailing columns with neither header nor values are formatting leftovers, not data.
-    while width > 1 and not any(len(row) >= width and row[width - 1].strip() for row in rows):
-        width -= 1
-    rows = [(row + [""] * width)[:width] for row in rows]
-    raw = pd.DataFrame(rows[1:], columns=rows[0], dtype=object)
-    return raw, {"file_format": "xlsx", "sheet": sheet, "sheets": sheets}
+    grid = pd.DataFrame([row + [""] * (width - len(row)) for row in rows], dtype=object)
+    return grid, {"file_format": kind, "sheet": sheet, "sheets": sheets}
 
 
-# --- shared -------------------------------------------------------------------------------------
+# --- shared ---------------------------------------------------------------------------------------
 
-def _unique_column_names(raw: pd.DataFrame) -> pd.DataFrame:
+def _find_header_row(grid: pd.DataFrame) -> int:
+    """1-based row of the column names: the first row as wide as the table that is not
+    mostly numbers (title rows above a table are narrower)."""
+    top = grid.iloc[:30]
+    filled = (top.astype(str).apply(lambda column: column.str.strip() != "")).sum(axis=1)
+    width = int(filled.iloc[len(filled) // 3:].max() if len(filled) > 3 else filled.max())
+    for position in range(min(len(top), 20)):
+        if filled.iat[position] < max(2, int(width * 0.6)) and width >= 2:
+            continue
+        cells = [cell.strip() for cell in top.iloc[position].astype(str) if cell.strip()]
+        numeric = sum(bool(re.fullmatch(r"[-+$€£(]?[\d.,\s%]+\)?", cell)) for cell in cells)
+        if numeric <= len(cells) / 2:
+            return position + 1
+        break
+    return 1
+
+
+def _trim_columns(grid: pd.DataFrame, header_row: int) -> pd.DataFrame:
+    """Drop trailing columns with neither a name nor any value (spreadsheet formatting)."""
+    keep = grid.shape[1]
+    while keep > 1:
+        column = grid.iloc[header_row - 1:, keep - 1].astype(str).str.strip()
+        if (column != "").any():
+            break
+        keep -= 1
+    return grid.iloc[:, :keep]
+
+
+def _unique_column_names(raw: pd.DataFrame, notes: list[str]) -> pd.DataFrame:
     """Name empty headers `Column N` and number repeated ones, so every column can be chosen."""
-    names, seen = [], set()
-    for position, name in enumerate(raw.columns, start=1):
-        name = str(name).strip()
-        if not name or name.startswith("Unnamed: "):
+    names, seen, renamed = [], set(), []
+    for position, original in enumerate(raw.columns, start=1):
+        name = str(original).strip()
+        if not name:
             name = f"Column {position}"
+            renamed.append(f"column {position} had no name (now '{name}')")
         candidate, copy = name, 2
         while candidate in seen:
             candidate, copy = f"{name} ({copy})", copy + 1
+        if candidate != name:
+            renamed.append(f"'{name}' appeared more than once (now also '{candidate}')")
         seen.add(candidate)
         names.append(candidate)
-    raw = raw.copy() if list(raw.columns) != names else raw
+    if renamed:
+        notes.append("Column names were made unique: " + "; ".join(renamed[:5])
+                     + ("; ..." if len(renamed) > 5 else "") + ".")
+    raw = raw.copy()
     raw.columns = names
     return raw.reset_index(drop=True)
 
 
-def missing_mask(raw_column: pd.Series) -> np.ndarray:
-    """True where a raw text cell means "no value"."""
-    stripped = raw_column.str.strip()
-    return stripped.isin(MISSING_TOKENS).to_numpy()
-
-
-_DATE_PATTERNS = (
-    # (regex, strptime format of the date part, order)
-    (re.compile(r"^\d{4}-\d{1,2}-\d{1,2}"), "%Y-%m-%d", "YMD"),
-    (re.compile(r"^\d{4}/\d{1,2}/\d{1,2}"), "%Y/%m/%d", "YMD"),
-    (re.compile(r"^\d{1,2}([./-])\d{1,2}\1\d{4}"), None, "DMY or MDY"),
-)
-_TIME_SUFFIX = re.compile(r"^(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$")
-
-
-def _parse_numbers(stripped: pd.Series, missing: np.ndarray) -> pd.Series | None:
-    """Float values when every non-missing cell is a plain number, else None."""
-    values = stripped.where(~missing, None)
-    try:
-        numbers = pd.to_numeric(values, errors="raise")
-    except (ValueError, TypeError):
-        return None
-    return numbers.astype("float64")
-
-
-def _parse_dates(stripped: pd.Series, missing: np.ndarray) -> tuple[pd.Series, str] | None:
-    """Datetime values and the format used, when every non-missing cell is a date."""
-    present = stripped[~missing]
-    if present.empty:
-        return None
-    sample = present.iloc[: 2000]
-    for pattern, date_format, order in _DATE_PATTERNS:
-        matches = sample.str.match(pattern)
-        if not matches.all():
-            continue
-        rests = sample.str.replace(pattern, "", regex=True)
-        if not rests.str.match(_TIME_SUFFIX).all():
-            return None
-        if date_format is None:
-            parts = present.str.extract(r"^(\d{1,2})[./-](\d{1,2})").astype(int)
-            separator = re.match(r"^\d{1,2}([./-])", sample.iloc[0]).group(1)
-            day_first = bool((parts[0] > 12).any()) or (
-                not (parts[1] > 12).any() and separator == ".")
-            date_format = (f"%d{separator}%m{separator}%Y" if day_first
-                           else f"%m{separator}%d{separator}%Y")
-        has_time = rests.str.len().gt(0).any()
-        try:
-            parsed = pd.to_datetime(stripped.where(~missing, None), format="mixed" if has_time
-                                    else date_format, dayfirst=date_format.startswith("%d"),
-                                    errors="raise")
-        except (ValueError, TypeError):
-            return None
-        readable = (date_format.replace("%d", "DD").replace("%m", "MM").replace("%Y", "YYYY"))
-        return parsed, readable + (" hh:mm" if has_time else "")
-    return None
-
-
-def _typed_frame(raw: pd.DataFrame, progress: Progress) -> tuple[pd.DataFrame, dict[str, str]]:
-    columns, date_formats = {}, {}
+def _typed_frame(raw: pd.DataFrame, settings: LoadSettings, delimiter: str | None,
+                 notes: list[str], progress: Progress) -> tuple[pd.DataFrame, dict]:
+    samples = []
+    for name in raw.columns:
+        samples += list(raw[name].iloc[:300].astype(str))
+    guessed = guess_number_format(samples, delimiter)
+    thousands = settings.thousands if settings.thousands is not None else guessed.thousands
+    fmt = NumberFormat(settings.decimal or guessed.decimal, thousands or None)
+    day_first = settings.day_first if settings.day_first is not None else guess_day_first(samples)
+    columns, date_formats, units = {}, {}, {}
     for position, name in enumerate(raw.columns):
         progress.report(position / max(raw.shape[1], 1), "Recognising numbers and dates...")
-        text = raw[name].astype(str)
-        stripped = text.str.strip()
-        missing = stripped.isin(MISSING_TOKENS).to_numpy()
-        numbers = _parse_numbers(stripped, missing)
-        if numbers is not None:
-            columns[name] = numbers
-            continue
-        dates = _parse_dates(stripped, missing)
-        if dates is not None:
-            columns[name], date_formats[name] = dates
-            continue
-        columns[name] = stripped.where(~missing, None).astype(object)
-    return pd.DataFrame(columns, index=raw.index), date_formats
+        parsed = parse_column(raw[name], fmt, day_first)
+        columns[name] = parsed.values
+        if parsed.date_format:
+            date_formats[name] = parsed.date_format
+        if parsed.unit:
+            units[name] = parsed.unit
+        if parsed.not_numbers:
+            notes.append(f"'{name}' holds numbers but {parsed.not_numbers:,} of its cells are "
+                         f"not (for example '{parsed.example}'); they are treated as missing.")
+    frame = pd.DataFrame(columns, index=raw.index)
+    if date_formats and day_first is None:
+        day_first = any(fmt_.startswith("DD") for fmt_ in date_formats.values()) or None
+    return frame, {"number_format": fmt, "day_first": day_first, "date_formats": date_formats,
+                   "units": units}

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import pandas as pd
@@ -31,6 +31,18 @@ class PrepSettings:
     features: tuple[str, ...]
     missing: str = "drop"
     scaling: str = "standard"
+    # Data-health fixes, applied to the analysis only (never to the file):
+    log: tuple[str, ...] = ()  # columns on a log scale, log(1 + x)
+    cap: tuple[tuple[str, float, float], ...] = ()  # (column, low %, high %) percentile caps
+    as_category: tuple[str, ...] = ()  # number columns that are codes, treated as categories
+
+    def fixes(self) -> list[str]:
+        """The fixes in words, for reports."""
+        words = [f"{name}: log scale" for name in self.log]
+        words += [f"{name}: capped at the {low:g}th and {high:g}th percentiles"
+                  for name, low, high in self.cap]
+        words += [f"{name}: treated as categories" for name in self.as_category]
+        return words
 
 
 @dataclass(frozen=True)
@@ -49,8 +61,16 @@ class PreparedData:
 
     @property
     def original_units(self) -> np.ndarray:
-        """The matrix with the scaling undone."""
-        return self.matrix * self.scale + self.center
+        """The matrix with the scaling (and any log scale) undone."""
+        return self.to_original(self.matrix)
+
+    def to_original(self, values: np.ndarray) -> np.ndarray:
+        """Rows in matrix units -> the data's own units (log scales undone too)."""
+        original = values * self.scale + self.center
+        for position, name in enumerate(self.matrix_columns):
+            if name in self.settings.log:
+                original[..., position] = np.expm1(original[..., position])
+        return original
 
 
 def _check_features(settings: PrepSettings, columns: tuple[ColumnInfo, ...]) -> dict[str, ColumnInfo]:
@@ -87,6 +107,31 @@ def _missing_reasons(missing: np.ndarray, names: tuple[str, ...]) -> np.ndarray:
     return np.array(texts, dtype=object)[inverse.ravel()]
 
 
+def with_categories(columns: tuple[ColumnInfo, ...],
+                    as_category: tuple[str, ...]) -> tuple[ColumnInfo, ...]:
+    """Column roles with the user's "treat as categories" choices applied."""
+    if not as_category:
+        return columns
+    return tuple(replace(info, role=Role.CATEGORICAL, reason=None)
+                 if info.name in as_category and info.role is Role.NUMERIC else info
+                 for info in columns)
+
+
+def _check_fixes(settings: PrepSettings, by_name: dict[str, ColumnInfo]) -> None:
+    for name in (*settings.log, *(cap[0] for cap in settings.cap), *settings.as_category):
+        if name not in by_name:
+            raise UserError(f"A fix names the column '{name}', which the file does not have. "
+                            "Check the spelling of the column name.")
+    for name in (*settings.log, *(cap[0] for cap in settings.cap)):
+        if by_name[name].role is not Role.NUMERIC:
+            raise UserError(f"'{name}' is not a column of numbers, so it cannot be put on a "
+                            "log scale or capped.")
+    for name, low, high in settings.cap:
+        if not 0 <= low < high <= 100:
+            raise UserError(f"The caps for '{name}' must be percentiles from 0 to 100, the "
+                            f"lower below the upper (got {low:g} and {high:g}).")
+
+
 def _fill_value(values: pd.Series, role: Role, policy: str):
     if role is Role.CATEGORICAL:
         return values.mode().iloc[0]
@@ -96,7 +141,9 @@ def _fill_value(values: pd.Series, role: Role, policy: str):
 def prepare(table: LoadedTable, columns: tuple[ColumnInfo, ...],
             settings: PrepSettings) -> PreparedData:
     """Select, clean and scale the chosen features."""
+    columns = with_categories(columns, settings.as_category)
     by_name = _check_features(settings, columns)
+    _check_fixes(settings, by_name)
     frame = table.frame.loc[:, list(settings.features)].copy()
     for name in settings.features:
         if by_name[name].role is Role.CATEGORICAL:
@@ -133,6 +180,17 @@ def prepare(table: LoadedTable, columns: tuple[ColumnInfo, ...],
         raise UserError("Every customer has a missing value in a chosen column, so none are left "
                         "to group. Untick the columns with many gaps, or fill missing values "
                         "with the median.")
+
+    for name, low, high in settings.cap:
+        if name in frame:
+            lower, upper = np.nanpercentile(frame[name].to_numpy(float), [low, high])
+            frame[name] = frame[name].clip(lower, upper)
+    for name in settings.log:
+        if name in frame:
+            if (frame[name] < 0).any():
+                raise UserError(f"'{name}' has negative values, so it cannot be put on a log "
+                                "scale. Use capping instead, or untick the log scale.")
+            frame[name] = np.log1p(frame[name].astype(float))
 
     blocks, names, is_category = [], [], []
     for name in settings.features:

@@ -84,7 +84,7 @@ def segment(prepared: PreparedData, settings: SegmentSettings,
                                      progress.part(0.75, 1.0))[settings.k]
     row_segments = np.zeros(prepared.n_rows, dtype=np.int32)
     row_segments[prepared.rows_used] = labels
-    centres = pd.DataFrame(centres_scaled * prepared.scale + prepared.center,
+    centres = pd.DataFrame(prepared.to_original(centres_scaled.copy()),
                            index=pd.RangeIndex(1, settings.k + 1, name="Segment"),
                            columns=list(prepared.matrix_columns))
     sizes = tuple(int(size) for size in np.bincount(labels, minlength=settings.k + 1)[1:])

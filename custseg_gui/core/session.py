@@ -7,7 +7,7 @@ refuse politely.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from pathlib import Path
 
@@ -37,6 +37,9 @@ class SavedAnalysis:
     seed: int
     k: int
     names: dict[int, str] = field(default_factory=dict)  # the user's own segment names
+    log: tuple[str, ...] = ()
+    cap: tuple[tuple[str, float, float], ...] = ()
+    as_category: tuple[str, ...] = ()
 
 
 def save_analysis(path: Path, saved: SavedAnalysis) -> None:
@@ -45,15 +48,21 @@ def save_analysis(path: Path, saved: SavedAnalysis) -> None:
         "schema": SCHEMA, "version": VERSION, "app_version": __version__,
         "saved_at": datetime.now().astimezone().isoformat(timespec="seconds"),
         "data": {"path": saved.data_path, "sha256": saved.data_sha256,
-                 "sheet": saved.load.sheet, "encoding": saved.load.encoding,
-                 "delimiter": saved.load.delimiter},
+                 "load": asdict(saved.load)},
         "settings": {"features": list(saved.features), "missing": saved.missing,
                      "scaling": saved.scaling, "k_min": saved.k_min, "k_max": saved.k_max,
-                     "seed": saved.seed, "k": saved.k},
+                     "seed": saved.seed, "k": saved.k, "log": list(saved.log),
+                     "cap": [list(cap) for cap in saved.cap],
+                     "category": list(saved.as_category)},
         "segment_names": {str(number): name for number, name in sorted(saved.names.items())},
     }
     text = json.dumps(content, indent=2, ensure_ascii=False)
     atomic_write(Path(path), lambda handle: handle.write(text.encode("utf-8")))
+
+
+def _load_settings(values: dict) -> LoadSettings:
+    known = {name: values[name] for name in LoadSettings.__dataclass_fields__ if name in values}
+    return LoadSettings(**known)
 
 
 def _damaged(path: Path, what: str) -> UserError:
@@ -90,13 +99,16 @@ def load_analysis(path: Path) -> SavedAnalysis:
         features = tuple(str(name) for name in settings["features"])
         saved = SavedAnalysis(
             data_path=str(data["path"]), data_sha256=str(data["sha256"]),
-            load=LoadSettings(sheet=data.get("sheet"), encoding=data.get("encoding"),
-                              delimiter=data.get("delimiter")),
+            load=_load_settings(data.get("load", {})),
             features=features, missing=str(settings["missing"]),
             scaling=str(settings["scaling"]), k_min=int(settings["k_min"]),
             k_max=int(settings["k_max"]), seed=int(settings["seed"]), k=int(settings["k"]),
             names={int(number): str(name)
-                   for number, name in content.get("segment_names", {}).items()})
+                   for number, name in content.get("segment_names", {}).items()},
+            log=tuple(str(name) for name in settings.get("log", [])),
+            cap=tuple((str(name), float(low), float(high))
+                      for name, low, high in settings.get("cap", [])),
+            as_category=tuple(str(name) for name in settings.get("category", [])))
     except (KeyError, TypeError, ValueError, AttributeError) as error:
         raise _damaged(path, f"a setting is missing or wrong: {error}") from None
     if not features or saved.missing not in MISSING_POLICIES or saved.scaling not in SCALINGS \

@@ -248,6 +248,8 @@ def settings_rows(analysis: Analysis) -> list[tuple[str, str]]:
         ("Features", ", ".join(prepared.settings.features)),
         ("Missing values", prepared.settings.missing),
         ("Scaling", prepared.settings.scaling),
+        ("Data fixes", "; ".join(prepared.settings.fixes()) or "none"),
+        ("Number format", report.number_format.describe()),
         ("Segments tried", f"{settings.k_min} to {settings.k_max}"),
         ("Segments shown", str(analysis.segmentation.k)),
         ("Random seed", str(settings.seed)),
@@ -260,6 +262,7 @@ def settings_rows(analysis: Analysis) -> list[tuple[str, str]]:
              ("Date", datetime.now().astimezone().strftime("%Y-%m-%d %H:%M %Z").strip())]
     rows += [(f"Filled missing values in {name}", f"{count:,}")
              for name, count in prepared.filled.items()]
+    rows += [("Reading note", note) for note in report.notes]
     return rows
 
 

@@ -95,16 +95,18 @@ def test_latin1_file_falls_back_and_keeps_pound_sign(tmp_path):
     assert table.frame["Note"].iloc[0] == "£5 voucher"
 
 
-def test_raw_text_is_kept_while_frame_holds_numbers(tmp_path):
+def test_ids_with_leading_zeros_stay_text_while_amounts_are_numbers(tmp_path):
     # Given IDs written with leading zeros
     path = write_text(tmp_path / "customers.csv", customers_text(","))
 
     # When it is loaded
     table = load_table(path)
 
-    # Then the raw table keeps the text as written and the typed frame holds the number
+    # Then the ID keeps its text everywhere (it is a code, not the number 1) and the
+    # amounts are numbers
     assert table.raw["CustomerID"].iloc[0] == "0001"
-    assert table.frame["CustomerID"].iloc[0] == 1.0
+    assert table.frame["CustomerID"].iloc[0] == "0001"
+    assert table.frame["Income"].mean() == pytest.approx(65.0)
     assert list(table.raw["Income"]) == ["50", "60", "70", "80"]
 
 
@@ -244,9 +246,9 @@ def test_xlsx_that_is_not_a_zip_is_refused(tmp_path):
     path = write_text(tmp_path / "customers.xlsx", customers_text(","))
 
     # When it is loaded, then the user is told it is not really a workbook and what to do
-    with pytest.raises(UserError, match="named like an Excel workbook but is not one") as caught:
+    with pytest.raises(UserError, match="named like a spreadsheet but holds plain text") as caught:
         load_table(path)
-    assert "save it again as .xlsx" in str(caught.value)
+    assert "rename it to end in .csv" in str(caught.value)
 
 
 def test_zip_that_is_not_a_workbook_is_refused(tmp_path):
@@ -256,7 +258,7 @@ def test_zip_that_is_not_a_workbook_is_refused(tmp_path):
         archive.writestr("readme.txt", "not a workbook")
 
     # When it is loaded, then the user is told it could not be opened as a workbook
-    with pytest.raises(UserError, match="could not be opened as an Excel workbook"):
+    with pytest.raises(UserError, match="holds binary data"):
         load_table(path)
 
 
