@@ -167,9 +167,31 @@ def load_table(path: str | Path, settings: LoadSettings = LoadSettings(),
                         details=traceback.format_exc()) from error
 
 
+def preview_table(path: str | Path, settings: LoadSettings = LoadSettings(),
+                  size: int = 64_000) -> LoadedTable:
+    """The first rows of a text file (or a whole spreadsheet) read with `settings`, quickly:
+    for a live preview while the user adjusts how the file is read."""
+    path = Path(path)
+    data = _read_bytes(path)
+    if len(data) > size and sniff_format(data[:size]) == "csv":
+        cut = data.rfind(b"\n", 0, size)
+        data = data[:cut + 1] if cut > 0 else data[:size]
+    try:
+        return _load_data(data, path, settings, NO_PROGRESS)
+    except (UserError, Cancelled):
+        raise
+    except Exception as error:
+        raise UserError(f"{path.name} could not be read this way.", details=repr(error)) \
+            from error
+
+
 def _load(path: Path, settings: LoadSettings, progress: Progress) -> LoadedTable:
     progress.report(0.0, f"Opening {path.name}...")
-    data = _read_bytes(path)
+    return _load_data(_read_bytes(path), path, settings, progress)
+
+
+def _load_data(data: bytes, path: Path, settings: LoadSettings,
+               progress: Progress) -> LoadedTable:
     if not data.strip(b" \t\r\n\x00\xef\xbb\xbf\xff\xfe"):
         raise UserError(f"The file {path.name} is empty. Export your customer data again and "
                         "open the new file.")

@@ -20,15 +20,17 @@ from custseg_gui.core import charts
 from custseg_gui.core.analysis import Analysis, AnalysisSettings
 from custseg_gui.core.columns import ColumnInfo, Role, default_features, describe_columns
 from custseg_gui.core.export import export_files, output_files
+from custseg_gui.core.health import CAP_PERCENTILES, column_health
 from custseg_gui.core.errors import UserError
 from custseg_gui.core.formatting import format_number, format_share, segment_label
 from custseg_gui.core.insight import Insights, profile_segments
 from custseg_gui.core.ksearch import KSearchResult, KSearchSettings, search_k
 from custseg_gui.core.loading import LoadedTable, LoadSettings, load_table
-from custseg_gui.core.prep import PreparedData, PrepSettings, prepare
+from custseg_gui.core.prep import PreparedData, PrepSettings, prepare, with_categories
 from custseg_gui.core.segment import Segmentation, SegmentSettings, segment
 from custseg_gui.core.session import SUFFIX, SavedAnalysis, load_analysis, save_analysis
 from custseg_gui.core.stability import StabilitySettings, assess_stability
+from custseg_gui.gui.import_dialog import ImportDialog
 from custseg_gui.gui.results_view import ResultsView
 from custseg_gui.gui.settings_panel import SettingsPanel
 from custseg_gui.gui.worker import Worker
@@ -72,7 +74,8 @@ class MainWindow(QMainWindow):
         self.worker.finished.connect(self._task_finished)
 
         self.table: LoadedTable | None = None
-        self.columns: tuple[ColumnInfo, ...] = ()
+        self.columns: tuple[ColumnInfo, ...] = ()  # roles as detected
+        self.path: Path | None = None
         self.prepared: PreparedData | None = None
         self.search: KSearchResult | None = None
         self.view: SegmentView | None = None
@@ -87,6 +90,7 @@ class MainWindow(QMainWindow):
         self.pending: SavedAnalysis | None = None  # a saved analysis being reopened
         self.locate_data_file = self._ask_for_data_file  # replaceable in tests
         self.question_box: QMessageBox | None = None
+        self.import_dialog: ImportDialog | None = None
         self._legend_handles: list = []
 
         self._build()
@@ -130,8 +134,10 @@ class MainWindow(QMainWindow):
         panel.k_max_spin.valueChanged.connect(self._k_range_changed)
         panel.seed_spin.valueChanged.connect(self._settings_changed)
         panel.defaults_button.clicked.connect(
-            lambda: panel.check_only(set(default_features(self.columns))))
+            lambda: panel.check_only(set(default_features(self.effective_columns()))))
         panel.none_button.clicked.connect(lambda: panel.check_only(set()))
+        panel.import_button.clicked.connect(self.show_import_options)
+        self.results.health.fixes_changed.connect(self._fixes_changed)
         self.results.x_combo.currentIndexChanged.connect(self._axes_changed)
         self.results.y_combo.currentIndexChanged.connect(self._axes_changed)
         self.results.profile_table.itemSelectionChanged.connect(self._profile_row_selected)
@@ -322,7 +328,8 @@ class MainWindow(QMainWindow):
         def load(progress):
             table = load_table(path, load_settings, progress=progress.part(0.0, 0.9))
             progress.report(0.92, "Recognising what each column holds...")
-            return table, describe_columns(table)
+            columns = describe_columns(table)
+            return table, columns, column_health(table, columns)
 
         self._set_status(f"Opening {path.name}...")
         self.worker.run("load", load,
@@ -331,15 +338,21 @@ class MainWindow(QMainWindow):
                             f"Could not open {path.name}", error, details))
 
     def _show_table(self, path: Path, table: LoadedTable, columns: tuple[ColumnInfo, ...],
-                    load_settings: LoadSettings = LoadSettings()) -> None:
+                    health, load_settings: LoadSettings = LoadSettings()) -> None:
         self.table, self.columns, self.load_settings = table, columns, load_settings
+        self.path = path
+        self.results.health.show_health(health, table.report.notes, set())
+        self.panel.import_button.setEnabled(True)
         self._clear_results()
         self.renamed = {}
         self.results.data_model.set_table(table.raw, table.frame)
         self.results.data_table.resizeColumnsToContents()
         self.panel.set_columns(columns, set(default_features(columns)))
+        notes = (f"<br><span style='color:#B35900'>{len(table.report.notes)} thing(s) to "
+                 "check on the Data health tab</span>" if table.report.notes else "")
         self.panel.file_label.setText(
-            f"<b>{table.report.file_name}</b><br>{table.report.describe()}")
+            f"<b>{html.escape(table.report.file_name)}</b><br>"
+            f"{html.escape(table.report.describe())}{notes}")
         self.panel.file_label.setToolTip(str(path))
         self.setWindowTitle(f"{table.report.file_name} - {APP_NAME}")
         self.stack.setCurrentIndex(1)
@@ -375,15 +388,45 @@ class MainWindow(QMainWindow):
     # --- running ---------------------------------------------------------------------------------
 
     def _prep_settings(self) -> PrepSettings:
+        fixes = self.results.health.chosen_fixes()
+        low, high = CAP_PERCENTILES
         return PrepSettings(features=self.panel.checked_features(),
                             missing=self.panel.missing_combo.currentData(),
-                            scaling=self.panel.scaling_combo.currentData())
+                            scaling=self.panel.scaling_combo.currentData(),
+                            log=tuple(fix.column for fix in fixes if fix.kind == "log"),
+                            cap=tuple((fix.column, low, high) for fix in fixes
+                                      if fix.kind == "cap"),
+                            as_category=tuple(fix.column for fix in fixes
+                                              if fix.kind == "category"))
+
+    def effective_columns(self) -> tuple[ColumnInfo, ...]:
+        """Column roles with the user's "treat as categories" fixes applied."""
+        categories = tuple(fix.column for fix in self.results.health.chosen_fixes()
+                           if fix.kind == "category")
+        return with_categories(self.columns, categories)
+
+    def _fixes_changed(self) -> None:
+        # A code column treated as categories changes its role in the column list.
+        checked = set(self.panel.checked_features())
+        self.panel.set_columns(self.effective_columns(), checked)
+        self._settings_changed()
+
+    def show_import_options(self) -> ImportDialog | None:
+        """How the file was read, with every detected choice changeable and a live preview."""
+        if self.table is None or self.path is None:
+            return None
+        dialog = ImportDialog(self.path, self.table.report, self.load_settings, self)
+        dialog.setAttribute(Qt.WA_DeleteOnClose)
+        dialog.accepted.connect(lambda: self.open_path(self.path, dialog.settings()))
+        dialog.open()
+        self.import_dialog = dialog
+        return dialog
 
     def run_search(self) -> None:
         """Prepare, try every k in the range, and show the recommended segmentation."""
         if self.table is None:
             return
-        table, columns = self.table, self.columns
+        table, columns = self.table, self.effective_columns()
         prep_settings = self._prep_settings()
         search_settings = KSearchSettings(k_min=self.panel.k_min_spin.value(),
                                           k_max=self.panel.k_max_spin.value(),
@@ -392,7 +435,8 @@ class MainWindow(QMainWindow):
         run_settings = AnalysisSettings(
             load=self.load_settings, features=prep_settings.features,
             missing=prep_settings.missing, scaling=prep_settings.scaling,
-            k_min=search_settings.k_min, k_max=search_settings.k_max, seed=search_settings.seed)
+            k_min=search_settings.k_min, k_max=search_settings.k_max, seed=search_settings.seed,
+            log=prep_settings.log, cap=prep_settings.cap, as_category=prep_settings.as_category)
         wanted_k = self.pending.k if self.pending is not None else None
 
         def work(progress):
@@ -416,7 +460,8 @@ class MainWindow(QMainWindow):
             return
         if self.view is not None and self.view.segmentation.k == k:
             return
-        table, columns, prepared, search = self.table, self.columns, self.prepared, self.search
+        table, columns, prepared, search = (self.table, self.effective_columns(), self.prepared,
+                                            self.search)
         axes = self._current_axes()
         seed = search.settings.seed
         self.worker.run("segment", lambda progress: _segment_view(
@@ -856,7 +901,8 @@ class MainWindow(QMainWindow):
         if self.view is None or self.run_settings is None:
             return None
         settings = replace(self.run_settings, k=self.view.segmentation.k)
-        return Analysis(settings=settings, table=self.table, columns=self.columns,
+        return Analysis(settings=settings, table=self.table,
+                        columns=with_categories(self.columns, settings.as_category),
                         prepared=self.prepared, search=self.search,
                         segmentation=self.view.segmentation, insights=self.view.insights)
 
@@ -940,7 +986,8 @@ class MainWindow(QMainWindow):
             data_path=str(Path(report.path).resolve()), data_sha256=report.sha256,
             load=settings.load, features=tuple(settings.features), missing=settings.missing,
             scaling=settings.scaling, k_min=settings.k_min, k_max=settings.k_max,
-            seed=settings.seed, k=analysis.segmentation.k, names=dict(self.renamed))
+            seed=settings.seed, k=analysis.segmentation.k, names=dict(self.renamed),
+            log=settings.log, cap=settings.cap, as_category=settings.as_category)
         try:
             save_analysis(path, saved)
         except UserError as error:
@@ -990,6 +1037,10 @@ class MainWindow(QMainWindow):
             return
 
         def proceed():
+            for kind, names in (("log", saved.log), ("cap", [cap[0] for cap in saved.cap]),
+                                ("category", saved.as_category)):
+                for name in names:
+                    self.results.health.set_fix(kind, name)
             self.panel.check_only(set(saved.features))
             self.panel.missing_combo.setCurrentIndex(
                 self.panel.missing_combo.findData(saved.missing))

@@ -10,6 +10,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QHBoxLayout, QHeade
 from custseg_gui.gui.chart_panel import ChartPanel
 from custseg_gui.gui.data_model import CustomerTableModel
 from custseg_gui.gui.export_panel import ExportPanel
+from custseg_gui.gui.health_view import HealthView
 
 ELBOW_HELP = (
     "How to read this chart: each point is how spread out customers are inside their segments "
@@ -74,6 +75,9 @@ class ResultsView(QTabWidget):
         self.data_table.horizontalHeader().setDefaultSectionSize(120)
         data_layout.addWidget(self.data_table)
         self.addTab(data_page, "Data")
+
+        self.health = HealthView()
+        self.addTab(self.health, "Data health")
 
         # Explore
         explore = QSplitter(Qt.Horizontal)
@@ -176,4 +180,5 @@ class ResultsView(QTabWidget):
     def splitters(self) -> dict[str, QSplitter]:
         return {"explore": self.explore_splitter, "k": self.k_splitter,
                 "segments": self.segments_splitter, "profiles": self.profiles_splitter,
-                "profiles_lower": self.profiles_lower_splitter, "apart": self.apart_splitter}
+                "profiles_lower": self.profiles_lower_splitter, "apart": self.apart_splitter,
+                "health": self.health}

@@ -72,7 +72,15 @@ class SettingsPanel(QWidget):
         self.file_label.setObjectName("fileLabel")
         self.file_label.setWordWrap(True)
         self.file_label.setTextInteractionFlags(Qt.TextSelectableByMouse)
-        layout.addWidget(self.file_label)
+        file_row = QHBoxLayout()
+        file_row.addWidget(self.file_label, 1)
+        self.import_button = QPushButton("Import options...")
+        self.import_button.setObjectName("importOptionsButton")
+        self.import_button.setToolTip("See how the file was read (separator, decimal mark, "
+                                      "header row, dates...) and change it, with a preview")
+        self.import_button.setEnabled(False)
+        file_row.addWidget(self.import_button, 0, Qt.AlignTop)
+        layout.addLayout(file_row)
 
         columns_box = QGroupBox("1. Columns that describe customers")
         columns_layout = QVBoxLayout(columns_box)

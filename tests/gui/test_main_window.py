@@ -158,7 +158,7 @@ def test_a_broken_file_shows_a_message_and_the_next_file_works(qtbot, wait_for_t
     assert wait_for_task(window, "load", lambda: window.open_path(broken)) == "errored"
     # Then a plain message says what is wrong, and the window keeps working
     assert window.message_box is not None
-    assert "does not look like a customer table" in window.message_box.text()
+    assert "is not a table of customers" in window.message_box.text()
     window.message_box.close()
     open_file(wait_for_task, window, sample_csv)
     assert window.findChild(QTableView, "dataTable").model().rowCount() == 300

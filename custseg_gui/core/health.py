@@ -1,0 +1,115 @@
+"""Data health: what each column holds, what may mislead the segments, and one-click fixes.
+
+Fixes never touch the file: they are analysis settings (PrepSettings.log / cap / as_category).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from custseg_gui.core.columns import ColumnInfo, Role
+from custseg_gui.core.formatting import format_number
+from custseg_gui.core.loading import LoadedTable
+
+# A money-like column this skewed is dominated by a few large customers.
+SKEWED = 2.0
+# Tukey's far-out fences: beyond 3 interquartile ranges from the quartiles.
+FAR_OUT = 3.0
+MAX_CODE_VALUES = 10
+CAP_PERCENTILES = (1.0, 99.0)
+
+
+@dataclass(frozen=True)
+class Fix:
+    """A change to the analysis that answers a warning."""
+
+    kind: str  # "log", "cap" or "category"
+    column: str
+    label: str  # what the user ticks
+
+    @property
+    def key(self) -> tuple[str, str]:
+        return self.kind, self.column
+
+
+@dataclass(frozen=True)
+class ColumnHealth:
+    name: str
+    role: str
+    kind: str  # "number", "date", "text"
+    unit: str
+    missing: int
+    distinct: int
+    minimum: float | None
+    median: float | None
+    maximum: float | None
+    skewness: float | None
+    extremes: int
+    warnings: tuple[str, ...]
+    fixes: tuple[Fix, ...]
+
+
+def _number_health(name: str, values: pd.Series, info: ColumnInfo):
+    present = values.dropna().to_numpy(dtype=float)
+    present = present[np.isfinite(present)]
+    if len(present) == 0:
+        return None, None, None, None, 0, [], []
+    q1, median, q3 = np.percentile(present, [25, 50, 75])
+    spread = q3 - q1
+    extremes = int(((present < q1 - FAR_OUT * spread) | (present > q3 + FAR_OUT * spread)).sum()) \
+        if spread > 0 else 0
+    skew = float(pd.Series(present).skew()) if len(present) > 2 else 0.0
+    warnings, fixes = [], []
+    if info.role is Role.NUMERIC and np.isfinite(skew) and skew > SKEWED and present.min() >= 0:
+        warnings.append(f"Very skewed (skewness {skew:.1f}): a few customers have much larger "
+                        "values and would dominate the segments. A log scale evens this out.")
+        fixes.append(Fix("log", name, f"Use a log scale for {name}"))
+    if info.role is Role.NUMERIC and extremes:
+        largest = present[np.argmax(np.abs(present - median))]
+        warnings.append(f"{extremes:,} extreme value{'s' if extremes > 1 else ''} (such as "
+                        f"{format_number(largest)}): they can pull a segment of their own.")
+        fixes.append(Fix("cap", name, f"Cap extreme values of {name} at the "
+                                      f"{CAP_PERCENTILES[0]:g}st and {CAP_PERCENTILES[1]:g}th "
+                                      "percentiles"))
+    whole = bool(np.all(np.mod(present, 1) == 0))
+    if info.role is Role.NUMERIC and whole and 2 < info.distinct <= MAX_CODE_VALUES:
+        codes = ", ".join(format_number(v) for v in np.unique(present)[:5])
+        warnings.append(f"Only {info.distinct} different whole numbers ({codes}): if they are "
+                        "codes (like regions), treat them as categories, not amounts.")
+        fixes.append(Fix("category", name, f"Treat {name} as categories"))
+    return present.min(), median, present.max(), skew, extremes, warnings, fixes
+
+
+def column_health(table: LoadedTable, columns: tuple[ColumnInfo, ...]) -> tuple[ColumnHealth, ...]:
+    """One health record per column, in file order."""
+    records = []
+    for info in columns:
+        values = table.frame[info.name]
+        if pd.api.types.is_datetime64_any_dtype(values):
+            kind = "date"
+        elif pd.api.types.is_numeric_dtype(values):
+            kind = "number"
+        else:
+            kind = "text"
+        warnings: list[str] = []
+        fixes: list[Fix] = []
+        minimum = median = maximum = skew = None
+        extremes = 0
+        if kind == "number":
+            minimum, median, maximum, skew, extremes, warnings, fixes = _number_health(
+                info.name, values, info)
+        if info.missing:
+            share = info.missing / max(len(values), 1)
+            warnings.insert(0, f"{info.missing:,} missing value{'s' if info.missing > 1 else ''} "
+                               f"({share:.0%}).")
+        if info.reason:
+            warnings.insert(0, f"Not usable: {info.reason}")
+        records.append(ColumnHealth(
+            name=info.name, role=info.role.value, kind=kind,
+            unit=table.report.units.get(info.name, ""), missing=info.missing,
+            distinct=info.distinct, minimum=minimum, median=median, maximum=maximum,
+            skewness=skew, extremes=extremes, warnings=tuple(warnings), fixes=tuple(fixes)))
+    return tuple(records)

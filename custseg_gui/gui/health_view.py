@@ -1,0 +1,116 @@
+"""The Data health tab (view only): one row per column, warnings, and one-click fixes."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (QAbstractItemView, QLabel, QListWidget, QListWidgetItem, QSplitter,
+                               QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
+
+from custseg_gui.core.formatting import format_number
+from custseg_gui.core.health import ColumnHealth, Fix
+
+FIX_KEY = Qt.UserRole + 2
+HEADERS = ["Column", "Role", "Type", "Unit", "Missing", "Distinct", "Min", "Median", "Max",
+           "Skewness", "Extreme values", "Advice"]
+
+
+class HealthView(QSplitter):
+    """Columns and their health above, the fixes a user can tick below."""
+
+    fixes_changed = Signal()
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(Qt.Vertical, parent)
+        self.setObjectName("healthSplitter")
+        self.table = QTableWidget()
+        self.table.setObjectName("healthTable")
+        self.table.setEditTriggers(QAbstractItemView.NoEditTriggers)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectRows)
+        self.table.setToolTip("What each column holds, and what could mislead the segments")
+        self.table.verticalHeader().setVisible(False)
+        self.table.setWordWrap(True)
+        self.addWidget(self.table)
+        lower = QWidget()
+        layout = QVBoxLayout(lower)
+        layout.setContentsMargins(0, 4, 0, 0)
+        title = QLabel("<b>Fixes</b>: tick one to apply it to the analysis (your file is never "
+                       "changed); press Find segments to use it.")
+        title.setWordWrap(True)
+        layout.addWidget(title)
+        self.fix_list = QListWidget()
+        self.fix_list.setObjectName("fixList")
+        self.fix_list.setToolTip("Fixes for the warnings above; each applies only to this "
+                                 "analysis")
+        self.fix_list.itemChanged.connect(lambda _item: self.fixes_changed.emit())
+        layout.addWidget(self.fix_list)
+        self.notes = QLabel("")
+        self.notes.setObjectName("loadNotesLabel")
+        self.notes.setWordWrap(True)
+        self.notes.setTextInteractionFlags(Qt.TextSelectableByMouse)
+        layout.addWidget(self.notes)
+        self.addWidget(lower)
+        self.setSizes([480, 260])
+
+    def show_health(self, records: tuple[ColumnHealth, ...], notes: tuple[str, ...],
+                    chosen: set[tuple[str, str]]) -> None:
+        table = self.table
+        table.clear()
+        table.setColumnCount(len(HEADERS))
+        table.setRowCount(len(records))
+        table.setHorizontalHeaderLabels(HEADERS)
+        for row, record in enumerate(records):
+            def number(value):
+                return format_number(value) if value is not None else ""
+            cells = [record.name, record.role, record.kind, record.unit, f"{record.missing:,}",
+                     f"{record.distinct:,}", number(record.minimum), number(record.median),
+                     number(record.maximum),
+                     f"{record.skewness:.1f}" if record.skewness is not None else "",
+                     f"{record.extremes:,}" if record.kind == "number" else "",
+                     " ".join(record.warnings)]
+            for column, text in enumerate(cells):
+                item = QTableWidgetItem(text)
+                if 4 <= column <= 10:
+                    item.setTextAlignment(Qt.AlignRight | Qt.AlignVCenter)
+                if column == 11 and text:
+                    item.setToolTip(text)
+                table.setItem(row, column, item)
+        table.resizeColumnsToContents()
+        table.setColumnWidth(0, min(table.columnWidth(0), 220))
+        table.horizontalHeader().setStretchLastSection(True)  # the advice takes what is left
+        table.setColumnWidth(11, 360)
+        table.resizeRowsToContents()
+        self.fix_list.blockSignals(True)
+        self.fix_list.clear()
+        for record in records:
+            for fix in record.fixes:
+                item = QListWidgetItem(fix.label)
+                item.setFlags(Qt.ItemIsEnabled | Qt.ItemIsUserCheckable)
+                item.setCheckState(Qt.Checked if fix.key in chosen else Qt.Unchecked)
+                item.setData(FIX_KEY, fix)
+                self.fix_list.addItem(item)
+        if not self.fix_list.count():
+            item = QListWidgetItem("No fixes needed: nothing in these columns is likely to "
+                                   "mislead the segments.")
+            item.setFlags(Qt.ItemIsEnabled)
+            self.fix_list.addItem(item)
+        self.fix_list.blockSignals(False)
+        self.notes.setText("<b>While reading the file:</b> " + " ".join(notes) if notes else "")
+
+    def chosen_fixes(self) -> list[Fix]:
+        fixes = []
+        for row in range(self.fix_list.count()):
+            item = self.fix_list.item(row)
+            fix = item.data(FIX_KEY)
+            if fix is not None and item.checkState() == Qt.Checked:
+                fixes.append(fix)
+        return fixes
+
+    def set_fix(self, kind: str, column: str, on: bool = True) -> bool:
+        """Tick or untick a fix, as a click would; False when there is no such fix."""
+        for row in range(self.fix_list.count()):
+            item = self.fix_list.item(row)
+            fix = item.data(FIX_KEY)
+            if fix is not None and fix.key == (kind, column):
+                item.setCheckState(Qt.Checked if on else Qt.Unchecked)
+                return True
+        return False
