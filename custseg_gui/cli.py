@@ -126,7 +126,13 @@ def analysis_settings(args: argparse.Namespace) -> AnalysisSettings:
         value = getattr(args, option)
         return value if value is not None else given.get(key, default)
 
+    def names(option, key):
+        value = pick(option, key, ())
+        return (value,) if isinstance(value, str) else tuple(value or ())
+
     cap = pick("cap", "cap", ())
+    if isinstance(cap, str):
+        cap = [_cap(cap)]
     if isinstance(cap, dict):
         cap = [(name, *bounds) for name, bounds in cap.items()]
     try:
@@ -142,15 +148,14 @@ def analysis_settings(args: argparse.Namespace) -> AnalysisSettings:
             thousands=SEPARATOR_WORDS.get(thousands, thousands),
             header_row=pick("header_row", "header_row"),
             day_first=None if dates is None else dates in ("day-first", True))
-        features = pick("features", "features")
+        features = names("features", "features")
         return AnalysisSettings(
-            load=load, features=tuple(features) if features else None,
+            load=load, features=features or None,
             missing=pick("missing", "missing", "drop"),
             scaling=pick("scaling", "scaling", "standard"),
             k_min=int(pick("k_min", "k_min", 2)), k_max=int(pick("k_max", "k_max", 10)),
             k=None if k in (None, "auto") else int(k), seed=int(pick("seed", "seed", 42)),
-            log=tuple(pick("log", "log", ())), cap=cap,
-            as_category=tuple(pick("category", "category", ())))
+            log=names("log", "log"), cap=cap, as_category=names("category", "category"))
     except (TypeError, ValueError) as error:
         raise UserError(f"A setting has the wrong form ({error}). See 'custseg-gui report "
                         "--help' for what each option takes.") from None

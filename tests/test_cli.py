@@ -116,8 +116,12 @@ def test_summary_json_holds_the_whole_analysis(mall_report):
     assert (content["rows_used"], content["rows_left_out"]) == (200, 0)
     assert [entry["k"] for entry in content["k_search"]] == list(range(2, 11))
     for entry in content["k_search"]:
-        assert set(entry) == {"k", "inertia", "silhouette", "calinski_harabasz", "davies_bouldin"}
-        assert all(isinstance(entry[key], float) for key in entry if key != "k")
+        assert set(entry) >= {"k", "inertia", "silhouette", "calinski_harabasz", "davies_bouldin",
+                              "silhouette_interval"}
+        assert all(isinstance(entry[key], float) for key in entry
+                   if key not in ("k", "silhouette_interval"))
+        low, high = entry["silhouette_interval"]
+        assert low <= entry["silhouette"] <= high
     five = content["k_search"][3]
     assert five["silhouette"] == pytest.approx(0.5547, abs=0.0005)
     assert five["inertia"] == pytest.approx(65.568, abs=0.01)

@@ -210,6 +210,19 @@ def _json_safe(value):
     return value
 
 
+def read_options(load) -> dict:
+    """How the file was told to be read, in the report command's own words (None: detected)."""
+    words = {",": "comma", ";": "semicolon", "\t": "tab", "|": "pipe"}
+    marks = {".": "point", ",": "comma", " ": "space", "'": "apostrophe", "": "none"}
+    return {"sheet": load.sheet, "encoding": load.encoding,
+            "delimiter": words.get(load.delimiter, load.delimiter),
+            "decimal": marks.get(load.decimal, load.decimal),
+            "thousands": marks.get(load.thousands, load.thousands),
+            "header_row": load.header_row,
+            "dates": None if load.day_first is None else
+            ("day-first" if load.day_first else "month-first")}
+
+
 def summary(analysis: Analysis, names: dict[int, str] | None = None) -> dict:
     """The analysis as plain data: what summary.json holds."""
     names = names or analysis.insights.names()
@@ -232,12 +245,16 @@ def summary(analysis: Analysis, names: dict[int, str] | None = None) -> dict:
                      "log": list(analysis.prepared.settings.log),
                      "cap": {name: [low, high] for name, low, high
                              in analysis.prepared.settings.cap},
-                     "category": list(analysis.prepared.settings.as_category)},
+                     "category": list(analysis.prepared.settings.as_category),
+                     **read_options(settings.load)},
         "rows_used": int(len(analysis.prepared.rows_used)),
         "rows_left_out": int(len(analysis.prepared.left_out)),
         "k_search": [{"k": score.k, "inertia": score.inertia, "silhouette": score.silhouette,
                       "calinski_harabasz": score.calinski_harabasz,
-                      "davies_bouldin": score.davies_bouldin} for score in search.scores],
+                      "davies_bouldin": score.davies_bouldin,
+                      "silhouette_interval": [score.silhouette_low, score.silhouette_high]}
+                     for score in search.scores],
+        "search_sample_size": search.search_sample_size,
         "elbow_k": search.knee,
         "silhouette_sample_size": search.silhouette_sample_size,
         "recommended_k": search.recommended_k,

@@ -216,24 +216,39 @@ def _load_data(data: bytes, path: Path, settings: LoadSettings,
         grid, details = _read_text(data, path, settings, notes, progress.part(0.05, 0.55))
     else:
         grid, details = _read_spreadsheet(data, kind, path, settings, progress)
-    header_row = settings.header_row or _find_header_row(grid)
-    if header_row > len(grid):
-        raise UserError(f"{path.name} has fewer than {header_row} rows, so row {header_row} "
-                        "cannot hold the column names.")
-    if header_row > 1:
+    # Row numbers as the user sees them (blank lines count); grid positions skip blank rows.
+    lines = details.pop("_lines", None)
+    if lines is None:
+        lines = details.pop("_rows", np.arange(1, len(grid) + 1))
+    if settings.header_row:
+        matches = np.flatnonzero(np.asarray(lines) >= settings.header_row)
+        if not len(matches):
+            raise UserError(f"{path.name} has no row {settings.header_row}, so it cannot hold "
+                            "the column names. Choose a lower row.")
+        position = int(matches[0])
+    else:
+        position = _find_header_row(grid) - 1
+    header_row = int(lines[position])
+    if position > 0:
         notes.append(f"The column names are on row {header_row}; the "
-                     f"{header_row - 1} row{'s' if header_row > 2 else ''} above "
-                     f"{'were' if header_row > 2 else 'was'} skipped as a title.")
-    grid = _trim_columns(grid, header_row)
-    raw = grid.iloc[header_row:].reset_index(drop=True)
-    raw.columns = [str(name) for name in grid.iloc[header_row - 1]]
+                     f"{position} row{'s' if position > 1 else ''} above "
+                     f"{'were' if position > 1 else 'was'} skipped as a title.")
+    fields = details.pop("_fields", None)
+    if fields is not None:
+        _report_ragged(fields, np.asarray(lines), position, notes)
+    grid = _trim_columns(grid, position + 1)
+    raw = grid.iloc[position + 1:].reset_index(drop=True)
+    raw.columns = [str(name) for name in grid.iloc[position]]
     raw = _unique_column_names(raw, notes)
     if len(raw) == 0:
         raise UserError(f"{path.name} has column names but no customer rows. Export the data "
                         "again with its rows.")
     progress.report(0.6, "Recognising numbers and dates...")
+    fast = _fast_numbers(data, details, position + 1, len(raw), settings) \
+        if kind == "csv" and len(raw) > 20_000 else None
     frame, typed = _typed_frame(raw, settings, details.get("delimiter"), notes,
-                                progress.part(0.6, 1.0))
+                                progress.part(0.6, 1.0), fast)
+    details.pop("_text", None)
     report = LoadReport(path=str(path), file_name=path.name, sha256=sha256, rows=len(raw),
                         columns=raw.shape[1], header_row=header_row, notes=tuple(notes),
                         **typed, **details)
@@ -263,14 +278,14 @@ def _decode(data: bytes, forced: str | None) -> tuple[str, str]:
         return data.decode("utf-8"), "UTF-8"
     except UnicodeDecodeError:
         pass
+    # Not UTF-8: nearly always a Windows export. charset-normalizer chooses among the Western
+    # code pages (left free, it takes a short file for Mac Roman or DOS and garbles it).
     from charset_normalizer import from_bytes
 
-    best = from_bytes(data[:1_000_000], cp_isolation=["cp1252", "latin_1", "iso8859_15",
-                                                      "cp850", "mac_roman"]).best()
+    best = from_bytes(data[:1_000_000], cp_isolation=["cp1252", "latin_1", "iso8859_15"]).best()
     name = best.encoding if best is not None else "cp1252"
     # Windows-1252 is Latin-1 plus printable characters in 0x80-0x9F: name what the bytes use.
-    if name in ("cp1252", "latin_1", "iso8859_15") or best is None:
-        name = "cp1252" if re.search(rb"[\x80-\x9f]", data) else "latin_1"
+    name = "cp1252" if re.search(rb"[\x80-\x9f]", data) else "latin_1"
     try:
         text = data.decode(name)
     except UnicodeDecodeError:
@@ -284,7 +299,7 @@ def _detect_delimiter(text: str) -> str:
     lines = [line for line in text[:200_000].splitlines()[:80] if line.strip()]
     if len(lines) > 2:
         lines = lines[:-1]  # the last line of the sample may be cut in the middle
-    best, best_score = ",", (-1.0, 0)
+    best, best_score = ",", (-1.0, -1.0, 0)
     for delimiter in DELIMITERS:
         try:
             counts = [len(fields) for fields in csv.reader(lines, delimiter=delimiter)]
@@ -292,10 +307,13 @@ def _detect_delimiter(text: str) -> str:
             continue
         # Title rows above the header have fewer fields: judge by the table's own rows.
         tail = counts[len(counts) // 3:] or counts
+        if not tail:
+            continue
         mode = max(set(tail), key=tail.count)
         if mode < 2:
             continue
-        score = (tail.count(mode) / len(tail), mode)
+        # Consistent in the table's rows first, then over every line (the header too).
+        score = (tail.count(mode) / len(tail), counts.count(mode) / len(counts), mode)
         if score > best_score:
             best, best_score = delimiter, score
     return best
@@ -307,6 +325,9 @@ def _read_text(data: bytes, path: Path, settings: LoadSettings, notes: list[str]
     if "\x00" in text:
         raise UserError(f"{path.name} is not a table of customers: it holds binary data. Open a "
                         "CSV or Excel export.")
+    if not text.strip():
+        raise UserError(f"The file {path.name} is empty. Export your customer data again and "
+                        "open the new file.")
     delimiter = settings.delimiter or _detect_delimiter(text)
     chunks = []
     try:
@@ -329,13 +350,53 @@ def _read_text(data: bytes, path: Path, settings: LoadSettings, notes: list[str]
     if grid.empty:
         raise UserError(f"{path.name} is empty. Export your customer data again and open the "
                         "new file.")
-    # With na_filter off, a missing cell can only come from a row with too few fields.
-    short = np.flatnonzero(grid.isna().any(axis=1).to_numpy())
-    if len(short):
-        notes.append(_rows_note(short, "fewer fields than the others; the missing cells are "
-                                       "left empty"))
     grid = grid.fillna("").astype(object)
-    return grid, {"file_format": "csv", "encoding": encoding, "delimiter": delimiter}
+    details = {"file_format": "csv", "encoding": encoding, "delimiter": delimiter,
+               "_text": text}
+    if len(text) <= FIELD_COUNT_LIMIT:
+        counts, lines = _field_counts(text, delimiter)
+        if len(counts) == len(grid):
+            details["_fields"], details["_lines"] = counts, lines
+    return grid, details
+
+
+# Up to this many characters, every record's fields are counted (with Python's csv module, a
+# second or two for 20 MB) to report rows with too few fields and give true line numbers.
+FIELD_COUNT_LIMIT = 20_000_000
+
+
+def _field_counts(text: str, delimiter: str) -> tuple[np.ndarray, np.ndarray]:
+    """Fields per record and the file line each record starts on, blank lines skipped as
+    pandas skips them."""
+    counts, lines = [], []
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    start = 1
+    try:
+        for row in reader:
+            if row:
+                counts.append(len(row))
+                lines.append(start)
+            start = reader.line_num + 1
+    except csv.Error:
+        return np.array([]), np.array([])
+    return np.array(counts), np.array(lines)
+
+
+def _report_ragged(counts: np.ndarray, lines: np.ndarray, header_row_index: int,
+                   notes: list[str]) -> None:
+    """Rows below the header with fewer or more fields than the header, by file line."""
+    if not len(counts):
+        return
+    width = counts[header_row_index]
+    below = np.arange(len(counts)) > header_row_index
+    short = below & (counts < width)
+    if short.any():
+        notes.append(_rows_note(lines[short] - 1, "fewer fields than the header; the missing "
+                                                  "cells are left empty"))
+    long = below & (counts > width)
+    if long.any() and not any("more fields" in note for note in notes):
+        notes.append(_rows_note(lines[long] - 1, "more fields than the header; the extra "
+                                                 "values are kept in extra columns"))
 
 
 def _rows_note(rows: np.ndarray, what: str) -> str:
@@ -350,23 +411,16 @@ def _rows_note(rows: np.ndarray, what: str) -> str:
 def _read_ragged(text: str, delimiter: str, notes: list[str]) -> pd.DataFrame:
     """Rows of uneven length: trailing empty fields are dropped, extra values get new columns."""
     csv.field_size_limit(1 << 30)
-    rows = [row for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-            if any(field.strip() for field in row)]
+    rows = [row for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter) if row]
     if not rows:
         return pd.DataFrame()
     width = max(set(len(row) for row in rows[len(rows) // 3:] or rows),
                 key=[len(row) for row in rows].count)
-    longer = []
-    for position, row in enumerate(rows):
+    for row in rows:
         while len(row) > width and not row[-1].strip():
             row.pop()
-        if len(row) > width:
-            longer.append(position)
-    if longer:
-        notes.append(_rows_note(np.array(longer), "more fields than the others; the extra "
-                                                  "values are kept in extra columns"))
     widest = max(len(row) for row in rows)
-    return pd.DataFrame([row + [None] * (widest - len(row)) for row in rows], dtype=object)
+    return pd.DataFrame([row + [""] * (widest - len(row)) for row in rows], dtype=object)
 
 
 # --- spreadsheets -------------------------------------------------------------------------------
@@ -404,10 +458,13 @@ def _read_spreadsheet(data: bytes, kind: str, path: Path, settings: LoadSettings
     for name in candidates:
         progress.report(0.1, f"Reading sheet '{name}'...")
         values = workbook.get_sheet_by_name(name).to_python(skip_empty_area=False)
-        rows = [[_cell_text(value) for value in row] for row in values]
-        rows = [row for row in rows if any(cell.strip() for cell in row)]
-        if rows:
+        numbered = [(number, [_cell_text(value) for value in row])
+                    for number, row in enumerate(values, start=1)]
+        numbered = [(number, row) for number, row in numbered if any(c.strip() for c in row)]
+        if numbered:
             sheet = name
+            row_numbers = np.array([number for number, _row in numbered])
+            rows = [row for _number, row in numbered]
             break
     if not rows:
         which = f"The sheet '{settings.sheet}'" if settings.sheet else "Every sheet"
@@ -415,7 +472,7 @@ def _read_spreadsheet(data: bytes, kind: str, path: Path, settings: LoadSettings
                         "customers.")
     width = max(len(row) for row in rows)
     grid = pd.DataFrame([row + [""] * (width - len(row)) for row in rows], dtype=object)
-    return grid, {"file_format": kind, "sheet": sheet, "sheets": sheets}
+    return grid, {"file_format": kind, "sheet": sheet, "sheets": sheets, "_rows": row_numbers}
 
 
 # --- shared ---------------------------------------------------------------------------------------
@@ -471,8 +528,44 @@ def _unique_column_names(raw: pd.DataFrame, notes: list[str]) -> pd.DataFrame:
     return raw.reset_index(drop=True)
 
 
+def _fast_column(fast: pd.DataFrame | None, position: int, raw: pd.Series, fmt: NumberFormat,
+                 day_first: bool | None) -> pd.Series | None:
+    """The C parser's floats for a column, when the careful parse of its first rows agrees."""
+    if fast is None or position >= fast.shape[1] or fast.shape[1] != len(raw.index) * 0 + \
+            fast.shape[1] or not pd.api.types.is_numeric_dtype(fast.iloc[:, position]):
+        return None
+    values = fast.iloc[:, position].astype("float64")
+    head = parse_column(raw.iloc[:2_000], fmt, day_first)
+    if head.kind != "number" or head.unit or not np.allclose(
+            head.values.to_numpy(), values.iloc[:2_000].to_numpy(), equal_nan=True):
+        return None
+    if raw.str.match(r"^\s*0\d").any():  # leading zeros somewhere: maybe a code, parse carefully
+        return None
+    values.index = raw.index
+    return values
+
+
+def _fast_numbers(data: bytes, details: dict, header_row: int, rows: int,
+                  settings: LoadSettings) -> pd.DataFrame | None:
+    """The file read again by pandas' C parser, which turns plain numbers into floats far
+    faster than text parsing can: used for the columns where it agrees with the text parse."""
+    text = details.get("_text")
+    if text is None:
+        return None
+    try:
+        frame = pd.read_csv(io.StringIO(text), sep=details["delimiter"], header=None,
+                            skiprows=header_row, skip_blank_lines=True, engine="c",
+                            na_values=sorted(MISSING_TOKENS), keep_default_na=False,
+                            decimal=settings.decimal or ".", thousands=settings.thousands or None,
+                            low_memory=False, index_col=False)
+    except (ValueError, pd.errors.ParserError):
+        return None
+    return frame if len(frame) == rows else None
+
+
 def _typed_frame(raw: pd.DataFrame, settings: LoadSettings, delimiter: str | None,
-                 notes: list[str], progress: Progress) -> tuple[pd.DataFrame, dict]:
+                 notes: list[str], progress: Progress,
+                 fast: pd.DataFrame | None = None) -> tuple[pd.DataFrame, dict]:
     samples = []
     for name in raw.columns:
         samples += list(raw[name].iloc[:300].astype(str))
@@ -483,6 +576,10 @@ def _typed_frame(raw: pd.DataFrame, settings: LoadSettings, delimiter: str | Non
     columns, date_formats, units = {}, {}, {}
     for position, name in enumerate(raw.columns):
         progress.report(position / max(raw.shape[1], 1), "Recognising numbers and dates...")
+        quick = _fast_column(fast, position, raw[name], fmt, day_first)
+        if quick is not None:
+            columns[name] = quick
+            continue
         parsed = parse_column(raw[name], fmt, day_first)
         columns[name] = parsed.values
         if parsed.date_format:
@@ -493,7 +590,8 @@ def _typed_frame(raw: pd.DataFrame, settings: LoadSettings, delimiter: str | Non
             notes.append(f"'{name}' holds numbers but {parsed.not_numbers:,} of its cells are "
                          f"not (for example '{parsed.example}'); they are treated as missing.")
     frame = pd.DataFrame(columns, index=raw.index)
-    if date_formats and day_first is None:
-        day_first = any(fmt_.startswith("DD") for fmt_ in date_formats.values()) or None
+    orders = {fmt_[:2] for fmt_ in date_formats.values()} - {"YY"}
+    if day_first is None and len(orders) == 1:
+        day_first = orders == {"DD"}
     return frame, {"number_format": fmt, "day_first": day_first, "date_formats": date_formats,
                    "units": units}

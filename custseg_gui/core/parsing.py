@@ -25,7 +25,8 @@ CURRENCY_CODES = ("EUR", "USD", "GBP", "CHF", "JPY", "CNY", "INR", "AUD", "CAD",
                   "HKD", "KRW")
 _SPACES = "\u00a0\u202f\u2009 "  # no-break, narrow no-break and thin spaces group thousands
 _UNIT = re.compile(
-    rf"^(?P<before>[{re.escape(CURRENCY_SYMBOLS)}]|(?:{'|'.join(CURRENCY_CODES)})\s?)?"
+    rf"^(?P<sign>[-+(])?"
+    rf"(?P<before>[{re.escape(CURRENCY_SYMBOLS)}]|(?:{'|'.join(CURRENCY_CODES)})\s?)?"
     rf"(?P<number>.*?)"
     rf"(?P<after>\s?(?:[{re.escape(CURRENCY_SYMBOLS)}]|{'|'.join(CURRENCY_CODES)}|%))?$")
 # Shapes of a number once units are gone; group separators are checked against the decimal mark.
@@ -72,7 +73,9 @@ def _split_units(stripped: pd.Series) -> tuple[pd.Series, pd.Series]:
     """The number part of each cell and the unit written before or after it."""
     parts = stripped.str.extract(_UNIT)
     units = parts["before"].fillna("").str.strip() + parts["after"].fillna("").str.strip()
-    return parts["number"].fillna("").str.strip(_SPACES), units
+    # A sign or bracket written before the currency belongs to the number: -$5, ($1,234.56)
+    number = parts["sign"].fillna("") + parts["number"].fillna("").str.strip(_SPACES)
+    return number, units
 
 
 def guess_number_format(samples: list[str], delimiter: str | None = None) -> NumberFormat:
@@ -87,6 +90,10 @@ def guess_number_format(samples: list[str], delimiter: str | None = None) -> Num
     for cell in samples:
         match = _UNIT.match(cell.strip(_SPACES))
         text = (match.group("number") if match else cell).strip(_SPACES).lstrip("(-+").rstrip(")")
+        if re.fullmatch(r"\d{1,3}(,\d{3}){2,}", text):
+            point_votes += 1  # 1,000,000: only thousands commas read so
+        elif re.fullmatch(r"\d{1,3}(\.\d{3}){2,}", text):
+            comma_votes += 1
         if not text or not any(ch.isdigit() for ch in text):
             continue
         if re.fullmatch(r"\d{1,3}(\.\d{3})+,\d+|\d+,\d{1,2}|\d+,\d{4,}", text):
@@ -132,6 +139,12 @@ def parse_numbers(stripped: pd.Series, missing: np.ndarray, fmt: NumberFormat):
     count = int(present.sum())
     if count == 0:
         return None
+    if count > 5_000:
+        # Try a sample first: a text column is turned down without parsing every cell.
+        probe = stripped[present].iloc[:2_000]
+        probe_numbers = _to_numbers(_split_units(probe)[0], fmt)
+        if probe_numbers.isna().sum() > max(1, len(probe) // 100):
+            return None
     fast = pd.to_numeric(stripped.where(present, None), errors="coerce")
     if int(fast.notna().sum()) == count and fmt.decimal == ".":
         if _is_code(stripped[present]):

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
 
 from custseg_gui.core.errors import UserError
-from custseg_gui.core.ksearch import (KSearchResult, check_k_range, fit_kmeans, silhouette_sample,
-                                      silhouettes)
+from custseg_gui.core.ksearch import (KSearchResult, check_k_range, fit_kmeans, refine,
+                                      search_sample, silhouette_sample, silhouettes)
 from custseg_gui.core.prep import PreparedData
 from custseg_gui.core.progress import NO_PROGRESS, Progress
 
@@ -68,8 +68,16 @@ def segment(prepared: PreparedData, settings: SegmentSettings,
             and search.settings.n_init == settings.n_init):
         cached = search.fits.get(settings.k)
     progress.report(0.0, f"Fitting {settings.k} segments...")
-    fit = cached or fit_kmeans(prepared.matrix, settings.k, settings.seed, settings.n_init,
-                               progress.part(0.0, 0.7))
+    rows = search_sample(len(prepared.matrix), settings.seed)
+    if cached is None:
+        # Large data: the best of n_init starts on the search sample, refined on every row.
+        fit_matrix = prepared.matrix if rows is None else prepared.matrix[rows]
+        cached = fit_kmeans(fit_matrix, settings.k, settings.seed, settings.n_init,
+                            progress.part(0.0, 0.4), sample=rows is not None)
+        if rows is not None:
+            cached = replace(cached, refined=False)
+    fit = cached if cached.refined else refine(prepared.matrix, cached.centres,
+                                               progress.part(0.4, 0.7))
     number_of = renumber_by_size(fit.labels, settings.k)
     labels = number_of[fit.labels]
     order = np.argsort(number_of)  # old label positions in new number order

@@ -29,7 +29,7 @@ READINGS = (
 @dataclass(frozen=True)
 class StabilitySettings:
     resamples: int = 20
-    max_rows: int = 5_000  # larger data is assessed on a fixed random sample of this size
+    max_rows: int = 2_000  # larger data is assessed on a fixed random sample of this size
     n_init: int = 3
     seed: int = 42
 

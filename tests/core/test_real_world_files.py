@@ -13,11 +13,13 @@ import numpy as np
 import openpyxl
 import pandas as pd
 import pytest
+import xlwt  # from the test extra: writes Excel 97-2003 files
 
 from custseg_gui.core.analysis import AnalysisSettings, run_analysis
 from custseg_gui.core.columns import Role, describe_columns
 from custseg_gui.core.errors import UserError
 from custseg_gui.core.loading import LoadSettings, load_table
+from custseg_gui.core.parsing import NumberFormat
 
 EUROPEAN_ENCODINGS = {"Windows-1252", "Latin-1"}
 
@@ -32,7 +34,7 @@ def roles(table) -> dict[str, Role]:
     return {info.name: info.role for info in describe_columns(table)}
 
 
-# --- German and French exports (Windows-1252, decimal comma) ----------------------------------
+# --- German and French exports (Windows-1252, decimal comma) --------------------------------------
 
 GERMAN_EXPORT = (
     "Kundennr;Name;Ort;Umsatz;Alter;Rabatt\r\n"
@@ -104,7 +106,8 @@ def test_french_export_reads_space_grouped_thousands(tmp_path, separator, encodi
 @pytest.mark.parametrize("text, city_column, cities, amount_column, mean", [
     ("Kunde;Ort;Umsatz\nK1;München;1.234,50\nK2;Köln;2.000,00\nK3;Düsseldorf;3,50\n",
      "Ort", ["München", "Köln", "Düsseldorf"], "Umsatz", (1234.5 + 2000 + 3.5) / 3),
-    ("Client;Ville;Montant\nC1;Orléans;1 234,50 €\nC2;Besançon;2 000,00 €\nC3;Évry;12,00 €\n",
+    ("Client;Ville;Montant\n"
+     "C1;Orléans;1 234,50 €\nC2;Besançon;2 000,00 €\nC3;Évry;12,00 €\n",
      "Ville", ["Orléans", "Besançon", "Évry"], "Montant", (1234.5 + 2000 + 12) / 3),
 ], ids=["german-umlauts", "french-accents-and-euro"])
 def test_short_windows_1252_export_is_not_read_as_another_code_page(
@@ -116,13 +119,14 @@ def test_short_windows_1252_export_is_not_read_as_another_code_page(
     table = load_table(path)
 
     # Then it is read as Windows-1252/Latin-1: the names are spelled right, the euro sign is a
-    # euro sign and the amounts are numbers (Mac Roman would turn `ü` into `¸` and `€` into `Ä`)
+    # euro sign and the amounts are numbers (Mac Roman would turn `ü` into `¸` and `€`
+    # into `Ä`)
     assert table.report.encoding in EUROPEAN_ENCODINGS
     assert list(table.frame[city_column]) == cities
     assert table.frame[amount_column].mean() == pytest.approx(mean)
 
 
-# --- US exports ------------------------------------------------------------------------------------
+# --- US exports -----------------------------------------------------------------------------------
 
 def test_us_export_with_bom_reads_dollars_percentages_codes_and_accounting_negatives(tmp_path):
     # Given a US export with a UTF-8 byte-order mark, `$1,234.56`, `45%`, `1234 EUR`, `(12.00)`
@@ -169,7 +173,7 @@ def test_us_negative_amounts_written_with_the_dollar_sign_are_numbers(tmp_path):
     assert table.report.notes == ()
 
 
-# --- UTF-16 "Unicode text" --------------------------------------------------------------------
+# --- UTF-16 "Unicode text" ------------------------------------------------------------------------
 
 @pytest.mark.parametrize("codec, bom", [("utf-16-le", b"\xff\xfe"), ("utf-16-be", b"\xfe\xff")])
 def test_excel_unicode_text_export_utf16_tab_separated_is_read(tmp_path, codec, bom):
@@ -283,7 +287,7 @@ def test_xlsx_title_rows_above_the_header_are_skipped(tmp_path):
     assert table.frame["Income"].mean() == pytest.approx(20.0)
 
 
-# --- missing values ------------------------------------------------------------------------------
+# --- missing values -------------------------------------------------------------------------------
 
 MISSING_SPELLINGS = ["", "NA", "N/A", "n/a", "-", "?", "NULL", "null", "#N/A", "NaN", "   ",
                      "\t"]
@@ -324,7 +328,32 @@ def test_a_stray_word_in_a_number_column_is_missing_and_reported(tmp_path):
     assert any("'Spend'" in note and "unknown" in note for note in table.report.notes)
 
 
-# --- identifiers ---------------------------------------------------------------------------------
+def test_a_large_file_is_typed_by_the_same_rules_as_a_small_one(tmp_path):
+    # Given 25,000 customers (a size a faster reader may take shortcuts on) whose postcodes gain
+    # leading zeros after the first 3,000 rows, with one income `unknown` and one ` NA `
+    rows = 25_000
+    lines = ["CustomerID,Income,Visits,Postcode"]
+    for number in range(rows):
+        income = {rows - 1: "unknown", rows - 2: " NA "}.get(number, f"{number % 100}.5")
+        postcode = f"{number % 9000 + 10000}" if number < 3000 else f"0{number % 9000 + 1000}"
+        lines.append(f"C{number},{income},{number % 7},{postcode}")
+    path = write(tmp_path / "customers.csv", "\n".join(lines) + "\n")
+
+    # When it is loaded
+    table = load_table(path)
+
+    # Then the postcodes are codes with their zeros, as in a small file (22,000 of 25,000 start
+    # with 0), and the incomes are numbers with the stray word reported
+    assert table.frame["Postcode"].iloc[-1] == "07999"
+    assert table.frame["Postcode"].dtype == object
+    assert int(table.frame["Income"].isna().sum()) == 2
+    expected = np.mean([number % 100 + 0.5 for number in range(rows - 2)])
+    assert table.frame["Income"].mean() == pytest.approx(expected)
+    assert table.frame["Visits"].mean() == pytest.approx(np.mean([n % 7 for n in range(rows)]))
+    assert any("'Income'" in note and "unknown" in note for note in table.report.notes)
+
+
+# --- identifiers ----------------------------------------------------------------------------------
 
 def test_ids_with_leading_zeros_keep_their_text_and_are_identifiers(tmp_path):
     # Given customer numbers written with leading zeros
@@ -341,7 +370,7 @@ def test_ids_with_leading_zeros_keep_their_text_and_are_identifiers(tmp_path):
     assert table.frame["Income"].mean() == pytest.approx(25.0)
 
 
-# --- ragged rows ---------------------------------------------------------------------------------
+# --- ragged rows ----------------------------------------------------------------------------------
 
 def test_rows_with_extra_fields_keep_the_values_in_extra_columns(tmp_path):
     # Given rows 3 and 5 of the file with one and two values too many
@@ -365,7 +394,7 @@ def test_rows_with_extra_fields_keep_the_values_in_extra_columns(tmp_path):
     assert list(table.raw["Column 5"]) == ["", "", "", "extra", ""]
     # and the note counts the rows and gives their numbers in the file
     longer = [note for note in table.report.notes if "more fields" in note]
-    assert longer == ["2 rows have more fields than the others; the extra values are kept in "
+    assert longer == ["2 rows have more fields than the header; the extra values are kept in "
                       "extra columns: rows 3, 5 of the file."]
 
 
@@ -384,7 +413,7 @@ def test_rows_with_too_few_fields_are_loaded_and_reported(tmp_path):
     assert table.frame["Score"].mean() == pytest.approx(8 / 3)
     # and the user is told which row was short
     assert [note for note in table.report.notes if "fewer fields" in note] == [
-        "1 row has fewer fields than the others; the missing cells are left empty: row 3 of "
+        "1 row has fewer fields than the header; the missing cells are left empty: row 3 of "
         "the file."]
 
 
@@ -400,10 +429,10 @@ def test_rows_too_long_and_too_short_in_one_file_are_each_reported_once(tmp_path
     # regular rows are not "short" because a long row added a column)
     notes = table.report.notes
     assert [note for note in notes if "more fields" in note] == [
-        "1 row has more fields than the others; the extra values are kept in extra columns: "
+        "1 row has more fields than the header; the extra values are kept in extra columns: "
         "row 3 of the file."]
     assert [note for note in notes if "fewer fields" in note] == [
-        "1 row has fewer fields than the others; the missing cells are left empty: row 4 of "
+        "1 row has fewer fields than the header; the missing cells are left empty: row 4 of "
         "the file."]
     assert table.frame["Income"].mean() == pytest.approx(25.0)
 
@@ -514,7 +543,6 @@ def test_xlsx_date_cells_are_dates(tmp_path):
 
 
 def test_xls_file_is_read_with_its_sheets(tmp_path):
-    xlwt = pytest.importorskip("xlwt")  # the test extra installs it; it writes the old format
     # Given an Excel 97-2003 workbook with two sheets
     workbook = xlwt.Workbook()
     first = workbook.add_sheet("Kunden")
@@ -542,10 +570,9 @@ def test_xls_file_is_read_with_its_sheets(tmp_path):
 
 
 def test_ods_file_is_read_with_its_sheets(tmp_path):
-    pytest.importorskip("odf")  # odfpy, from the test extra: pandas' OpenDocument writer
     # Given an OpenDocument spreadsheet with two sheets
     path = tmp_path / "customers.ods"
-    with pd.ExcelWriter(path, engine="odf") as writer:
+    with pd.ExcelWriter(path, engine="odf") as writer:  # odfpy, from the test extra
         pd.DataFrame({"CustomerID": ["0001", "0002", "0003"], "Income": [50, 60.5, 70],
                       "Score": [40, 70, 10]}).to_excel(writer, sheet_name="Kunden", index=False)
         pd.DataFrame({"Client": ["X1", "X2"], "Spend": [100, 300]}).to_excel(
@@ -564,7 +591,7 @@ def test_ods_file_is_read_with_its_sheets(tmp_path):
     assert chosen.frame["Spend"].mean() == pytest.approx(200.0)
 
 
-# --- dates ---------------------------------------------------------------------------------------
+# --- dates ----------------------------------------------------------------------------------------
 
 def test_day_first_dates_are_detected(tmp_path):
     # Given dates where the 31 can only be a day
@@ -629,7 +656,7 @@ def test_day_first_setting_decides_ambiguous_dates(tmp_path, day_first, first_da
     assert table.report.date_formats["Joined"] == ("DD/MM/YYYY" if day_first else "MM/DD/YYYY")
 
 
-# --- settings that override detection --------------------------------------------------------
+# --- settings that override detection -------------------------------------------------------------
 
 def test_decimal_setting_overrides_the_detected_decimal_comma(tmp_path):
     # Given a semicolon file whose `1,500` the loader reads as one and a half (a decimal comma,
@@ -692,6 +719,35 @@ def test_two_column_semicolon_file_with_decimal_commas_is_split_on_semicolons(tm
     assert table.frame["Umsatz"].mean() == pytest.approx(3.0)
 
 
+def test_semicolon_file_with_quoted_comma_grouped_amounts_is_split_on_semicolons(tmp_path):
+    # Given a semicolon file, every field quoted, whose amounts are grouped with commas
+    path = write(tmp_path / "customers.csv",
+                 '"Customer";"Amount";"Visits"\n"K1";"1,000,000";"3"\n'
+                 '"K2";"2,500,000";"4"\n"K3";"750,000";"5"\n')
+
+    # When it is loaded
+    table = load_table(path)
+
+    # Then the semicolons outside the quotes separate the columns (the commas are inside quotes)
+    assert table.report.delimiter == ";"
+    assert list(table.raw.columns) == ["Customer", "Amount", "Visits"]
+    assert table.frame["Visits"].mean() == pytest.approx(4.0)
+
+
+def test_amounts_with_two_comma_groups_are_thousands_even_in_a_semicolon_file(tmp_path):
+    # Given a semicolon file (separator given) with amounts like `1,000,000`, which cannot
+    # hold a decimal comma (two commas)
+    path = write(tmp_path / "customers.csv",
+                 "Customer;Amount;Visits\nK1;1,000,000;3\nK2;2,500,000;4\nK3;750,000;5\n")
+
+    # When it is loaded
+    table = load_table(path, LoadSettings(delimiter=";"))
+
+    # Then the commas group thousands and the amounts are numbers
+    assert table.report.number_format == NumberFormat(".", ",")
+    assert table.frame["Amount"].mean() == pytest.approx((1_000_000 + 2_500_000 + 750_000) / 3)
+
+
 def test_delimiter_setting_overrides_detection(tmp_path):
     # Given the two-column semicolon file with decimal commas
     path = write(tmp_path / "umsatz.csv", TWO_COLUMN_DECIMAL_COMMAS)
@@ -747,7 +803,7 @@ def test_header_row_setting_overrides_detection(tmp_path):
     assert table.report.header_row == 2
     assert list(table.raw.columns) == ["CustomerID", "Spend"]
     assert table.frame["Spend"].mean() == pytest.approx(20.0)
-    with pytest.raises(UserError, match="fewer than 9 rows"):
+    with pytest.raises(UserError, match="has no row 9"):
         load_table(path, LoadSettings(header_row=9))
 
 
@@ -833,6 +889,35 @@ def test_file_that_disappeared_is_refused(tmp_path):
         load_table(path)
 
 
+def test_folder_given_as_the_file_is_refused(tmp_path):
+    # Given a folder named like a CSV file
+    path = tmp_path / "customers.csv"
+    path.mkdir()
+
+    # When it is loaded, then the user is told it is a folder
+    with pytest.raises(UserError, match=r"customers\.csv is a folder, not a file"):
+        load_table(path)
+
+
+@pytest.mark.parametrize("error, words", [
+    (PermissionError(13, "Permission denied"), "not allowed to read customers.csv"),
+    (OSError(5, "Input/output error"), r"could not be read \(Input/output error\)"),
+], ids=["locked", "disk-error"])
+def test_file_that_cannot_be_read_is_refused(tmp_path, monkeypatch, error, words):
+    # Given a file the system refuses to read (locked by another program, or a failing disk;
+    # simulated, because the tests may run as an administrator who can read anything)
+    path = write(tmp_path / "customers.csv", "ID,Income\nA,1\nB,2\n")
+
+    def refuse(self):
+        raise error
+
+    monkeypatch.setattr(type(path), "read_bytes", refuse)
+
+    # When it is loaded, then the user is told why, in words
+    with pytest.raises(UserError, match=words):
+        load_table(path)
+
+
 def test_fewer_usable_rows_than_segments_is_refused(tmp_path):
     # Given four customers of whom only two have both values
     path = write(tmp_path / "customers.csv",
@@ -878,7 +963,7 @@ def test_a_column_of_only_missing_values_cannot_be_a_feature(tmp_path, missing):
         run_analysis(path, AnalysisSettings(features=("Income", "Empty"), missing=missing))
 
 
-# --- shared real data sets --------------------------------------------------------------------
+# --- shared real data sets ------------------------------------------------------------------------
 
 @pytest.mark.shared_data
 def test_marketing_campaign_semicolon_file(shared_file):
