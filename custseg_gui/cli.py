@@ -12,7 +12,7 @@ from custseg_gui import __version__
 from custseg_gui.core.analysis import AnalysisSettings, run_analysis
 from custseg_gui.core.errors import UserError
 from custseg_gui.core.export import FORMATS, export_files
-from custseg_gui.core.loading import LoadSettings
+from custseg_gui.core.loading import DELIMITER_WORDS, MARK_WORDS, LoadSettings
 from custseg_gui.core.prep import MISSING_POLICIES, SCALINGS
 from custseg_gui.logs import log, log_file, setup_logging
 
@@ -43,8 +43,6 @@ def _formats(text: str) -> tuple[str, ...]:
     return chosen
 
 
-DELIMITER_WORDS = {"comma": ",", "semicolon": ";", "tab": "\t", "pipe": "|"}
-SEPARATOR_WORDS = {"point": ".", "comma": ",", "space": " ", "apostrophe": "'", "none": ""}
 
 
 def _cap(text: str) -> tuple[str, float, float]:
@@ -88,7 +86,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--delimiter", choices=list(DELIMITER_WORDS),
                         help="column separator (default: detected)")
     parser.add_argument("--decimal", choices=["point", "comma"], help="decimal mark (detected)")
-    parser.add_argument("--thousands", choices=list(SEPARATOR_WORDS),
+    parser.add_argument("--thousands", choices=list(MARK_WORDS),
                         help="digit-group separator (detected)")
     parser.add_argument("--header-row", type=int, metavar="N",
                         help="row holding the column names (detected)")
@@ -144,8 +142,8 @@ def analysis_settings(args: argparse.Namespace) -> AnalysisSettings:
         load = LoadSettings(
             sheet=pick("sheet", "sheet"), encoding=pick("encoding", "encoding"),
             delimiter=DELIMITER_WORDS.get(delimiter, delimiter),
-            decimal=SEPARATOR_WORDS.get(decimal, decimal),
-            thousands=SEPARATOR_WORDS.get(thousands, thousands),
+            decimal=MARK_WORDS.get(decimal, decimal),
+            thousands=MARK_WORDS.get(thousands, thousands),
             header_row=pick("header_row", "header_row"),
             day_first=None if dates is None else dates in ("day-first", True))
         features = names("features", "features")

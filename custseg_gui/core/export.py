@@ -212,8 +212,10 @@ def _json_safe(value):
 
 def read_options(load) -> dict:
     """How the file was told to be read, in the report command's own words (None: detected)."""
-    words = {",": "comma", ";": "semicolon", "\t": "tab", "|": "pipe"}
-    marks = {".": "point", ",": "comma", " ": "space", "'": "apostrophe", "": "none"}
+    from custseg_gui.core.loading import DELIMITER_WORDS, MARK_WORDS
+
+    words = {mark: word for word, mark in DELIMITER_WORDS.items()}
+    marks = {mark: word for word, mark in MARK_WORDS.items()}
     return {"sheet": load.sheet, "encoding": load.encoding,
             "delimiter": words.get(load.delimiter, load.delimiter),
             "decimal": marks.get(load.decimal, load.decimal),

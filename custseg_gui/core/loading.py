@@ -29,6 +29,9 @@ TEXT_SUFFIXES = {".csv", ".tsv", ".txt", ".tab", ".dat", ""}
 SPREADSHEET_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".ods"}
 DELIMITERS = (",", ";", "\t", "|")
 DELIMITER_NAMES = {",": "comma", ";": "semicolon", "\t": "tab", "|": "vertical bar"}
+# The report command's words for separators and marks (and back).
+DELIMITER_WORDS = {"comma": ",", "semicolon": ";", "tab": "\t", "pipe": "|"}
+MARK_WORDS = {"point": ".", "comma": ",", "space": " ", "apostrophe": "'", "none": ""}
 CHUNK_ROWS = 100_000  # rows read between progress reports and cancel checks
 
 __all__ = ["LoadSettings", "LoadReport", "LoadedTable", "load_table", "MISSING_TOKENS"]

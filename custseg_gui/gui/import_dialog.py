@@ -135,8 +135,14 @@ class ImportDialog(QDialog):
         for column, name in enumerate(frame.columns):
             numeric = frame[name].dtype.kind == "f"
             for row, value in enumerate(frame[name]):
-                text = "" if value is None or value != value else (
-                    f"{value:.10g}" if numeric else str(value))
+                if value is None or value != value:
+                    text = ""
+                elif numeric:
+                    text = f"{value:.10g}"
+                elif hasattr(value, "hour") and (value.hour, value.minute, value.second) == (0, 0, 0):
+                    text = value.strftime("%Y-%m-%d")  # a date: shown as read, without a time
+                else:
+                    text = str(value)
                 item = QTableWidgetItem(text)
                 if numeric:
                     item.setTextAlignment(Qt.AlignRight | Qt.AlignVCenter)
