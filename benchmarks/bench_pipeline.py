@@ -115,6 +115,7 @@ def measure_size(rows: int, runs: int, folder: Path) -> dict:
     results = [custseg_once(path) for _ in range(runs)]
     stages = {stage: statistics.median(times[stage] for times, _ in results)
               for stage in results[0][0]}
+    peak = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)  # before references
     prepared, search, segmentation = results[-1][1]
     reference = KMeans(n_clusters=segmentation.k, n_init=10, random_state=42).fit(prepared.matrix)
     out = {"rows": rows, "stages_s": {k: round(v, 3) for k, v in stages.items()},
@@ -125,7 +126,7 @@ def measure_size(rows: int, runs: int, folder: Path) -> dict:
            "search_sample": search.search_sample_size}
     if rows <= 60_000:
         out["notebook_s"] = round(notebook_style(prepared.matrix), 2)
-    out["peak_memory_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+    out["peak_memory_mb"] = peak
     return out
 
 

@@ -83,6 +83,12 @@ def _draw_silhouette_scores(ax, search: KSearchResult, chosen_k: int | None) -> 
     ks = [score.k for score in search.scores]
     values = [score.silhouette for score in search.scores]
     ax.plot(ks, values, marker="o", color=PALETTE[2], label="Mean silhouette")
+    if search.silhouette_sample_size:
+        # An estimate: show its 95% interval.
+        low = [score.silhouette - score.silhouette_low for score in search.scores]
+        high = [score.silhouette_high - score.silhouette for score in search.scores]
+        ax.errorbar(ks, values, yerr=[low, high], fmt="none", ecolor=PALETTE[2], capsize=3,
+                    label="95% interval")
     best = search.score(search.recommended_k)
     ax.plot([best.k], [best.silhouette], marker="*", markersize=16, color=ACCENT,
             linestyle="none", label=f"Recommended: {best.k}")

@@ -107,15 +107,22 @@ def feature_importance(prepared: PreparedData, segmentation: Segmentation) -> di
     return dict(sorted(importance.items(), key=lambda item: -item[1]))
 
 
-def _category_shares(raw: pd.Series, present: pd.Series, segments: np.ndarray, k: int):
-    """Share of each category overall and per segment, read from the text as written."""
-    text = raw.astype(str).str.strip().where(present.to_numpy(), "(missing)")
-    overall = text.value_counts(normalize=True)
+def _category_shares(raw: pd.Series, typed: pd.Series, segments: np.ndarray, k: int):
+    """Share of each category overall and per segment, as written (a code reads "1")."""
+    if typed.dtype == object:  # text categories: the typed values are the stripped text
+        text = typed.where(typed.notna(), "(missing)")
+    else:
+        text = raw.astype(str).str.strip().where(typed.notna().to_numpy(), "(missing)")
+    codes, categories = pd.factorize(text)
+    counts = np.zeros((k + 1, len(categories)))
+    np.add.at(counts, (segments, codes), 1)
+    overall = pd.Series(counts.sum(axis=0) / len(codes), index=categories) \
+        .sort_values(ascending=False, kind="stable")
     order = list(overall.index)
-    per_segment = pd.crosstab(segments, text, normalize="index").reindex(columns=order,
-                                                                           fill_value=0.0)
-    shares = {number: {category: float(per_segment.at[number, category])
-                       if number in per_segment.index else 0.0 for category in order}
+    with np.errstate(invalid="ignore", divide="ignore"):
+        table = counts / counts.sum(axis=1, keepdims=True)
+    per_segment = pd.DataFrame(table, columns=categories).loc[:, order].fillna(0.0)
+    shares = {number: {category: float(per_segment.at[number, category]) for category in order}
               for number in range(1, k + 1)}
     return {category: float(overall[category]) for category in order}, shares
 
@@ -142,8 +149,7 @@ def profile_segments(table: LoadedTable, columns: tuple[ColumnInfo, ...],
     overall_categories, category_shares = {}, {}
     for name in categoricals:
         overall_categories[name], category_shares[name] = _category_shares(
-            table.raw.loc[used, name], table.frame.loc[used, name].notna(), segments,
-            segmentation.k)
+            table.raw.loc[used, name], table.frame.loc[used, name], segments, segmentation.k)
 
     terms, rows = {}, {}
     for number in range(1, segmentation.k + 1):

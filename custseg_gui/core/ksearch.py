@@ -20,6 +20,9 @@ SILHOUETTE_SAMPLE = 5_000
 # (10 starts per k) and scores each k on all customers; the final segmentation then refines
 # the sample's best centres on every customer. Below it, everything uses every customer.
 SEARCH_SAMPLE = 10_000
+# Above this many customers, Calinski-Harabasz and Davies-Bouldin are computed on a fixed
+# sample of this size.
+INDEX_SAMPLE = 200_000
 
 
 @dataclass(frozen=True)
@@ -250,6 +253,9 @@ def score_fits(matrix: np.ndarray, fits: dict[int, KMeansFit], sample: np.ndarra
     """Inertia, silhouette (on the sample rows), Calinski-Harabasz and Davies-Bouldin per k."""
     from sklearn.metrics import calinski_harabasz_score, davies_bouldin_score
 
+    index_rows = (np.sort(np.random.default_rng(0).choice(len(matrix), INDEX_SAMPLE,
+                                                          replace=False))
+                  if len(matrix) > INDEX_SAMPLE else None)
     rows = slice(None) if sample is None else sample
     points = matrix[rows]
     scorable = {k: fit.labels[rows] for k, fit in fits.items()
@@ -267,13 +273,18 @@ def score_fits(matrix: np.ndarray, fits: dict[int, KMeansFit], sample: np.ndarra
             low = high = mean
             if sample is not None:
                 # The sample mean's 95% interval: what the exact value is likely to be.
-                half = 1.96 * float(values[k].std(ddof=1)) / np.sqrt(len(values[k]))
+                half = float(1.96 * values[k].std(ddof=1) / np.sqrt(len(values[k])))
                 low, high = mean - half, mean + half
         if len(matrix) <= SILHOUETTE_THRESHOLD:
             calinski = float(calinski_harabasz_score(matrix, fit.labels))
             davies = float(davies_bouldin_score(matrix, fit.labels))
-        else:
+        elif len(matrix) <= INDEX_SAMPLE:
             calinski, davies = cluster_indices(matrix, fit.labels)
+        else:
+            # On a fixed sample: these indices are averages, and 200,000 customers pin them
+            # down to a fraction of a percent.
+            rows = index_rows if index_rows is not None else slice(None)
+            calinski, davies = cluster_indices(matrix[rows], fit.labels[rows])
         scores.append(KScore(
             k=k, inertia=fit.inertia, silhouette=mean, calinski_harabasz=calinski,
             davies_bouldin=davies, silhouette_low=low, silhouette_high=high))
@@ -336,10 +347,11 @@ def assign(matrix: np.ndarray, centres: np.ndarray, chunk: int = 200_000):
     centre_norms = (centres ** 2).sum(axis=1)
     for start in range(0, len(matrix), chunk):
         block = matrix[start:start + chunk]
-        distances = (block ** 2).sum(axis=1)[:, None] - 2 * block @ centres.T + centre_norms
-        nearest = distances.argmin(axis=1)
+        cross = block @ centres.T
+        nearest = (centre_norms - 2 * cross).argmin(axis=1)  # the row's own norm is common
         labels[start:start + chunk] = nearest
-        inertia += float(np.maximum(distances[np.arange(len(block)), nearest], 0).sum())
+        closest = block - centres[nearest]
+        inertia += float(np.einsum("ij,ij->", closest, closest))
     return labels, inertia
 
 

@@ -542,7 +542,9 @@ def _fast_column(fast: pd.DataFrame | None, position: int, raw: pd.Series, fmt: 
     if head.kind != "number" or head.unit or not np.allclose(
             head.values.to_numpy(), values.iloc[:2_000].to_numpy(), equal_nan=True):
         return None
-    if raw.str.match(r"^\s*0\d").any():  # leading zeros somewhere: maybe a code, parse carefully
+    finite = values.to_numpy()[np.isfinite(values.to_numpy())]
+    # Whole numbers may be codes written with leading zeros (postcodes, IDs): look for them.
+    if np.all(np.mod(finite, 1) == 0) and raw.str.match(r"^\s*0\d").any():
         return None
     values.index = raw.index
     return values
