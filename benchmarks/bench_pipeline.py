@@ -169,7 +169,6 @@ def main() -> int:
         matrix = (matrix - matrix.mean(axis=0)) / matrix.std(axis=0)
         size = largest
         while True:
-            started = time.perf_counter()
             orange = orange_style(matrix[:size])
             if orange <= ORANGE_LIMIT_S or size <= 50_000:
                 break

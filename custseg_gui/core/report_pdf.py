@@ -17,7 +17,7 @@ from matplotlib.figure import Figure
 from custseg_gui import __version__
 from custseg_gui.core import charts
 from custseg_gui.core.analysis import Analysis
-from custseg_gui.core.formatting import format_number, format_share, segment_label
+from custseg_gui.core.formatting import format_number, format_share
 from custseg_gui.core.progress import NO_PROGRESS, Progress
 from custseg_gui.core.workbook import settings_rows
 
@@ -111,7 +111,7 @@ class _Writer:
 
         if self.figure is None or self.charted or self.room() < height:
             self.new_page()
-        top, bottom = self.cursor, self.cursor + height
+        bottom = self.cursor + height
         width, page_height = self.size
         self.figure.set_layout_engine(ConstrainedLayoutEngine(
             rect=(MARGIN / width, 1 - bottom / page_height, self.width / width,

@@ -228,7 +228,7 @@ def _k_sheet(workbook, analysis: Analysis) -> None:
     chart.y_axis.title = "Silhouette"
     chart.x_axis.title = "Segments"
     chart.height, chart.width = 8, 16
-    sheet.add_chart(chart, f"G2")
+    sheet.add_chart(chart, "G2")
 
 
 def settings_rows(analysis: Analysis) -> list[tuple[str, str]]:

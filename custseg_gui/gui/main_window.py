@@ -10,7 +10,7 @@ import html
 import numpy as np
 from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer, QUrl
 from PySide6.QtGui import QAction, QColor, QDesktopServices, QIcon, QKeySequence, QPixmap
-from PySide6.QtWidgets import (QApplication, QFileDialog, QHBoxLayout, QInputDialog, QLabel,
+from PySide6.QtWidgets import (QFileDialog, QInputDialog, QLabel,
                                QMainWindow,
                                QMessageBox, QPushButton, QScrollArea, QSplitter, QStackedWidget,
                                QTableWidgetItem, QToolBar, QToolTip, QVBoxLayout, QWidget)
