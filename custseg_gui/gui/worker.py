@@ -8,6 +8,7 @@ result from a task that was replaced is dropped, so a stale result never overwri
 
 from __future__ import annotations
 
+import gc
 import threading
 import time
 import traceback
@@ -19,6 +20,34 @@ from PySide6.QtCore import QObject, Qt, Signal, Slot
 from custseg_gui.core.errors import Cancelled
 from custseg_gui.core.progress import Progress
 from custseg_gui.logs import log
+
+class _GuiThreadCollection:
+    """Keep Python's garbage collector off worker threads.
+
+    Qt quirk: the cyclic collector runs in whichever thread happens to allocate, and if it
+    frees the last reference to a Qt object there (a closed window, a widget from a finished
+    view), Qt destroys that object off its own thread and the process crashes. While any
+    task runs, automatic collection is paused; it resumes, with a full collection, on the GUI
+    thread when the last task has ended.
+    """
+
+    def __init__(self):
+        self.holders: set[int] = set()
+
+    def hold(self, task_number: int) -> None:
+        if not self.holders:
+            gc.disable()
+        self.holders.add(task_number)
+
+    def release(self, task_number: int) -> None:
+        if task_number in self.holders:
+            self.holders.discard(task_number)
+            if not self.holders:
+                gc.enable()
+                gc.collect()
+
+
+_collection = _GuiThreadCollection()
 
 # Progress updates closer together than this are merged: a flood of queued signals would make
 # the GUI thread busy just redrawing the bar.
@@ -66,6 +95,7 @@ class Worker(QObject):
         self._threads: list[threading.Thread] = []
         self._count = 0
         self._closed = False
+        self._held: set[int] = set()  # tasks whose end will resume garbage collection
         # QueuedConnection: the slot runs on the GUI thread (where this object lives) whatever
         # thread emitted the signal.
         self._progress_from_thread.connect(self._deliver_progress, Qt.QueuedConnection)
@@ -88,6 +118,8 @@ class Worker(QObject):
         self._threads = [thread for thread in self._threads if thread.is_alive()]
         self._threads.append(task.thread)
         self.started.emit(channel)
+        _collection.hold(task.number)
+        self._held.add(task.number)
         task.thread.start()
         return task
 
@@ -111,7 +143,12 @@ class Worker(QObject):
         deadline = time.monotonic() + timeout
         for thread in self._threads:
             thread.join(max(0.0, deadline - time.monotonic()))
-        return not any(thread.is_alive() for thread in self._threads)
+        stopped = not any(thread.is_alive() for thread in self._threads)
+        if stopped:  # their "done" will not be delivered now: resume collection here
+            for number in list(self._held):
+                _collection.release(number)
+            self._held.clear()
+        return stopped
 
     def wait(self, timeout: float = 30.0) -> bool:
         """Block until every thread has ended (for scripts and the self-test, not for slots)."""
@@ -159,6 +196,8 @@ class Worker(QObject):
 
     @Slot(object, str, object, str)
     def _deliver_done(self, task: Task, outcome: str, result: object, details: str) -> None:
+        self._held.discard(task.number)
+        _collection.release(task.number)
         if self._current.get(task.name) is not task:
             return  # cancelled or replaced by a newer task: its result is stale
         del self._current[task.name]
