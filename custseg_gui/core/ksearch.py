@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
@@ -42,6 +42,7 @@ class KMeansFit:
     centres: np.ndarray
     inertia: float
     refined: bool = True  # False: centres from a sample, not yet iterated on every row
+    silhouettes: np.ndarray | None = None  # per silhouette-sample row, once scored
 
 
 @dataclass(frozen=True)
@@ -249,7 +250,7 @@ def silhouettes(points: np.ndarray, labels_by_k: dict[int, np.ndarray],
 
 
 def score_fits(matrix: np.ndarray, fits: dict[int, KMeansFit], sample: np.ndarray | None,
-               progress: Progress = NO_PROGRESS) -> list[KScore]:
+               progress: Progress = NO_PROGRESS) -> tuple[list[KScore], dict[int, np.ndarray]]:
     """Inertia, silhouette (on the sample rows), Calinski-Harabasz and Davies-Bouldin per k."""
     from sklearn.metrics import calinski_harabasz_score, davies_bouldin_score
 
@@ -288,7 +289,7 @@ def score_fits(matrix: np.ndarray, fits: dict[int, KMeansFit], sample: np.ndarra
         scores.append(KScore(
             k=k, inertia=fit.inertia, silhouette=mean, calinski_harabasz=calinski,
             davies_bouldin=davies, silhouette_low=low, silhouette_high=high))
-    return scores
+    return scores, values
 
 
 def cluster_indices(matrix: np.ndarray, labels: np.ndarray) -> tuple[float, float]:
@@ -386,8 +387,10 @@ def search_k(prepared: PreparedData, settings: KSearchSettings = KSearchSettings
                             refined=False)
         fits[k] = fit
     progress.report(0.8, "Scoring each number of segments...")
-    scores = score_fits(matrix, fits, sample, progress.part(0.8, 0.98))
+    scores, values = score_fits(matrix, fits, sample, progress.part(0.8, 0.98))
     scores = tuple(scores)
+    # Keep each k's per-customer silhouettes: the final segmentation at a searched k reuses them.
+    fits = {k: replace(fit, silhouettes=values.get(k)) for k, fit in fits.items()}
     knee = _knee(ks, [score.inertia for score in scores])
     recommended, sentence = recommend(scores, knee)
     progress.report(1.0, "Done")

@@ -101,14 +101,6 @@ class LoadedTable:
         return len(self.raw)
 
 
-def file_sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
 def _read_bytes(path: Path) -> bytes:
     try:
         return path.read_bytes()

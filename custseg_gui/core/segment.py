@@ -87,7 +87,9 @@ def segment(prepared: PreparedData, settings: SegmentSettings,
     rows = silhouette_sample(len(labels), settings.seed)
     values = np.full(len(labels), np.nan)
     scored = slice(None) if rows is None else rows
-    if 1 < len(np.unique(labels[scored])) < len(labels[scored]):
+    if fit.silhouettes is not None:  # scored by the k search on the same rows and segments
+        values[scored] = fit.silhouettes
+    elif 1 < len(np.unique(labels[scored])) < len(labels[scored]):
         values[scored] = silhouettes(prepared.matrix[scored], {settings.k: labels[scored] - 1},
                                      progress.part(0.75, 1.0))[settings.k]
     row_segments = np.zeros(prepared.n_rows, dtype=np.int32)

@@ -47,9 +47,6 @@ class CustomerTableModel(QAbstractTableModel):
         self._rows = np.arange(len(self._raw)) if keep is None else np.flatnonzero(keep)
         self.endResetModel()
 
-    def table_row(self, view_row: int) -> int:
-        return int(self._rows[view_row])
-
     def header_names(self) -> list[str]:
         return self._columns + list(self._extra)
 

@@ -609,12 +609,14 @@ class MainWindow(QMainWindow):
     def _draw_explore(self) -> None:
         if self.table is None:
             return
-        frame = self.table.frame
-        if len(frame) > EXPLORE_ROWS:
-            frame = frame.sample(EXPLORE_ROWS, random_state=0)
+        roles = {info.name: info.role for info in self.effective_columns()}
         features = [name for name in self.panel.checked_features()
-                    if next(info for info in self.columns if info.name == name).role
-                    is Role.NUMERIC]
+                    if roles.get(name) is Role.NUMERIC]
+        # Only the chosen number columns, and a sample of rows: this runs on the GUI thread.
+        frame = self.table.frame[features]
+        if len(frame) > EXPLORE_ROWS:
+            rows = np.random.default_rng(0).choice(len(frame), EXPLORE_ROWS, replace=False)
+            frame = frame.iloc[np.sort(rows)]
         charts.draw_distributions(self.results.distributions.figure, frame, features)
         self.results.distributions.redraw()
         charts.draw_correlations(self.results.correlations.figure, frame, features)

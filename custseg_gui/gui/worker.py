@@ -150,13 +150,6 @@ class Worker(QObject):
             self._held.clear()
         return stopped
 
-    def wait(self, timeout: float = 30.0) -> bool:
-        """Block until every thread has ended (for scripts and the self-test, not for slots)."""
-        deadline = time.monotonic() + timeout
-        for thread in list(self._threads):
-            thread.join(max(0.0, deadline - time.monotonic()))
-        return not any(thread.is_alive() for thread in self._threads)
-
     # --- the background side -------------------------------------------------------------------
 
     def _work(self, task: Task) -> None:
