@@ -6,6 +6,7 @@ import json
 import os
 import sys
 import tempfile
+import time
 import traceback
 from pathlib import Path
 
@@ -65,6 +66,21 @@ def _wait_for(app, worker, channel: str) -> None:
         f"({outcome.get('result', 'timed out')})"
 
 
+def _wait_for_charts(renderer) -> None:
+    """Run the event loop until the chart thread has drawn every chart asked for."""
+    from PySide6.QtCore import QEventLoop, QTimer
+
+    loop, deadline = QEventLoop(), time.monotonic() + WINDOW_TIMEOUT_S
+    poll = QTimer()
+    poll.setInterval(20)
+    poll.timeout.connect(lambda: (not renderer.is_busy() or time.monotonic() > deadline)
+                         and loop.quit())
+    poll.start()
+    loop.exec()
+    poll.stop()
+    assert not renderer.is_busy(), "the charts were not drawn in time"
+
+
 def _check_window(k: int) -> None:
     """Build the window, open the sample, find segments, and check the charts.
 
@@ -88,12 +104,13 @@ def _check_window(k: int) -> None:
             _wait_for(app, window.worker, "load")
             window.run_search()
             _wait_for(app, window.worker, "analysis")
-            app.processEvents()
+            _wait_for_charts(window.chart_renderer)
             assert window.results.profile_table.rowCount() == k, "profile table rows wrong"
             for panel in (window.results.elbow, window.results.silhouette,
                           window.results.segments, window.results.sizes):
-                panel.canvas.draw()
                 assert panel.figure.axes, f"{panel.canvas.objectName()} is empty"
+                assert panel.canvas.shown_renderer is not None, \
+                    f"{panel.canvas.objectName()} was not drawn"
         finally:
             window.close()
             window.deleteLater()

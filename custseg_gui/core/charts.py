@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
+from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from custseg_gui.core.formatting import format_number, segment_label, wrap
 from custseg_gui.core.insight import Insights
@@ -237,8 +238,8 @@ def draw_segments(fig: Figure, data: ScatterData, names: dict[int, str],
     ax.set_xlabel(data.x_label)
     ax.set_ylabel(data.y_label)
     title = "Customers by segment (X: centre)"
-    if data.sampled:
-        title += f"\nshowing a random {len(data.x):,} of {data.total:,} customers"
+    if data.sampled:  # wrapped to the first line's width: it must not run under the legend
+        title += "\n" + wrap(f"a random {len(data.x):,} of {data.total:,} customers shown", 34)
     ax.set_title(title)
     ax.grid(alpha=0.25)
     legend = fig.legend(handles=handles, loc="outside right upper", fontsize="small",
@@ -250,22 +251,35 @@ def draw_segments(fig: Figure, data: ScatterData, names: dict[int, str],
 
 def draw_sizes(fig: Figure, segmentation: Segmentation, names: dict[int, str],
                highlight: int | None = None) -> None:
-    """How many customers each segment holds, largest first."""
+    """How many customers each segment holds, largest first.
+
+    Each segment's name sits above its bar, across the whole width, so a narrow panel still
+    has room for long names and for counts in the millions.
+    """
     _fresh(fig)
     ax = fig.add_subplot()
     numbers = list(range(1, segmentation.k + 1))
     total = sum(segmentation.sizes)
-    labels = [wrap(segment_label(n, names.get(n, f"Segment {n}")), 24) for n in numbers]
+    largest = max(segmentation.sizes)
     colours = [segment_color(n) if highlight in (None, n) else MUTED for n in numbers]
-    bars = ax.barh(range(len(numbers)), segmentation.sizes, color=colours)
-    ax.set_yticks(range(len(numbers)), labels, fontsize="small")
-    ax.invert_yaxis()
-    for bar, size in zip(bars, segmentation.sizes):
-        ax.text(bar.get_width(), bar.get_y() + bar.get_height() / 2,
-                f" {size:,} ({size / total:.0%})", va="center", fontsize="small")
-    ax.set_xlim(0, max(segmentation.sizes) * 1.25)
+    bars = ax.barh(range(len(numbers)), segmentation.sizes, height=0.45, color=colours)
+    for position, (number, bar, size) in enumerate(zip(numbers, bars, segmentation.sizes)):
+        label = wrap(segment_label(number, names.get(number, f"Segment {number}")), 40)
+        ax.text(0, position - 0.26, label, va="bottom", ha="left", fontsize="small")
+        # Long bars carry their count inside, so it never runs past the axes.
+        inside = size > 0.55 * largest
+        ax.text(bar.get_width(), position, f" {size:,} ({size / total:.0%}) ", va="center",
+                ha="right" if inside else "left", fontsize="small",
+                color="white" if inside else "black")
+    ax.set_yticks([])
+    ax.set_ylim(len(numbers) - 0.5, -0.85)  # top to bottom, room for the first name
+    ax.set_xlim(0, largest * 1.05)
+    ax.xaxis.set_major_locator(MaxNLocator(nbins=3, integer=True))
+    ax.xaxis.set_major_formatter(FuncFormatter(lambda value, _: f"{value:,.0f}"))
     ax.set_xlabel("Customers")
     ax.set_title("Segment sizes")
+    for side in ("top", "right", "left"):
+        ax.spines[side].set_visible(False)
 
 
 def draw_profile_heatmap(fig: Figure, insights: Insights, names: dict[int, str],

@@ -10,6 +10,10 @@ import numpy as np
 import pandas as pd
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
 
+# Looked up once: reading an enum member from Qt's namespace costs microseconds each time.
+_DISPLAY = Qt.ItemDataRole.DisplayRole
+_ALIGNMENT = Qt.ItemDataRole.TextAlignmentRole
+
 # Sorting text columns costs about a second per million rows; beyond this it is not offered.
 MAX_SORTABLE_ROWS = 300_000
 
@@ -22,8 +26,11 @@ class CustomerTableModel(QAbstractTableModel):
         self._raw = pd.DataFrame()
         self._typed = pd.DataFrame()
         self._columns: list[str] = []
-        self._extra: dict[str, np.ndarray] = {}  # appended columns, e.g. "Segment"
+        self._extra: dict = {}  # appended columns, e.g. "Segment" (see set_extra_columns)
         self._rows = np.arange(0)
+        # What data() reads, per column, prepared once: Qt asks for thousands of cells.
+        self._cells: list[np.ndarray | tuple[np.ndarray, list[str]]] = []
+        self._alignments: list[int | None] = []
 
     # --- content ----------------------------------------------------------------------------
 
@@ -33,16 +40,46 @@ class CustomerTableModel(QAbstractTableModel):
         self._columns = list(raw.columns)
         self._extra = {}
         self._rows = np.arange(len(raw))
+        right = int(Qt.AlignRight | Qt.AlignVCenter)
+        self._alignments = [right if pd.api.types.is_numeric_dtype(dtype) else None
+                            for dtype in typed.dtypes]
+        self._cells = [raw.iloc[:, column].to_numpy() for column in range(raw.shape[1])]
         self.endResetModel()
 
-    def set_extra_columns(self, columns: dict[str, np.ndarray]) -> None:
-        """Show extra per-row columns (such as the segment) after the file's own."""
-        self.beginResetModel()
+    def set_extra_columns(self, columns: dict[str, np.ndarray | tuple[np.ndarray, list[str]]]
+                          ) -> None:
+        """Show extra per-row columns (such as the segment) after the file's own.
+
+        A column is an array of per-row values, or (codes, texts): row i shows texts[codes[i]],
+        which costs nothing per row to set up on a million customers.
+        """
+        # Columns are replaced, removed or added, never the whole model reset: a reset makes
+        # the row header lay out all million rows again, a noticeable pause.
+        first = len(self._columns)
+        if list(columns) == list(self._extra):
+            self._set_extra(columns)
+            if columns and self._rows.size:
+                self.dataChanged.emit(self.index(0, first),
+                                      self.index(self._rows.size - 1, first + len(columns) - 1))
+            return
+        if self._extra:
+            self.beginRemoveColumns(QModelIndex(), first, first + len(self._extra) - 1)
+            self._set_extra({})
+            self.endRemoveColumns()
+        if columns:
+            self.beginInsertColumns(QModelIndex(), first, first + len(columns) - 1)
+            self._set_extra(columns)
+            self.endInsertColumns()
+
+    def _set_extra(self, columns: dict) -> None:
         self._extra = dict(columns)
-        self.endResetModel()
+        self._alignments = self._alignments[:len(self._columns)] + [None] * len(columns)
+        self._cells = self._cells[:len(self._columns)] + list(columns.values())
 
     def filter_rows(self, keep: np.ndarray | None) -> None:
         """Show only rows where `keep` is True (None shows all)."""
+        if keep is None and np.array_equal(self._rows, np.arange(len(self._raw))):
+            return  # all rows shown already, in file order
         self.beginResetModel()
         self._rows = np.arange(len(self._raw)) if keep is None else np.flatnonzero(keep)
         self.endResetModel()
@@ -61,16 +98,38 @@ class CustomerTableModel(QAbstractTableModel):
     def data(self, index: QModelIndex, role=Qt.DisplayRole):
         if not index.isValid():
             return None
-        row = self._rows[index.row()]
-        column = index.column()
         if role == Qt.DisplayRole:
-            if column < len(self._columns):
-                return self._raw.iat[row, column]
-            return str(list(self._extra.values())[column - len(self._columns)][row])
-        if role == Qt.TextAlignmentRole and column < len(self._columns):
-            if pd.api.types.is_numeric_dtype(self._typed.dtypes.iloc[column]):
-                return int(Qt.AlignRight | Qt.AlignVCenter)
+            return self.cell_text(index.row(), index.column())
+        if role == Qt.TextAlignmentRole:
+            return self._alignments[index.column()]
         return None
+
+    def multiData(self, index: QModelIndex, roles) -> None:
+        """Every role Qt wants for one cell, in a single call.
+
+        A table repaint asks each visible cell for seven roles; answered one data() call per
+        role, that is thousands of calls from Qt into Python, and each must wait its turn for
+        Python's interpreter lock while a chart is drawn in the background. One call per cell
+        keeps the repaint quick.
+        """
+        row, column = index.row(), index.column()
+        for position in range(len(roles)):
+            item = roles[position]
+            role = item.role()
+            if role is _DISPLAY:
+                item.setData(self.cell_text(row, column))
+            elif role is _ALIGNMENT and self._alignments[column] is not None:
+                item.setData(self._alignments[column])
+
+    def cell_text(self, row: int, column: int) -> str:
+        """What the cell at (shown row, column) says; straight from Python, no Qt round trip."""
+        cells = self._cells[column]
+        row = self._rows[row]
+        if column < len(self._columns):
+            return cells[row]  # the text as read from the file
+        if isinstance(cells, tuple):  # (codes, texts)
+            return cells[1][cells[0][row]]
+        return str(cells[row])
 
     def headerData(self, section: int, orientation, role=Qt.DisplayRole):
         if role != Qt.DisplayRole:
@@ -88,7 +147,9 @@ class CustomerTableModel(QAbstractTableModel):
             keys = values.to_numpy() if pd.api.types.is_numeric_dtype(values) else \
                 values.astype(str).str.lower().to_numpy()
         else:
-            keys = list(self._extra.values())[column - len(self._columns)]
+            keys = self._cells[column]
+            if isinstance(keys, tuple):  # (codes, texts)
+                keys = np.asarray(keys[1], dtype=object)[keys[0]]
         subset = np.asarray(keys)[self._rows]
         order_index = np.argsort(subset, kind="stable")  # NaN sorts last
         if order == Qt.DescendingOrder:

@@ -33,7 +33,7 @@ from custseg_gui.core.stability import StabilitySettings, assess_stability
 from custseg_gui.gui.import_dialog import ImportDialog
 from custseg_gui.gui.results_view import ResultsView
 from custseg_gui.gui.settings_panel import SettingsPanel
-from custseg_gui.gui.worker import Worker
+from custseg_gui.gui.worker import ChartRenderer, Worker
 from custseg_gui.logs import log, log_file
 from custseg_gui.resources_path import licenses_dir, sample_data
 
@@ -72,6 +72,9 @@ class MainWindow(QMainWindow):
         self.worker.started.connect(self._task_started)
         self.worker.progress.connect(self._task_progress)
         self.worker.finished.connect(self._task_finished)
+        self.chart_renderer = ChartRenderer(self)
+        self.chart_renderer.failed.connect(lambda error, details: self._task_failed(
+            "Could not draw a chart", error, details))
 
         self.table: LoadedTable | None = None
         self.columns: tuple[ColumnInfo, ...] = ()  # roles as detected
@@ -91,7 +94,6 @@ class MainWindow(QMainWindow):
         self.locate_data_file = self._ask_for_data_file  # replaceable in tests
         self.question_box: QMessageBox | None = None
         self.import_dialog: ImportDialog | None = None
-        self._legend_handles: list = []
 
         self._build()
         self._restore_settings()
@@ -100,7 +102,7 @@ class MainWindow(QMainWindow):
 
     def _build(self) -> None:
         self.panel = SettingsPanel()
-        self.results = ResultsView()
+        self.results = ResultsView(self.chart_renderer)
         scroll = QScrollArea()
         scroll.setWidget(self.panel)
         scroll.setWidgetResizable(True)
@@ -346,7 +348,7 @@ class MainWindow(QMainWindow):
         self._clear_results()
         self.renamed = {}
         self.results.data_model.set_table(table.raw, table.frame)
-        self.results.data_table.resizeColumnsToContents()
+        self.results.fit_data_columns()
         self.panel.set_columns(columns, set(default_features(columns)))
         notes = (f"<br><span style='color:#B35900'>{len(table.report.notes)} thing(s) to "
                  "check on the Data health tab</span>" if table.report.notes else "")
@@ -355,14 +357,19 @@ class MainWindow(QMainWindow):
             f"{html.escape(table.report.describe())}{notes}")
         self.panel.file_label.setToolTip(str(path))
         self.setWindowTitle(f"{table.report.file_name} - {APP_NAME}")
-        self.stack.setCurrentIndex(1)
-        self.results.setCurrentIndex(0)
+        # The page is turned on the next pass of the event loop: laying out and painting it is
+        # then a step of its own, and the window answers in between.
+        QTimer.singleShot(0, self, self._show_data_page)
         self._remember(path)
         self._set_status(f"Opened {table.report.file_name}: {table.report.describe()}.")
         log.info("opened %s (%s)", path, table.report.describe())
         self._update_enabled()
         if self.pending is not None:
             self._continue_reopening(table)
+
+    def _show_data_page(self) -> None:
+        self.stack.setCurrentIndex(1)
+        self.results.setCurrentIndex(0)
 
     def _clear_results(self) -> None:
         self.prepared = self.search = self.view = None
@@ -371,8 +378,7 @@ class MainWindow(QMainWindow):
         for panel in (self.results.elbow, self.results.silhouette, self.results.segments,
                       self.results.sizes, self.results.heatmap, self.results.importance,
                       self.results.segment_distributions):
-            panel.figure.clear()
-            panel.redraw()
+            panel.clear()
         self.results.profile_table.clear()
         self.results.profile_table.setRowCount(0)
         self.results.profile_table.setColumnCount(0)
@@ -498,7 +504,9 @@ class MainWindow(QMainWindow):
         self.panel.stale_label.setVisible(False)
         self._fill_axes(result.prepared, result.view)
         self._show_view(result.view, keep_names=True)
-        self.results.setCurrentIndex(self.results.indexOf(self.results.k_splitter))
+        # Turned on the next pass of the event loop, like the data page (see _show_table).
+        QTimer.singleShot(0, self, lambda: self.results.setCurrentIndex(
+            self.results.indexOf(self.results.k_splitter)))
 
     def _show_view(self, view: SegmentView, keep_names: bool = False) -> None:
         if not keep_names:
@@ -515,10 +523,12 @@ class MainWindow(QMainWindow):
 
     def _show_names(self) -> None:
         """Everything that shows segment names: tables, descriptions and charts."""
+        # Coded columns (segment number per row, and the texts to show): nothing is built per
+        # row here, which would take a noticeable moment on a million customers.
         segments = self.view.segmentation.row_segments
-        extra = {"Segment": np.where(segments > 0, segments.astype(str), ""),
-                 "Segment name": np.array([""] + [self.names[n] for n in sorted(self.names)],
-                                          dtype=object)[segments]}
+        numbers = sorted(self.names)
+        extra = {"Segment": (segments, [""] + [str(number) for number in numbers]),
+                 "Segment name": (segments, [""] + [self.names[number] for number in numbers])}
         if self.prepared is not None and self.prepared.left_out.size:
             reasons = np.full(len(segments), "", dtype=object)
             reasons[self.prepared.left_out.index.to_numpy()] = self.prepared.left_out.to_numpy()
@@ -567,44 +577,28 @@ class MainWindow(QMainWindow):
         if self.search is None or self.view is None:
             return
         k = self.view.segmentation.k
-        charts.draw_elbow(self.results.elbow.figure, self.search, k)
-        self.results.elbow.redraw()
-        charts.draw_silhouette(self.results.silhouette.figure, self.search,
-                               self.view.segmentation, self.names, k)
-        self.results.silhouette.redraw()
+        self.results.elbow.show_chart(charts.draw_elbow, self.search, k)
+        self.results.silhouette.show_chart(charts.draw_silhouette, self.search,
+                                           self.view.segmentation, dict(self.names), k)
         self._draw_segment_charts()
 
     def _draw_segment_charts(self) -> None:
+        # Every chart is built and drawn on the chart thread (see ChartPanel.show_chart): the
+        # arguments are this moment's results and a copy of the names.
         if self.view is None:
             return
-        highlight = self.selected_segment
-        self._legend_handles = charts.draw_segments(self.results.segments.figure,
-                                                    self.view.scatter, self.names, highlight)
-        legend = self.results.segments.figure.legends[0] if \
-            self.results.segments.figure.legends else None
-        if legend is not None:
-            for number, handle in zip(sorted(self.names), legend.legend_handles):
-                handle.set_picker(8)
-                handle.set_gid(f"legend-{number}")
-            for number, text in zip(sorted(self.names), legend.get_texts()):
-                text.set_picker(True)
-                text.set_gid(f"legend-{number}")
-        self.results.segments.redraw()
-        charts.draw_sizes(self.results.sizes.figure, self.view.segmentation, self.names,
-                          highlight)
-        self.results.sizes.redraw()
-        charts.draw_profile_heatmap(self.results.heatmap.figure, self.view.insights, self.names,
-                                    highlight)
-        self.results.heatmap.redraw()
-        charts.draw_importance(self.results.importance.figure, self.view.insights)
-        self.results.importance.redraw()
-        shown = [name for name in self.view.insights.feature_importance
-                 if name in self.view.insights.numeric_columns]
-        shown += [name for name in self.view.insights.numeric_columns if name not in shown]
-        charts.draw_segment_distributions(self.results.segment_distributions.figure,
-                                          self.table.frame, self.view.segmentation.row_segments,
-                                          shown, self.names)
-        self.results.segment_distributions.redraw()
+        view, names, highlight = self.view, dict(self.names), self.selected_segment
+        self.results.segments.show_chart(_draw_pickable_segments, view.scatter, names, highlight)
+        self.results.sizes.show_chart(charts.draw_sizes, view.segmentation, names, highlight)
+        self.results.heatmap.show_chart(charts.draw_profile_heatmap, view.insights, names,
+                                        highlight)
+        self.results.importance.show_chart(charts.draw_importance, view.insights)
+        shown = [name for name in view.insights.feature_importance
+                 if name in view.insights.numeric_columns]
+        shown += [name for name in view.insights.numeric_columns if name not in shown]
+        self.results.segment_distributions.show_chart(
+            charts.draw_segment_distributions, self.table.frame, view.segmentation.row_segments,
+            shown, names)
 
     def _draw_explore(self) -> None:
         if self.table is None:
@@ -612,15 +606,11 @@ class MainWindow(QMainWindow):
         roles = {info.name: info.role for info in self.effective_columns()}
         features = [name for name in self.panel.checked_features()
                     if roles.get(name) is Role.NUMERIC]
-        # Only the chosen number columns, and a sample of rows: this runs on the GUI thread.
-        frame = self.table.frame[features]
-        if len(frame) > EXPLORE_ROWS:
-            rows = np.random.default_rng(0).choice(len(frame), EXPLORE_ROWS, replace=False)
-            frame = frame.iloc[np.sort(rows)]
-        charts.draw_distributions(self.results.distributions.figure, frame, features)
-        self.results.distributions.redraw()
-        charts.draw_correlations(self.results.correlations.figure, frame, features)
-        self.results.correlations.redraw()
+        frame = self.table.frame
+        self.results.distributions.show_chart(_draw_explored, charts.draw_distributions, frame,
+                                              features)
+        self.results.correlations.show_chart(_draw_explored, charts.draw_correlations, frame,
+                                             features)
 
     def _fill_profile_table(self) -> None:
         insights = self.view.insights
@@ -770,6 +760,8 @@ class MainWindow(QMainWindow):
     def _hover_customer(self, event) -> None:
         if self.view is None or event.inaxes is None or self.table is None:
             return
+        if self.chart_renderer.is_busy(self.results.segments.canvas):
+            return  # the chart on screen is not yet the one of the current results
         scatter = self.view.scatter
         ax = event.inaxes
         points = ax.transData.transform(np.column_stack([scatter.x, scatter.y]))
@@ -1098,6 +1090,8 @@ class MainWindow(QMainWindow):
         self._save_settings()
         if not self.worker.shutdown(timeout=5.0):
             log.warning("a background task did not stop within 5 s of closing")
+        if not self.chart_renderer.shutdown(timeout=5.0):
+            log.warning("a chart was still being drawn 5 s after closing")
         event.accept()
 
 
@@ -1119,3 +1113,26 @@ def _segment_view(table: LoadedTable, columns: tuple[ColumnInfo, ...], prepared:
     progress.report(0.95, "Placing customers on the chart...")
     return SegmentView(segmentation, insights,
                        charts.scatter_data(prepared, segmentation, axes[0], axes[1], seed))
+
+
+def _draw_pickable_segments(figure, scatter, names: dict[int, str], highlight) -> None:
+    """The scatter, with legend entries that answer clicks (select) and double-clicks (rename)."""
+    charts.draw_segments(figure, scatter, names, highlight)
+    if not figure.legends:
+        return
+    legend = figure.legends[0]
+    for number, handle in zip(sorted(names), legend.legend_handles):
+        handle.set_picker(8)
+        handle.set_gid(f"legend-{number}")
+    for number, text in zip(sorted(names), legend.get_texts()):
+        text.set_picker(True)
+        text.set_gid(f"legend-{number}")
+
+
+def _draw_explored(figure, draw, frame, features: list[str]) -> None:
+    """An Explore chart on the chosen number columns, over a sample of rows when there are many."""
+    frame = frame[features]
+    if len(frame) > EXPLORE_ROWS:
+        rows = np.random.default_rng(0).choice(len(frame), EXPLORE_ROWS, replace=False)
+        frame = frame.iloc[np.sort(rows)]
+    draw(figure, frame, features)

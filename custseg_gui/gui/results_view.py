@@ -42,7 +42,7 @@ IMPORTANCE_HELP = (
 
 
 class ResultsView(QTabWidget):
-    def __init__(self, parent: QWidget | None = None):
+    def __init__(self, chart_renderer=None, parent: QWidget | None = None):
         super().__init__(parent)
         self.setObjectName("resultsTabs")
         self.setDocumentMode(True)
@@ -82,8 +82,8 @@ class ResultsView(QTabWidget):
         # Explore
         explore = QSplitter(Qt.Horizontal)
         explore.setObjectName("exploreSplitter")
-        self.distributions = ChartPanel("distributionsCanvas")
-        self.correlations = ChartPanel("correlationsCanvas")
+        self.distributions = ChartPanel("distributionsCanvas", renderer=chart_renderer)
+        self.correlations = ChartPanel("correlationsCanvas", renderer=chart_renderer)
         explore.addWidget(self.distributions)
         explore.addWidget(self.correlations)
         explore.setSizes([600, 400])
@@ -93,8 +93,8 @@ class ResultsView(QTabWidget):
         # Number of segments
         k_page = QSplitter(Qt.Vertical)
         k_page.setObjectName("kSplitter")
-        self.elbow = ChartPanel("elbowCanvas", ELBOW_HELP)
-        self.silhouette = ChartPanel("silhouetteCanvas", SILHOUETTE_HELP)
+        self.elbow = ChartPanel("elbowCanvas", ELBOW_HELP, chart_renderer)
+        self.silhouette = ChartPanel("silhouetteCanvas", SILHOUETTE_HELP, chart_renderer)
         k_page.addWidget(self.elbow)
         k_page.addWidget(self.silhouette)
         k_page.setSizes([380, 460])
@@ -117,8 +117,8 @@ class ResultsView(QTabWidget):
         segments_layout.addLayout(axes_row)
         split = QSplitter(Qt.Horizontal)
         split.setObjectName("segmentsSplitter")
-        self.segments = ChartPanel("segmentsCanvas", SEGMENTS_HELP)
-        self.sizes = ChartPanel("sizesCanvas")
+        self.segments = ChartPanel("segmentsCanvas", SEGMENTS_HELP, chart_renderer)
+        self.sizes = ChartPanel("sizesCanvas", renderer=chart_renderer)
         split.addWidget(self.segments)
         split.addWidget(self.sizes)
         split.setSizes([700, 300])
@@ -145,7 +145,7 @@ class ResultsView(QTabWidget):
         self.profile_table.setToolTip("One row per segment; click a row to focus on it, "
                                       "double-click its name to rename it")
         table_layout.addWidget(self.profile_table)
-        self.heatmap = ChartPanel("profileCanvas")
+        self.heatmap = ChartPanel("profileCanvas", renderer=chart_renderer)
         self.descriptions = QTextBrowser()
         self.descriptions.setObjectName("descriptionsView")
         self.descriptions.setToolTip("Each segment in words: what sets it apart, a suggested "
@@ -166,8 +166,9 @@ class ResultsView(QTabWidget):
         # What sets them apart
         apart = QSplitter(Qt.Horizontal)
         apart.setObjectName("apartSplitter")
-        self.importance = ChartPanel("importanceCanvas", IMPORTANCE_HELP)
-        self.segment_distributions = ChartPanel("segmentDistributionsCanvas", BOXES_HELP)
+        self.importance = ChartPanel("importanceCanvas", IMPORTANCE_HELP, chart_renderer)
+        self.segment_distributions = ChartPanel("segmentDistributionsCanvas", BOXES_HELP,
+                                                chart_renderer)
         apart.addWidget(self.importance)
         apart.addWidget(self.segment_distributions)
         apart.setSizes([380, 620])
@@ -182,3 +183,19 @@ class ResultsView(QTabWidget):
                 "segments": self.segments_splitter, "profiles": self.profiles_splitter,
                 "profiles_lower": self.profiles_lower_splitter, "apart": self.apart_splitter,
                 "health": self.health}
+
+    def fit_data_columns(self, sample_rows: int = 100) -> None:
+        """Widen the data table's columns to their title and first rows' values.
+
+        Measured here rather than with resizeColumnsToContents, which asks the model for every
+        role of a thousand rows per column through Qt: a tenth of a second on the GUI thread.
+        """
+        model, table = self.data_model, self.data_table
+        cells = table.fontMetrics()
+        titles = table.horizontalHeader().fontMetrics()
+        rows = min(model.rowCount(), sample_rows)
+        for column, name in enumerate(model.header_names()):
+            texts = {str(model.cell_text(row, column) or "") for row in range(rows)}
+            width = max([cells.horizontalAdvance(text) for text in texts] + [0]) + 16
+            title = titles.horizontalAdvance(name) + 24
+            table.setColumnWidth(column, min(max(width, title, 60), 360))

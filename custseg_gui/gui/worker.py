@@ -9,13 +9,14 @@ result from a task that was replaced is dropped, so a stale result never overwri
 from __future__ import annotations
 
 import gc
+import sys
 import threading
 import time
 import traceback
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from PySide6.QtCore import QObject, Qt, Signal, Slot
+from PySide6.QtCore import QObject, Qt, QTimer, Signal, Slot
 
 from custseg_gui.core.errors import Cancelled
 from custseg_gui.core.progress import Progress
@@ -32,22 +33,30 @@ class _GuiThreadCollection:
     """
 
     def __init__(self):
-        self.holders: set[int] = set()
+        self.holders: set[object] = set()
 
-    def hold(self, task_number: int) -> None:
+    def hold(self, task_number: object) -> None:
         if not self.holders:
             gc.disable()
         self.holders.add(task_number)
 
-    def release(self, task_number: int) -> None:
+    def release(self, task_number: object) -> None:
         if task_number in self.holders:
             self.holders.discard(task_number)
             if not self.holders:
                 gc.enable()
-                gc.collect()
+                # The young generations only: what the task left behind. A full collection
+                # walks every object of a million-row table and stalls the window ~150 ms.
+                gc.collect(1)
 
 
 _collection = _GuiThreadCollection()
+
+# How long a busy background thread may keep Python's interpreter lock before handing it on
+# (Python's default is 5 ms). Every call from Qt into Python (a table cell, a paint event) must
+# wait for the lock; while the analysis and the chart thread both run, a repaint of many cells
+# could wait 5 ms per call and stall the window for a tenth of a second or more.
+SWITCH_INTERVAL_S = 0.00005
 
 # Progress updates closer together than this are merged: a flood of queued signals would make
 # the GUI thread busy just redrawing the bar.
@@ -96,6 +105,7 @@ class Worker(QObject):
         self._count = 0
         self._closed = False
         self._held: set[int] = set()  # tasks whose end will resume garbage collection
+        sys.setswitchinterval(min(sys.getswitchinterval(), SWITCH_INTERVAL_S))
         # QueuedConnection: the slot runs on the GUI thread (where this object lives) whatever
         # thread emitted the signal.
         self._progress_from_thread.connect(self._deliver_progress, Qt.QueuedConnection)
@@ -203,3 +213,147 @@ class Worker(QObject):
                     task.on_errored(result, details)
         finally:  # the window leaves its busy state even when showing the result failed
             self.finished.emit(task.name, outcome)
+
+
+@dataclass
+class RenderJob:
+    """One chart to draw into an image: a new figure to build, or the canvas's own to redraw."""
+
+    number: int
+    canvas: object  # chart_panel.BackgroundCanvas
+    build: Callable | None  # build(figure) fills a new figure; None redraws the current one
+    size: tuple[int, int]  # physical pixels
+    dpi: float
+
+
+class ChartRenderer(QObject):
+    """Builds and rasterises charts on one background thread, so the window never waits.
+
+    Drawing a figure with a dozen axes takes a few hundred milliseconds, far above the 100 ms a
+    window can stall unnoticed. Each canvas asks for an image (`request`); one thread builds and
+    draws the jobs one after another (matplotlib serialises figure drawing with a lock shared by
+    all figures anyway, and keeps fonts per thread); the finished image comes back to the GUI
+    thread, where the canvas only copies it to the screen. A newer request for a canvas makes
+    an older one stale: a job not yet started is replaced, a finished stale image is dropped.
+    """
+
+    rendered = Signal(object)  # the canvas that now shows its newest image
+    failed = Signal(object, str)  # error, traceback: a chart could not be drawn
+
+    _done_from_thread = Signal(object, object, object, str)  # job, (figure, renderer), error, tb
+
+    def __init__(self, parent: QObject | None = None):
+        super().__init__(parent)
+        self._condition = threading.Condition()
+        self._queue: dict[int, RenderJob] = {}  # canvas id -> its job waiting to start
+        self._latest: dict[int, RenderJob] = {}  # canvas id -> its newest job not yet shown
+        self._count = 0
+        self._outstanding = 0  # jobs requested and not yet delivered (they pause collection)
+        self._closed = False
+        self._thread: threading.Thread | None = None
+        self._done_from_thread.connect(self._deliver, Qt.QueuedConnection)
+        # New jobs start once the event loop is back, after the window has laid out and painted
+        # what changed with them: the chart thread would otherwise compete with that paint for
+        # Python's interpreter lock and make it slower.
+        self._start_timer = QTimer(self)
+        self._start_timer.setSingleShot(True)
+        self._start_timer.setInterval(0)
+        self._start_timer.timeout.connect(self._start)
+
+    def request(self, canvas, build: Callable | None = None) -> None:
+        """Draw `canvas` in the background: a new figure made by `build`, or its own again."""
+        if self._closed:
+            return
+        key = id(canvas)
+        latest = self._latest.get(key)
+        if build is None and latest is not None and latest.build is not None:
+            return  # a new figure is on its way; it is drawn at the size the canvas has then
+        self._count += 1
+        width, height = canvas.pixel_size()
+        if build is None:  # the figure is drawn as it is: at the widget's size
+            canvas.figure.set_size_inches(width / canvas.figure.dpi,
+                                          height / canvas.figure.dpi, forward=False)
+        job = RenderJob(self._count, canvas, build, (width, height), canvas.figure.dpi)
+        self._latest[key] = job
+        with self._condition:
+            if self._queue.pop(key, None) is None:
+                self._outstanding += 1
+                if self._outstanding == 1:
+                    _collection.hold("charts")
+            self._queue[key] = job
+        self._start_timer.start()
+
+    def forget(self, canvas) -> None:
+        """Drop the canvas's waiting job and any image still coming for it."""
+        key = id(canvas)
+        self._latest.pop(key, None)
+        with self._condition:
+            if self._queue.pop(key, None) is not None:
+                self._outstanding -= 1
+                if self._outstanding == 0:
+                    _collection.release("charts")
+
+    def _start(self) -> None:
+        with self._condition:
+            if self._closed or not self._queue:
+                return
+            if self._thread is None:
+                self._thread = threading.Thread(target=self._work, name="custseg-charts",
+                                                daemon=True)
+                self._thread.start()
+            self._condition.notify()
+
+    def is_busy(self, canvas=None) -> bool:
+        return bool(self._latest) if canvas is None else id(canvas) in self._latest
+
+    def shutdown(self, timeout: float = 5.0) -> bool:
+        """Drop waiting jobs and stop the thread; True when it stopped in time."""
+        with self._condition:
+            self._closed = True
+            self._queue.clear()
+            self._condition.notify()
+        self._latest.clear()
+        if self._thread is not None:
+            self._thread.join(timeout)
+            if self._thread.is_alive():
+                return False
+        if self._outstanding:
+            self._outstanding = 0
+            _collection.release("charts")
+        return True
+
+    # --- the background side -------------------------------------------------------------------
+
+    def _work(self) -> None:
+        while True:
+            with self._condition:
+                while not self._queue and not self._closed:
+                    self._condition.wait()
+                if self._closed:
+                    return
+                job = self._queue.pop(next(iter(self._queue)))
+            try:
+                result, error, details = job.canvas.render(job), None, ""
+            except BaseException as exc:  # shown to the user on the GUI thread
+                result, error, details = None, exc, traceback.format_exc()
+            Worker._emit(self._done_from_thread, job, result, error, details)
+
+    # --- the GUI side ---------------------------------------------------------------------------
+
+    @Slot(object, object, object, str)
+    def _deliver(self, job: RenderJob, result, error, details: str) -> None:
+        self._outstanding -= 1
+        if self._outstanding == 0:
+            _collection.release("charts")
+        key = id(job.canvas)
+        if self._closed or self._latest.get(key) is not job:
+            return  # a newer image of this chart is coming
+        del self._latest[key]
+        if error is not None:
+            log.error("drawing a chart failed:\n%s", details)
+            self.failed.emit(error, details)
+            return
+        if job.canvas.show_rendered(job, *result):
+            self.rendered.emit(job.canvas)
+        else:  # resized while drawing: once more at the new size
+            self.request(job.canvas)

@@ -27,15 +27,27 @@ def window(qtbot, settings_file):
 @pytest.fixture
 def wait_for_task(qtbot):
     """wait_for_task(window, channel, action): do `action`, wait for the worker's `channel` task
-    to finish, and return its outcome ("returned", "errored" or "cancelled")."""
+    to finish and the charts it changed to be drawn (they are drawn on the chart thread), and
+    return its outcome ("returned", "errored" or "cancelled")."""
 
     def wait(window, channel: str, action, timeout: int = 60_000) -> str:
         with qtbot.waitSignal(window.worker.finished, timeout=timeout,
                               check_params_cb=lambda name, outcome: name == channel) as blocker:
             action()
+        _wait_for_charts(qtbot, window, timeout)
         return blocker.args[1]
 
     return wait
+
+
+def _wait_for_charts(qtbot, window, timeout: int = 30_000) -> None:
+    qtbot.waitUntil(lambda: not window.chart_renderer.is_busy(), timeout=timeout)
+
+
+@pytest.fixture
+def wait_for_charts(qtbot):
+    """wait_for_charts(window): wait until every chart asked for is drawn and on screen."""
+    return lambda window, timeout=30_000: _wait_for_charts(qtbot, window, timeout)
 
 
 @pytest.fixture(scope="session")

@@ -254,7 +254,8 @@ def test_hovering_a_customer_shows_its_id_and_values(qtbot, wait_for_task, windo
     assert f"{INCOME}: {window.table.raw.at[row, INCOME]}" in text
 
 
-def test_clicking_a_legend_entry_highlights_that_segment(qtbot, wait_for_task, window, mall_csv):
+def test_clicking_a_legend_entry_highlights_that_segment(qtbot, wait_for_task, wait_for_charts,
+                                                         window, mall_csv):
     # Given the Mall segments
     open_file(wait_for_task, window, mall_csv)
     tick_only(window, {INCOME, SPENDING})
@@ -270,12 +271,14 @@ def test_clicking_a_legend_entry_highlights_that_segment(qtbot, wait_for_task, w
     # Then segment 4 is selected: its 23 customers are listed and the others fade
     assert window.selected_segment == 4
     assert window.findChild(QTableView, "dataTable").model().rowCount() == 23
+    wait_for_charts(window)
     lines = {line.get_gid(): line for line in canvas.figure.axes[0].get_lines()}
     assert lines["segment-4"].get_alpha() > lines["segment-1"].get_alpha()
 
 
 def test_renaming_a_segment_in_the_profile_table_renames_it_everywhere(qtbot, wait_for_task,
-                                                                       window, mall_csv):
+                                                                       wait_for_charts, window,
+                                                                       mall_csv):
     # Given the Mall segments
     open_file(wait_for_task, window, mall_csv)
     tick_only(window, {INCOME, SPENDING})
@@ -284,10 +287,11 @@ def test_renaming_a_segment_in_the_profile_table_renames_it_everywhere(qtbot, wa
     # When the user edits the name of segment 3 in the profile table
     table.item(2, 0).setText("Careful big earners")
     # Then the new name shows in the scatter legend, the table, the sizes chart and the data
+    wait_for_charts(window)
     assert "3: Careful big earners" in legend_entries(window)
     assert table.item(2, 0).text() == "Careful big earners"
     sizes = window.findChild(FigureCanvasQTAgg, "sizesCanvas").figure.axes[0]
-    assert any("Careful big earners" in label.get_text() for label in sizes.get_yticklabels())
+    assert any("Careful big earners" in text.get_text() for text in sizes.texts)
     model = window.findChild(QTableView, "dataTable").model()
     name_column = model.header_names().index("Segment name")
     names = {model.index(row, name_column).data() for row in range(model.rowCount())}
@@ -312,8 +316,8 @@ def test_a_duplicate_or_empty_name_is_refused_with_a_message(qtbot, wait_for_tas
     assert "needs a name" in window.message_box.text()
 
 
-def test_double_clicking_a_legend_entry_asks_for_a_new_name(qtbot, wait_for_task, window,
-                                                            mall_csv):
+def test_double_clicking_a_legend_entry_asks_for_a_new_name(qtbot, wait_for_task,
+                                                            wait_for_charts, window, mall_csv):
     # Given the Mall segments
     open_file(wait_for_task, window, mall_csv)
     tick_only(window, {INCOME, SPENDING})
@@ -331,6 +335,7 @@ def test_double_clicking_a_legend_entry_asks_for_a_new_name(qtbot, wait_for_task
     dialog.setTextValue("Big spenders")
     dialog.accept()
     # Then the legend and the profile table use it
+    wait_for_charts(window)
     assert "2: Big spenders" in legend_entries(window)
     assert window.findChild(QTableWidget, "profileTable").item(1, 0).text() == "Big spenders"
 
