@@ -1,12 +1,11 @@
 """A matplotlib figure embedded in Qt, with its navigation toolbar and a "How to read" text.
 
-Charts are built and drawn on the chart thread (`worker.ChartRenderer`): the canvas here only
-copies finished images to the screen, so a chart with many axes never stalls the window.
+Charts are built and drawn on the chart thread (`worker.ChartRenderer`): the canvas here shows
+finished images, so a chart with many axes never stalls the window.
 """
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable
 
 from matplotlib.backends.backend_agg import FigureCanvasAgg, RendererAgg
@@ -18,12 +17,14 @@ from PySide6.QtWidgets import QLabel, QSizePolicy, QVBoxLayout, QWidget
 
 
 class BackgroundCanvas(FigureCanvasQTAgg):
-    """A Qt canvas whose figure is drawn on the chart thread; painting only copies the image.
+    """A Qt canvas whose charts are built and drawn on the chart thread.
 
-    matplotlib's own Qt canvas draws in `draw_idle`, on the GUI thread. Here `draw_idle` (which
-    the toolbar, resizing and matplotlib itself call) asks the chart thread instead; while it
-    works, the previous image stays on screen, stretched if the canvas was resized. `draw()`
-    still draws at once, on the calling thread, as matplotlib's API promises.
+    Each chart is a new figure that only the chart thread touches until it is finished; it then
+    replaces the canvas's figure, and from there on only the GUI thread touches it (no figure
+    is ever used by two threads). Redraws the user asks for (zoom, pan) are matplotlib's usual
+    draws on the GUI thread. A new size (a resize, the first show of a tab, a screen with
+    another pixel ratio) makes the chart again on the chart thread, while the previous image
+    stays on screen, stretched.
     """
 
     def __init__(self, figure: Figure, renderer):
@@ -31,7 +32,8 @@ class BackgroundCanvas(FigureCanvasQTAgg):
         self.chart_renderer = renderer
         self.shown_renderer: RendererAgg | None = None  # the image on screen
         self._shown_key: tuple | None = None  # its (width, height, dpi)
-        self._thread_state = threading.local()  # the renderer of a draw on the chart thread
+        self.build: Callable[[Figure], None] | None = None  # makes the current chart
+        self._resizing = False
         # matplotlib keeps a canvas's event connections in its figure; they are kept here too,
         # so they move to each new figure (with the same connection ids).
         self._connections: dict[int, tuple[str, Callable, int]] = {}
@@ -51,22 +53,36 @@ class BackgroundCanvas(FigureCanvasQTAgg):
 
     # --- asking for images --------------------------------------------------------------------
 
-    def draw_idle(self) -> None:
-        self.chart_renderer.request(self)
-
     def show_figure(self, build: Callable[[Figure], None]) -> None:
         """Replace the chart by a new figure that `build(figure)` fills (on the chart thread)."""
+        self.build = build
         self.chart_renderer.request(self, build)
 
     def clear(self) -> None:
         """Empty the chart now; an image still being drawn for it is dropped."""
         self.chart_renderer.forget(self)
+        self.build = None
         self.figure.clear()
         self.shown_renderer = self._shown_key = None
         self.update()
 
+    def resizeEvent(self, event) -> None:
+        self._resizing = True
+        try:
+            super().resizeEvent(event)  # sizes the figure and asks for a redraw (draw_idle)
+        finally:
+            self._resizing = False
+
+    def draw_idle(self) -> None:
+        if self._resizing and self.build is not None:
+            # Made again at the new size on the chart thread, not redrawn here: that would
+            # hold the window up for as long as the chart takes to draw.
+            self.chart_renderer.request(self, self.build)
+        else:
+            super().draw_idle()
+
     def draw(self) -> None:
-        """Draw now, on this (the GUI) thread."""
+        """Draw now, on this (the GUI) thread: zoom, pan and other matplotlib redraws."""
         renderer = self.get_renderer()
         renderer.clear()
         self.figure.draw(renderer)
@@ -75,67 +91,49 @@ class BackgroundCanvas(FigureCanvasQTAgg):
         self.update()
 
     def get_renderer(self) -> RendererAgg:
-        # During a draw on the chart thread, layout code asks the canvas for a renderer to
-        # measure text: it gets that draw's own, never the one being shown.
-        drawing = getattr(self._thread_state, "renderer", None)
-        if drawing is not None:
-            return drawing
         width, height = self.get_width_height(physical=True)
-        if self._shown_key == (width, height, self.figure.dpi):
+        if self.shown_renderer is not None and self._shown_key == (width, height,
+                                                                   self.figure.dpi):
             return self.shown_renderer
+        # A fresh one; the image on screen stays until a draw replaces it.
         return RendererAgg(width, height, self.figure.dpi)
+
+    def target(self) -> tuple[int, int, float]:
+        """Width and height in physical pixels and dpi that an image needs to fit exactly."""
+        ratio = self.device_pixel_ratio
+        return (int(self.width() * ratio), int(self.height() * ratio),
+                ratio * self.figure._original_dpi)
 
     # --- on the chart thread ------------------------------------------------------------------
 
-    def render(self, job) -> tuple[Figure, RendererAgg]:
-        """Build (if asked) and draw the job's figure into a new image. Chart thread only."""
+    @staticmethod
+    def render(job) -> tuple[Figure, RendererAgg]:
+        """Build the job's new figure and draw it into an image. Chart thread only."""
         width, height = job.size
-        if job.build is not None:
-            figure = Figure(figsize=(width / job.dpi, height / job.dpi), dpi=job.dpi)
-            job.build(figure)
-            agg = FigureCanvasAgg(figure)
-            agg.draw()
-            return figure, agg.renderer
-        figure = self.figure
-        renderer = RendererAgg(width, height, job.dpi)
-        self._thread_state.renderer = renderer
-        try:
-            figure.draw(renderer)
-        finally:
-            self._thread_state.renderer = None
-        return figure, renderer
+        figure = Figure(figsize=(width / job.dpi, height / job.dpi), dpi=job.dpi)
+        job.build(figure)
+        agg = FigureCanvasAgg(figure)
+        agg.draw()
+        return figure, agg.renderer
 
     # --- on the GUI thread, when an image is ready ----------------------------------------------
 
     def show_rendered(self, job, figure: Figure, renderer: RendererAgg) -> bool:
-        """Put a finished image on screen; False when the canvas has since changed size."""
-        if figure is not self.figure:
-            # The canvas keeps its Qt side and toolbar; the figure behind them changes, and the
-            # event connections (which matplotlib stores in the figure) move along.
-            figure._original_dpi = self.figure._original_dpi  # for moves between screens
-            figure.set_canvas(self)
-            self.figure = figure
-            for cid, (signal, func, _) in list(self._connections.items()):
-                self._connections[cid] = (signal, func, super().mpl_connect(signal, func))
-            if self.toolbar is not None:
-                self.toolbar.update()  # forget zoom history of the old axes
+        """Put a finished chart on screen; False when the canvas has since changed size."""
+        # The canvas keeps its Qt side and toolbar; the figure behind them changes, and the
+        # event connections (which matplotlib stores in the figure) move along.
+        figure._original_dpi = self.figure._original_dpi  # for moves between screens
+        figure.set_canvas(self)
+        self.figure = figure
+        for cid, (signal, func, _) in list(self._connections.items()):
+            self._connections[cid] = (signal, func, super().mpl_connect(signal, func))
+        if self.toolbar is not None:
+            self.toolbar.update()  # forget the zoom history of the old axes
         self.renderer, self.shown_renderer = renderer, renderer
         self._shown_key = (*job.size, job.dpi)
         self.update()
-        width, height = self.pixel_size()
-        if (width, height) != job.size:
-            self.figure.set_size_inches(width / self.figure.dpi, height / self.figure.dpi,
-                                        forward=False)
-            return False
-        return True
-
-    def pixel_size(self) -> tuple[int, int]:
-        """The widget's size in physical pixels: what an image must have to fit it exactly.
-
-        (Not the figure's size, which a figure built for an earlier size still has.)
-        """
-        ratio = self.device_pixel_ratio
-        return int(self.width() * ratio), int(self.height() * ratio)
+        width, height, dpi = self.target()
+        return (width, height) == job.size and dpi == job.dpi
 
     def paintEvent(self, event) -> None:
         painter = QPainter(self)

@@ -10,9 +10,9 @@ import numpy as np
 import pandas as pd
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
 
-# Looked up once: reading an enum member from Qt's namespace costs microseconds each time.
-_DISPLAY = Qt.ItemDataRole.DisplayRole
-_ALIGNMENT = Qt.ItemDataRole.TextAlignmentRole
+# multiData gets roles as plain numbers (QModelRoleData.role() is an int).
+_DISPLAY = int(Qt.ItemDataRole.DisplayRole.value)
+_ALIGNMENT = int(Qt.ItemDataRole.TextAlignmentRole.value)
 
 # Sorting text columns costs about a second per million rows; beyond this it is not offered.
 MAX_SORTABLE_ROWS = 300_000
@@ -116,9 +116,9 @@ class CustomerTableModel(QAbstractTableModel):
         for position in range(len(roles)):
             item = roles[position]
             role = item.role()
-            if role is _DISPLAY:
+            if role == _DISPLAY:
                 item.setData(self.cell_text(row, column))
-            elif role is _ALIGNMENT and self._alignments[column] is not None:
+            elif role == _ALIGNMENT and self._alignments[column] is not None:
                 item.setData(self._alignments[column])
 
     def cell_text(self, row: int, column: int) -> str:
@@ -148,8 +148,10 @@ class CustomerTableModel(QAbstractTableModel):
                 values.astype(str).str.lower().to_numpy()
         else:
             keys = self._cells[column]
-            if isinstance(keys, tuple):  # (codes, texts)
-                keys = np.asarray(keys[1], dtype=object)[keys[0]]
+            if isinstance(keys, tuple):  # (codes, texts): numbers sort as numbers
+                codes, texts = keys
+                numeric = all(text == "" or text.isdigit() for text in texts)
+                keys = codes if numeric else np.asarray(texts, dtype=object)[codes]
         subset = np.asarray(keys)[self._rows]
         order_index = np.argsort(subset, kind="stable")  # NaN sorts last
         if order == Qt.DescendingOrder:

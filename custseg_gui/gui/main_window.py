@@ -748,6 +748,8 @@ class MainWindow(QMainWindow):
             self.select_segment(int(item.data(Qt.UserRole)))
 
     def _legend_picked(self, event) -> None:
+        if self.chart_renderer.is_busy(self.results.segments.canvas):
+            return  # a click on the chart of earlier results, about to be replaced
         gid = event.artist.get_gid() or ""
         if not gid.startswith("legend-"):
             return
@@ -761,7 +763,8 @@ class MainWindow(QMainWindow):
         if self.view is None or event.inaxes is None or self.table is None:
             return
         if self.chart_renderer.is_busy(self.results.segments.canvas):
-            return  # the chart on screen is not yet the one of the current results
+            QToolTip.hideText()  # the chart on screen is not yet the one of these results
+            return
         scatter = self.view.scatter
         ax = event.inaxes
         points = ax.transData.transform(np.column_stack([scatter.x, scatter.y]))

@@ -16,6 +16,7 @@ import traceback
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+import shiboken6
 from PySide6.QtCore import QObject, Qt, QTimer, Signal, Slot
 
 from custseg_gui.core.errors import Cancelled
@@ -28,8 +29,8 @@ class _GuiThreadCollection:
     Qt quirk: the cyclic collector runs in whichever thread happens to allocate, and if it
     frees the last reference to a Qt object there (a closed window, a widget from a finished
     view), Qt destroys that object off its own thread and the process crashes. While any
-    task runs, automatic collection is paused; it resumes, with a full collection, on the GUI
-    thread when the last task has ended.
+    task runs, automatic collection is paused; it resumes on the GUI thread when the last task
+    has ended, with a collection of what was made meanwhile.
     """
 
     def __init__(self):
@@ -53,9 +54,12 @@ class _GuiThreadCollection:
 _collection = _GuiThreadCollection()
 
 # How long a busy background thread may keep Python's interpreter lock before handing it on
-# (Python's default is 5 ms). Every call from Qt into Python (a table cell, a paint event) must
-# wait for the lock; while the analysis and the chart thread both run, a repaint of many cells
-# could wait 5 ms per call and stall the window for a tenth of a second or more.
+# (Python's default is 5 ms). Every call from Qt into Python (a paint event, a table cell, a
+# Python widget's event handler) must wait for the lock, and laying out and painting the window
+# makes a few thousand of them: while the analysis or the chart thread runs, each could wait the
+# whole interval and the window would stall for a second. At 50 us the waits add up to a few
+# tens of milliseconds (benchmarks/bench_gui.py); handing on the lock so often costs the
+# background work little, because a thread alone never hands it on.
 SWITCH_INTERVAL_S = 0.00005
 
 # Progress updates closer together than this are merged: a flood of queued signals would make
@@ -217,11 +221,11 @@ class Worker(QObject):
 
 @dataclass
 class RenderJob:
-    """One chart to draw into an image: a new figure to build, or the canvas's own to redraw."""
+    """One chart to make: a new figure, built and drawn into an image on the chart thread."""
 
     number: int
     canvas: object  # chart_panel.BackgroundCanvas
-    build: Callable | None  # build(figure) fills a new figure; None redraws the current one
+    build: Callable  # build(figure) fills the new figure
     size: tuple[int, int]  # physical pixels
     dpi: float
 
@@ -230,17 +234,17 @@ class ChartRenderer(QObject):
     """Builds and rasterises charts on one background thread, so the window never waits.
 
     Drawing a figure with a dozen axes takes a few hundred milliseconds, far above the 100 ms a
-    window can stall unnoticed. Each canvas asks for an image (`request`); one thread builds and
+    window can stall unnoticed. Each canvas asks for a chart (`request`); one thread builds and
     draws the jobs one after another (matplotlib serialises figure drawing with a lock shared by
-    all figures anyway, and keeps fonts per thread); the finished image comes back to the GUI
-    thread, where the canvas only copies it to the screen. A newer request for a canvas makes
-    an older one stale: a job not yet started is replaced, a finished stale image is dropped.
+    all figures anyway, and keeps fonts per thread); the finished figure and its image come
+    back to the GUI thread, where the canvas shows them. A newer request for a canvas makes an
+    older one stale: a job not yet started is replaced, a finished stale chart is dropped.
     """
 
-    rendered = Signal(object)  # the canvas that now shows its newest image
+    rendered = Signal(object)  # the canvas that now shows its newest chart
     failed = Signal(object, str)  # error, traceback: a chart could not be drawn
 
-    _done_from_thread = Signal(object, object, object, str)  # job, (figure, renderer), error, tb
+    _done_from_thread = Signal(object, object, object, str)  # job, (figure, image), error, tb
 
     def __init__(self, parent: QObject | None = None):
         super().__init__(parent)
@@ -249,6 +253,7 @@ class ChartRenderer(QObject):
         self._latest: dict[int, RenderJob] = {}  # canvas id -> its newest job not yet shown
         self._count = 0
         self._outstanding = 0  # jobs requested and not yet delivered (they pause collection)
+        self._holder = ("charts", id(self))  # this renderer's pause of garbage collection
         self._closed = False
         self._thread: threading.Thread | None = None
         self._done_from_thread.connect(self._deliver, Qt.QueuedConnection)
@@ -260,38 +265,55 @@ class ChartRenderer(QObject):
         self._start_timer.setInterval(0)
         self._start_timer.timeout.connect(self._start)
 
-    def request(self, canvas, build: Callable | None = None) -> None:
-        """Draw `canvas` in the background: a new figure made by `build`, or its own again."""
+    def request(self, canvas, build: Callable) -> None:
+        """Make a new chart for `canvas` with `build(figure)`, at the canvas's current size."""
         if self._closed:
             return
-        key = id(canvas)
-        latest = self._latest.get(key)
-        if build is None and latest is not None and latest.build is not None:
-            return  # a new figure is on its way; it is drawn at the size the canvas has then
+        width, height, dpi = canvas.target()
         self._count += 1
-        width, height = canvas.pixel_size()
-        if build is None:  # the figure is drawn as it is: at the widget's size
-            canvas.figure.set_size_inches(width / canvas.figure.dpi,
-                                          height / canvas.figure.dpi, forward=False)
-        job = RenderJob(self._count, canvas, build, (width, height), canvas.figure.dpi)
+        job = RenderJob(self._count, canvas, build, (width, height), dpi)
+        key = id(canvas)
         self._latest[key] = job
         with self._condition:
             if self._queue.pop(key, None) is None:
-                self._outstanding += 1
-                if self._outstanding == 1:
-                    _collection.hold("charts")
+                self._change_outstanding(+1)
             self._queue[key] = job
         self._start_timer.start()
 
     def forget(self, canvas) -> None:
-        """Drop the canvas's waiting job and any image still coming for it."""
+        """Drop the canvas's waiting job and any chart still coming for it."""
         key = id(canvas)
         self._latest.pop(key, None)
         with self._condition:
             if self._queue.pop(key, None) is not None:
-                self._outstanding -= 1
-                if self._outstanding == 0:
-                    _collection.release("charts")
+                self._change_outstanding(-1)
+
+    def is_busy(self, canvas=None) -> bool:
+        """True while a chart (of `canvas`, or any) is still to be shown."""
+        return bool(self._latest) if canvas is None else id(canvas) in self._latest
+
+    def shutdown(self, timeout: float = 5.0) -> bool:
+        """Drop waiting jobs and stop the thread; True when it stopped in time."""
+        with self._condition:
+            self._closed = True
+            self._change_outstanding(-len(self._queue))
+            self._queue.clear()
+            self._condition.notify()
+        self._latest.clear()
+        if self._thread is not None:
+            self._thread.join(timeout)
+            if self._thread.is_alive():
+                return False  # its delivery, if it still comes, resumes collection
+        self._change_outstanding(-self._outstanding)
+        return True
+
+    def _change_outstanding(self, change: int) -> None:
+        before = self._outstanding
+        self._outstanding = max(0, before + change)
+        if before == 0 and self._outstanding > 0:
+            _collection.hold(self._holder)
+        elif before > 0 and self._outstanding == 0:
+            _collection.release(self._holder)
 
     def _start(self) -> None:
         with self._condition:
@@ -302,25 +324,6 @@ class ChartRenderer(QObject):
                                                 daemon=True)
                 self._thread.start()
             self._condition.notify()
-
-    def is_busy(self, canvas=None) -> bool:
-        return bool(self._latest) if canvas is None else id(canvas) in self._latest
-
-    def shutdown(self, timeout: float = 5.0) -> bool:
-        """Drop waiting jobs and stop the thread; True when it stopped in time."""
-        with self._condition:
-            self._closed = True
-            self._queue.clear()
-            self._condition.notify()
-        self._latest.clear()
-        if self._thread is not None:
-            self._thread.join(timeout)
-            if self._thread.is_alive():
-                return False
-        if self._outstanding:
-            self._outstanding = 0
-            _collection.release("charts")
-        return True
 
     # --- the background side -------------------------------------------------------------------
 
@@ -342,18 +345,18 @@ class ChartRenderer(QObject):
 
     @Slot(object, object, object, str)
     def _deliver(self, job: RenderJob, result, error, details: str) -> None:
-        self._outstanding -= 1
-        if self._outstanding == 0:
-            _collection.release("charts")
+        self._change_outstanding(-1)
         key = id(job.canvas)
         if self._closed or self._latest.get(key) is not job:
-            return  # a newer image of this chart is coming
+            return  # a newer chart for this canvas is coming, or it was cleared
         del self._latest[key]
+        if not shiboken6.isValid(job.canvas):
+            return  # the canvas was destroyed meanwhile
         if error is not None:
             log.error("drawing a chart failed:\n%s", details)
             self.failed.emit(error, details)
             return
         if job.canvas.show_rendered(job, *result):
             self.rendered.emit(job.canvas)
-        else:  # resized while drawing: once more at the new size
-            self.request(job.canvas)
+        else:  # resized (or moved to another screen) while it was made: once more
+            self.request(job.canvas, job.build)

@@ -9,6 +9,7 @@ import pandas as pd
 import pytest
 from matplotlib.backend_bases import MouseEvent
 from PySide6.QtCore import QModelIndex, Qt
+from PySide6.QtWidgets import QStyledItemDelegate, QStyleOptionViewItem
 
 from custseg_gui.gui.chart_panel import ChartPanel
 from custseg_gui.gui.data_model import CustomerTableModel
@@ -54,19 +55,33 @@ def test_a_chart_is_built_off_the_gui_thread_and_then_shown(qtbot, renderer, pan
     assert threads and threads[0] is not threading.main_thread()
     assert panel.figure.axes[0].get_title() == "Spend by month"
     image = panel.canvas.shown_renderer
-    assert (int(image.width), int(image.height)) == panel.canvas.pixel_size()
+    assert (int(image.width), int(image.height)) == panel.canvas.target()[:2]
     # and the image holds the line: not every pixel is white
     pixels = np.asarray(image.buffer_rgba())
     assert (pixels[..., :3] < 200).any()
 
 
 def test_only_the_newest_of_several_quick_requests_is_shown(qtbot, renderer, panel):
-    # Given three charts asked for one after another, faster than they can be drawn
-    for title in ("First", "Second", "Third"):
-        panel.show_chart(line_chart, [1, 2], title)
-    # When the chart thread is done
+    # Given a first chart being built slowly, and two more asked for meanwhile
+    gate, built, shown = threading.Event(), [], []
+    renderer.rendered.connect(lambda canvas: shown.append(canvas.figure.axes[0].get_title()))
+
+    def chart(figure, title):
+        built.append(title)
+        if title == "First":
+            gate.wait(10)
+        line_chart(figure, [1, 2], title)
+
+    panel.show_chart(chart, "First")
+    qtbot.waitUntil(lambda: built == ["First"], timeout=5_000)
+    panel.show_chart(chart, "Second")
+    panel.show_chart(chart, "Third")
+    # When the first is finished after all
+    gate.set()
     wait_until_drawn(qtbot, renderer)
-    # Then the panel shows the last one asked for
+    # Then it is dropped, the second is never even built, and the newest is on screen
+    assert built == ["First", "Third"]
+    assert shown == ["Third"]
     assert panel.figure.axes[0].get_title() == "Third"
 
 
@@ -87,7 +102,7 @@ def test_a_chart_resized_while_drawn_is_drawn_again_at_the_new_size(qtbot, rende
     wait_until_drawn(qtbot, renderer)
     # Then the image on screen fits the new size, not the old one
     image = panel.canvas.shown_renderer
-    assert (int(image.width), int(image.height)) == panel.canvas.pixel_size()
+    assert (int(image.width), int(image.height)) == panel.canvas.target()[:2]
     assert panel.figure.axes[0].get_title() == "Sizes"
 
 
@@ -99,7 +114,7 @@ def test_clearing_a_chart_drops_the_image_still_being_drawn(qtbot, renderer, pan
     # When the results are cleared (a new file is opened) before it is finished
     panel.clear()
     gate.set()
-    qtbot.wait(300)
+    qtbot.waitUntil(lambda: renderer._outstanding == 0, timeout=10_000)  # it has come back
     # Then the panel stays empty
     assert not renderer.is_busy()
     assert panel.figure.axes == []
@@ -136,6 +151,33 @@ def test_a_failing_chart_is_reported_and_the_old_one_stays(qtbot, renderer, pane
     assert panel.figure.axes[0].get_title() == "Still here"
 
 
+def test_on_a_high_resolution_screen_charts_are_drawn_at_its_pixel_density(qtbot, renderer,
+                                                                            panel):
+    # Given a canvas on a screen with two physical pixels per point
+    panel.canvas._set_device_pixel_ratio(2)
+    # When a chart is shown
+    panel.show_chart(line_chart, [1, 2], "Sharp")
+    wait_until_drawn(qtbot, renderer)
+    # Then it is drawn at twice the resolution, filling the canvas
+    image = panel.canvas.shown_renderer
+    assert panel.figure.dpi == 200
+    assert (int(image.width), int(image.height)) == (2 * panel.canvas.width(),
+                                                     2 * panel.canvas.height())
+
+
+def test_drawing_resumes_garbage_collection_when_done(qtbot, renderer, panel):
+    # Given collection paused while a chart is made (see worker._GuiThreadCollection)
+    import gc
+
+    panel.show_chart(line_chart, [1, 2], "Any")
+    assert not gc.isenabled()
+    # When it is on screen
+    wait_until_drawn(qtbot, renderer)
+    qtbot.waitUntil(lambda: renderer._outstanding == 0, timeout=5_000)
+    # Then collection runs again
+    assert gc.isenabled()
+
+
 # --- the customer table at a million rows ---------------------------------------------------------
 
 def test_segment_columns_are_added_and_replaced_without_resetting_the_table(qtbot):
@@ -168,6 +210,25 @@ def test_numbers_are_right_aligned_and_text_is_not(qtbot):
     name, income = model.index(1, 0), model.index(1, 1)
     # Then it gets the file's text, with numbers aligned right
     assert name.data() == "Bo" and income.data() == "20"
+    # also when the view asks for every role at once, as it does when painting
+    option = QStyleOptionViewItem()
+    QStyledItemDelegate().initStyleOption(option, income)
+    assert option.text == "20"
+    assert option.displayAlignment & Qt.AlignRight
     assert income.data(Qt.TextAlignmentRole) == int(Qt.AlignRight | Qt.AlignVCenter)
     assert name.data(Qt.TextAlignmentRole) is None
     assert model.rowCount(QModelIndex()) == 2
+
+
+def test_sorting_by_segment_orders_numbers_as_numbers(qtbot):
+    # Given twelve customers in segments 1 to 12
+    raw = pd.DataFrame({"Income": [str(value) for value in range(12)]})
+    model = CustomerTableModel()
+    model.set_table(raw, pd.DataFrame({"Income": np.arange(12.0)}))
+    segments = np.array([12, 11, 10, 9, 8, 7, 6, 5, 4, 3, 2, 1])
+    model.set_extra_columns({"Segment": (segments, [""] + [str(n) for n in range(1, 13)])})
+    # When the user sorts by the segment column
+    model.sort(1, Qt.AscendingOrder)
+    # Then segment 2 comes before segment 10
+    shown = [model.cell_text(row, 1) for row in range(12)]
+    assert shown == [str(n) for n in range(1, 13)]
