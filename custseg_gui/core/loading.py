@@ -9,11 +9,13 @@ and each can be set by hand in LoadSettings when the detection is wrong.
 from __future__ import annotations
 
 import csv
+import functools
 import hashlib
 import io
 import re
 import traceback
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -239,7 +241,8 @@ def _load_data(data: bytes, path: Path, settings: LoadSettings,
         raise UserError(f"{path.name} has column names but no customer rows. Export the data "
                         "again with its rows.")
     progress.report(0.6, "Recognising numbers and dates...")
-    fast = _fast_numbers(data, details, position + 1, len(raw), settings) \
+    fast = functools.cache(lambda: _fast_numbers(data, details, position + 1, len(raw),
+                                                 settings)) \
         if kind == "csv" and len(raw) > 20_000 else None
     frame, typed = _typed_frame(raw, settings, details.get("delimiter"), notes,
                                 progress.part(0.6, 1.0), fast)
@@ -493,11 +496,16 @@ def _trim_columns(grid: pd.DataFrame, header_row: int) -> pd.DataFrame:
     """Drop trailing columns with neither a name nor any value (spreadsheet formatting)."""
     keep = grid.shape[1]
     while keep > 1:
-        column = grid.iloc[header_row - 1:, keep - 1].astype(str).str.strip()
-        if (column != "").any():
+        column = grid.iloc[header_row - 1:, keep - 1]
+        # The first rows nearly always settle it; the whole column only when they are blank.
+        if _has_value(column.iloc[:1_000]) or _has_value(column):
             break
         keep -= 1
     return grid.iloc[:, :keep]
+
+
+def _has_value(column: pd.Series) -> bool:
+    return any(str(cell).strip() for cell in column.to_numpy(dtype=object))
 
 
 def _unique_column_names(raw: pd.DataFrame, notes: list[str]) -> pd.DataFrame:
@@ -523,15 +531,25 @@ def _unique_column_names(raw: pd.DataFrame, notes: list[str]) -> pd.DataFrame:
     return raw.set_axis(names, axis=1).reset_index(drop=True)
 
 
-def _fast_column(fast: pd.DataFrame | None, position: int, raw: pd.Series, fmt: NumberFormat,
-                 day_first: bool | None) -> pd.Series | None:
-    """The C parser's floats for a column, when the careful parse of its first rows agrees."""
-    if fast is None or position >= fast.shape[1] or fast.shape[1] != len(raw.index) * 0 + \
-            fast.shape[1] or not pd.api.types.is_numeric_dtype(fast.iloc[:, position]):
+def _fast_column(fast: Callable[[], pd.DataFrame | None] | None, position: int,
+                 raw: pd.Series, fmt: NumberFormat, day_first: bool | None) -> pd.Series | None:
+    """A quick conversion of a column of plain numbers, when the careful parse of its first
+    rows agrees: the cells converted directly when every one is a plain number, else the
+    C parser's reading of the file (`fast()`, made once, when a column first needs it)."""
+    if fast is None:
         return None
-    values = fast.iloc[:, position].astype("float64")
     head = parse_column(raw.iloc[:2_000], fmt, day_first)
-    if head.kind != "number" or head.unit or not np.allclose(
+    if head.kind != "number" or head.unit:
+        return None
+    try:
+        values = pd.Series(raw.to_numpy(dtype=object).astype(np.float64), index=raw.index)
+    except (ValueError, TypeError):  # a blank, a missing-value word, a comma...
+        frame = fast()
+        if frame is None or position >= frame.shape[1] or not \
+                pd.api.types.is_numeric_dtype(frame.iloc[:, position]):
+            return None
+        values = frame.iloc[:, position].astype("float64")
+    if not np.allclose(
             head.values.to_numpy(), values.iloc[:2_000].to_numpy(), equal_nan=True):
         return None
     finite = values.to_numpy()[np.isfinite(values.to_numpy())]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import zipfile
 
+import numpy as np
 import openpyxl
 import pytest
 
@@ -294,3 +295,31 @@ def test_utf16_file_with_bom_is_read(tmp_path):
     assert table.report.encoding == "UTF-16"
     assert table.frame["Name"].iloc[2] == "Cécile"
     assert table.frame["Income"].mean() == pytest.approx(65.0)
+
+
+def test_quick_number_reading_of_a_large_file_matches_the_careful_one(tmp_path):
+    # Given 25,000 customers (enough for the quick paths): plain numbers, numbers with blanks
+    # and a missing-value word far down, codes whose leading zeros start after the first 2,000
+    # rows (which the quick path checks), and numbers with one word among them
+    rows = 25_000
+    visits = [str(n % 17) for n in range(rows)]
+    spend = [f"{n * 0.5:.1f}" for n in range(rows)]
+    spend[3_000], spend[20_000] = "", "n/a"
+    codes = [f"{n:05d}" if 2_000 <= n < 5_000 else str(10_000 + n) for n in range(rows)]
+    income = [str(n) for n in range(rows)]
+    income[24_000] = "unknown"
+    lines = ["Visits,Spend,Code,Income"] + [",".join(values) for values in
+                                             zip(visits, spend, codes, income)]
+    path = tmp_path / "customers.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    # When it is loaded
+    table = load_table(path)
+    frame = table.frame
+    # Then plain numbers and numbers with gaps are numbers, gaps missing
+    assert frame["Visits"].dtype == "float64" and frame["Visits"].iloc[18] == 1.0
+    assert frame["Spend"].dtype == "float64" and frame["Spend"].iloc[2] == 1.0
+    assert np.isnan(frame["Spend"].iloc[3_000]) and np.isnan(frame["Spend"].iloc[20_000])
+    # codes keep their leading zeros as text, and the word among numbers is reported
+    assert frame["Code"].iloc[2_042] == "02042"
+    assert np.isnan(frame["Income"].iloc[24_000]) and frame["Income"].iloc[23_999] == 23_999
+    assert any("'Income'" in note and "unknown" in note for note in table.report.notes)
