@@ -341,19 +341,25 @@ def check_k_range(prepared: PreparedData, k_min: int, k_max: int) -> tuple[int, 
     return k_max, ()
 
 
-def assign(matrix: np.ndarray, centres: np.ndarray, chunk: int = 200_000):
-    """Nearest centre of every row, and the total squared distance (inertia), in blocks."""
+def assign(matrix: np.ndarray, centres: np.ndarray, row_norms: np.ndarray | None = None,
+           chunk: int = 200_000):
+    """Nearest centre of every row, and the total squared distance (inertia), in blocks.
+
+    |x - c|^2 = |x|^2 + (|c|^2 - 2 x.c): the rows' own squared norms (`row_norms`, computed
+    once for every k of a search) are common to all centres, so only the bracket is compared.
+    """
+    if row_norms is None:
+        row_norms = np.einsum("ij,ij->i", matrix, matrix)
     labels = np.empty(len(matrix), dtype=np.int32)
-    inertia = 0.0
+    inertia = float(row_norms.sum())
     centre_norms = (centres ** 2).sum(axis=1)
     for start in range(0, len(matrix), chunk):
-        block = matrix[start:start + chunk]
-        cross = block @ centres.T
-        nearest = (centre_norms - 2 * cross).argmin(axis=1)  # the row's own norm is common
+        partial = matrix[start:start + chunk] @ (-2 * centres.T)
+        partial += centre_norms
+        nearest = partial.argmin(axis=1)
         labels[start:start + chunk] = nearest
-        closest = block - centres[nearest]
-        inertia += float(np.einsum("ij,ij->", closest, closest))
-    return labels, inertia
+        inertia += float(np.take_along_axis(partial, nearest[:, None], axis=1).sum())
+    return labels, max(inertia, 0.0)
 
 
 def search_sample(n_rows: int, seed: int) -> np.ndarray | None:
@@ -372,6 +378,7 @@ def search_k(prepared: PreparedData, settings: KSearchSettings = KSearchSettings
     fit_rows = search_sample(len(matrix), settings.seed)
     fit_matrix = matrix if fit_rows is None else matrix[fit_rows]
     ks = list(range(settings.k_min, k_max + 1))
+    row_norms = np.einsum("ij,ij->i", matrix, matrix) if fit_rows is not None else None
     fits = {}
     for position, k in enumerate(ks):
         progress.report(0.8 * position / len(ks), f"Trying {k} segments...")
@@ -382,7 +389,7 @@ def search_k(prepared: PreparedData, settings: KSearchSettings = KSearchSettings
                          sample=fit_rows is not None)
         if fit_rows is not None:
             # Score the sample's centres on every customer.
-            labels, inertia = assign(matrix, fit.centres)
+            labels, inertia = assign(matrix, fit.centres, row_norms)
             fit = KMeansFit(k=k, labels=labels, centres=fit.centres, inertia=inertia,
                             refined=False)
         fits[k] = fit
