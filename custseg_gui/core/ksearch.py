@@ -80,6 +80,18 @@ STEP_WORK = 2e8
 MAX_ITERATIONS = 300
 
 
+
+def import_tools() -> None:
+    """Import the libraries the analysis uses (they load on first use, to start quickly).
+
+    The window calls this at the end of opening a file, in the background, so the first
+    "Find segments" neither waits for them nor creates their many objects while it runs.
+    """
+    from kneed import KneeLocator  # noqa: F401
+    from sklearn.cluster import KMeans  # noqa: F401
+    from sklearn.decomposition import PCA  # noqa: F401
+    from sklearn.metrics import adjusted_rand_score, pairwise_distances  # noqa: F401
+
 def iterations_per_step(rows: int, k: int, columns: int) -> int:
     return int(min(MAX_ITERATIONS, max(3, STEP_WORK // max(rows * k * columns, 1))))
 
@@ -342,7 +354,7 @@ def check_k_range(prepared: PreparedData, k_min: int, k_max: int) -> tuple[int, 
 
 
 def assign(matrix: np.ndarray, centres: np.ndarray, row_norms: np.ndarray | None = None,
-           chunk: int = 200_000):
+           chunk: int = 200_000, progress: Progress = NO_PROGRESS):
     """Nearest centre of every row, and the total squared distance (inertia), in blocks.
 
     |x - c|^2 = |x|^2 + (|c|^2 - 2 x.c): the rows' own squared norms (`row_norms`, computed
@@ -354,6 +366,7 @@ def assign(matrix: np.ndarray, centres: np.ndarray, row_norms: np.ndarray | None
     inertia = float(row_norms.sum())
     centre_norms = (centres ** 2).sum(axis=1)
     for start in range(0, len(matrix), chunk):
+        progress.check()  # a cancel (or a closing window) waits one block at most
         partial = matrix[start:start + chunk] @ (-2 * centres.T)
         partial += centre_norms
         nearest = partial.argmin(axis=1)
@@ -389,7 +402,7 @@ def search_k(prepared: PreparedData, settings: KSearchSettings = KSearchSettings
                          sample=fit_rows is not None)
         if fit_rows is not None:
             # Score the sample's centres on every customer.
-            labels, inertia = assign(matrix, fit.centres, row_norms)
+            labels, inertia = assign(matrix, fit.centres, row_norms, progress=progress)
             fit = KMeansFit(k=k, labels=labels, centres=fit.centres, inertia=inertia,
                             refined=False)
         fits[k] = fit

@@ -24,7 +24,7 @@ from custseg_gui.core.health import CAP_PERCENTILES, column_health
 from custseg_gui.core.errors import UserError
 from custseg_gui.core.formatting import format_number, format_share, segment_label
 from custseg_gui.core.insight import Insights, profile_segments
-from custseg_gui.core.ksearch import KSearchResult, KSearchSettings, search_k
+from custseg_gui.core.ksearch import KSearchResult, KSearchSettings, import_tools, search_k
 from custseg_gui.core.loading import LoadedTable, LoadSettings, load_table
 from custseg_gui.core.prep import PreparedData, PrepSettings, prepare, with_categories
 from custseg_gui.core.segment import Segmentation, SegmentSettings, segment
@@ -331,7 +331,10 @@ class MainWindow(QMainWindow):
             table = load_table(path, load_settings, progress=progress.part(0.0, 0.9))
             progress.report(0.92, "Recognising what each column holds...")
             columns = describe_columns(table)
-            return table, columns, column_health(table, columns)
+            health = column_health(table, columns)
+            progress.report(0.98, "Getting the analysis ready...")
+            import_tools()
+            return table, columns, health
 
         self._set_status(f"Opening {path.name}...")
         self.worker.run("load", load,
