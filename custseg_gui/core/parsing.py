@@ -61,8 +61,11 @@ class ParsedColumn:
     example: str = ""  # one such cell, to show the user
 
 
-def missing_mask(stripped: pd.Series) -> np.ndarray:
-    return stripped.isin(MISSING_TOKENS).to_numpy()
+def missing_mask(stripped: pd.Series, block: int = 200_000) -> np.ndarray:
+    """True where a cell is a missing-value word; in blocks, so no step is long (see loading)."""
+    return np.concatenate([stripped.iloc[start:start + block].isin(MISSING_TOKENS).to_numpy()
+                           for start in range(0, len(stripped), block)] or
+                          [np.zeros(0, dtype=bool)])
 
 
 _BLANKS = _SPACES + "\t\r\n"
