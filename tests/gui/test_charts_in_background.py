@@ -135,6 +135,21 @@ def test_mouse_connections_follow_each_new_figure(qtbot, renderer, panel):
     assert seen and seen[-1] is ax
 
 
+def test_zooming_redraws_the_chart_on_screen_straight_away(qtbot, renderer, panel):
+    # Given a chart on screen
+    panel.show_chart(line_chart, [1, 5, 2, 8], "Zoom me")
+    wait_until_drawn(qtbot, renderer)
+    before = bytes(panel.canvas.shown_renderer.buffer_rgba())
+    # When the user zooms (the toolbar changes the limits and asks for a redraw)
+    panel.figure.axes[0].set_xlim(1, 2)
+    panel.canvas.draw_idle()
+    # Then the image changes without a new chart being made on the chart thread
+    assert not renderer.is_busy()
+    qtbot.waitUntil(lambda: bytes(panel.canvas.shown_renderer.buffer_rgba()) != before,
+                    timeout=5_000)
+    assert panel.figure.axes[0].get_xlim() == (1, 2)
+
+
 def test_a_failing_chart_is_reported_and_the_old_one_stays(qtbot, renderer, panel):
     # Given a chart on screen
     panel.show_chart(line_chart, [1, 2], "Still here")
