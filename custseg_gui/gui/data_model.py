@@ -73,7 +73,10 @@ class CustomerTableModel(QAbstractTableModel):
 
     def _set_extra(self, columns: dict) -> None:
         self._extra = dict(columns)
-        self._alignments = self._alignments[:len(self._columns)] + [None] * len(columns)
+        right = int(Qt.AlignRight | Qt.AlignVCenter)
+        self._alignments = self._alignments[:len(self._columns)] + [
+            right if isinstance(values, tuple) and _all_numbers(values[1]) else None
+            for values in columns.values()]
         self._cells = self._cells[:len(self._columns)] + list(columns.values())
 
     def filter_rows(self, keep: np.ndarray | None) -> None:
@@ -120,6 +123,18 @@ class CustomerTableModel(QAbstractTableModel):
                 item.setData(self.cell_text(row, column))
             elif role == _ALIGNMENT and self._alignments[column] is not None:
                 item.setData(self._alignments[column])
+            else:
+                # Qt quirk: the delegate reuses one set of role slots for every cell, so a
+                # role this cell has no value for must be emptied, or it keeps the last cell's.
+                item.clearData()
+
+    def sample_texts(self, column: int, rows: int = 100) -> set[str]:
+        """Texts a column shows, to size it: all of a coded column's, else its first rows'."""
+        cells = self._cells[column]
+        if isinstance(cells, tuple):
+            return set(cells[1])
+        shown = min(rows, self._rows.size)
+        return {str(self.cell_text(row, column) or "") for row in range(shown)}
 
     def cell_text(self, row: int, column: int) -> str:
         """What the cell at (shown row, column) says; straight from Python, no Qt round trip."""
@@ -150,8 +165,7 @@ class CustomerTableModel(QAbstractTableModel):
             keys = self._cells[column]
             if isinstance(keys, tuple):  # (codes, texts): numbers sort as numbers
                 codes, texts = keys
-                numeric = all(text == "" or text.isdigit() for text in texts)
-                keys = codes if numeric else np.asarray(texts, dtype=object)[codes]
+                keys = codes if _all_numbers(texts) else np.asarray(texts, dtype=object)[codes]
         subset = np.asarray(keys)[self._rows]
         order_index = np.argsort(subset, kind="stable")  # NaN sorts last
         if order == Qt.DescendingOrder:
@@ -159,3 +173,8 @@ class CustomerTableModel(QAbstractTableModel):
         self.layoutAboutToBeChanged.emit()
         self._rows = self._rows[order_index]
         self.layoutChanged.emit()
+
+
+def _all_numbers(texts: list[str]) -> bool:
+    """Texts of a coded column that are all whole numbers (or empty), such as segment numbers."""
+    return all(text == "" or text.isdigit() for text in texts)

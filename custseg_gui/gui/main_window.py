@@ -537,6 +537,7 @@ class MainWindow(QMainWindow):
             reasons[self.prepared.left_out.index.to_numpy()] = self.prepared.left_out.to_numpy()
             extra["Left out because"] = reasons
         self.results.data_model.set_extra_columns(extra)
+        self.results.fit_data_columns(first=len(self.table.raw.columns))
         self._fill_profile_table()
         self._fill_descriptions()
         self._draw_results()

@@ -184,8 +184,8 @@ class ResultsView(QTabWidget):
                 "profiles_lower": self.profiles_lower_splitter, "apart": self.apart_splitter,
                 "health": self.health}
 
-    def fit_data_columns(self, sample_rows: int = 100) -> None:
-        """Widen the data table's columns to their title and first rows' values.
+    def fit_data_columns(self, sample_rows: int = 100, first: int = 0) -> None:
+        """Widen the data table's columns (from `first` on) to their title and first values.
 
         Measured here rather than with resizeColumnsToContents, which asks the model for every
         role of a thousand rows per column through Qt: a tenth of a second on the GUI thread.
@@ -193,9 +193,10 @@ class ResultsView(QTabWidget):
         model, table = self.data_model, self.data_table
         cells = table.fontMetrics()
         titles = table.horizontalHeader().fontMetrics()
-        rows = min(model.rowCount(), sample_rows)
         for column, name in enumerate(model.header_names()):
-            texts = {str(model.cell_text(row, column) or "") for row in range(rows)}
+            if column < first:
+                continue
+            texts = model.sample_texts(column, sample_rows)
             width = max([cells.horizontalAdvance(text) for text in texts] + [0]) + 16
             title = titles.horizontalAdvance(name) + 24
             table.setColumnWidth(column, min(max(width, title, 60), 360))

@@ -226,10 +226,15 @@ def test_numbers_are_right_aligned_and_text_is_not(qtbot):
     # Then it gets the file's text, with numbers aligned right
     assert name.data() == "Bo" and income.data() == "20"
     # also when the view asks for every role at once, as it does when painting
+    delegate = QStyledItemDelegate()
     option = QStyleOptionViewItem()
-    QStyledItemDelegate().initStyleOption(option, income)
+    delegate.initStyleOption(option, income)
     assert option.text == "20"
     assert option.displayAlignment & Qt.AlignRight
+    option = QStyleOptionViewItem()
+    delegate.initStyleOption(option, name)  # the cell after a number keeps to the left
+    assert option.text == "Bo"
+    assert not option.displayAlignment & Qt.AlignRight
     assert income.data(Qt.TextAlignmentRole) == int(Qt.AlignRight | Qt.AlignVCenter)
     assert name.data(Qt.TextAlignmentRole) is None
     assert model.rowCount(QModelIndex()) == 2
