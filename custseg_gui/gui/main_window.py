@@ -94,6 +94,7 @@ class MainWindow(QMainWindow):
         self.locate_data_file = self._ask_for_data_file  # replaceable in tests
         self.question_box: QMessageBox | None = None
         self.import_dialog: ImportDialog | None = None
+        self._warmed_up = False
 
         self._build()
         self._restore_settings()
@@ -1092,6 +1093,20 @@ class MainWindow(QMainWindow):
         if urls and urls[0].isLocalFile():
             event.acceptProposedAction()
             self.open_path(urls[0].toLocalFile())
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        if not self._warmed_up:
+            # The analysis libraries load in the background once the window is up: the window
+            # appears quickly, and loading them (a few hundred ms, part of it in steps no
+            # other thread can interrupt) is not in the middle of opening the first file.
+            self._warmed_up = True
+            QTimer.singleShot(300, self, self._warm_up)
+
+    def _warm_up(self) -> None:
+        if not self.worker.closed:  # closed again within moments (tests, self-test)
+            self.worker.run("warm-up", lambda progress: import_tools(), lambda result: None,
+                            quiet=True)
 
     def closeEvent(self, event) -> None:
         self._save_settings()

@@ -105,6 +105,7 @@ class Task:
     on_errored: Callable[[BaseException, str], None] | None
     cancel_requested: threading.Event = field(default_factory=threading.Event)
     thread: threading.Thread | None = None
+    quiet: bool = False  # no signals, not "busy", not stopped by Cancel (only by closing)
     last_progress: float = 0.0
     last_message: str = ""
 
@@ -146,41 +147,53 @@ class Worker(QObject):
 
     def run(self, channel: str, function: Callable[[Progress], object],
             on_returned: Callable[[object], None],
-            on_errored: Callable[[BaseException, str], None] | None = None) -> Task:
-        """Run `function(progress)` in the background, replacing the channel's running task."""
+            on_errored: Callable[[BaseException, str], None] | None = None,
+            quiet: bool = False) -> Task:
+        """Run `function(progress)` in the background, replacing the channel's running task.
+
+        A quiet task is housekeeping the user does not see (no progress, no Cancel)."""
         if self._closed:
             raise RuntimeError("worker is shut down")
         self.cancel(channel)
         self._count += 1
-        task = Task(self._count, channel, function, on_returned, on_errored)
+        task = Task(self._count, channel, function, on_returned, on_errored, quiet=quiet)
         self._current[channel] = task
         task.thread = threading.Thread(target=self._work, args=(task,),
                                        name=f"custseg-{channel}-{task.number}", daemon=True)
         self._threads = [thread for thread in self._threads if thread.is_alive()]
         self._threads.append(task.thread)
-        self.started.emit(channel)
+        if not quiet:
+            self.started.emit(channel)
         _collection.hold(task.number)
         self._held.add(task.number)
         task.thread.start()
         return task
 
-    def cancel(self, channel: str | None = None) -> None:
-        """Ask the channel's task (or every task) to stop; its result will be dropped."""
+    def cancel(self, channel: str | None = None, quiet_too: bool = False) -> None:
+        """Ask the channel's task (or every task the user sees) to stop; its result will be
+        dropped."""
         for name, task in list(self._current.items()):
-            if channel is None or name == channel:
+            if name == channel or (channel is None and (quiet_too or not task.quiet)):
                 task.cancel_requested.set()
                 del self._current[name]
-                self.finished.emit(name, "cancelled")
+                if not task.quiet:
+                    self.finished.emit(name, "cancelled")
+
+    @property
+    def closed(self) -> bool:
+        """True once shut down: no more tasks run."""
+        return self._closed
 
     def is_busy(self, channel: str | None = None) -> bool:
+        """Whether the channel (or any task the user sees) is running."""
         if channel is None:
-            return bool(self._current)
+            return any(not task.quiet for task in self._current.values())
         return channel in self._current
 
     def shutdown(self, timeout: float = 5.0) -> bool:
         """Cancel everything and wait for the threads to stop; True when all stopped in time."""
         self._closed = True
-        self.cancel()
+        self.cancel(quiet_too=True)
         deadline = time.monotonic() + timeout
         for thread in self._threads:
             thread.join(max(0.0, deadline - time.monotonic()))
@@ -225,7 +238,7 @@ class Worker(QObject):
 
     @Slot(object, float, str)
     def _deliver_progress(self, task: Task, fraction: float, message: str) -> None:
-        if self._current.get(task.name) is task:
+        if self._current.get(task.name) is task and not task.quiet:
             self.progress.emit(task.name, fraction, message)
 
     @Slot(object, str, object, str)
@@ -243,7 +256,8 @@ class Worker(QObject):
                 if task.on_errored is not None:
                     task.on_errored(result, details)
         finally:  # the window leaves its busy state even when showing the result failed
-            self.finished.emit(task.name, outcome)
+            if not task.quiet:
+                self.finished.emit(task.name, outcome)
 
 
 @dataclass

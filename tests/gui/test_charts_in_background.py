@@ -252,3 +252,22 @@ def test_sorting_by_segment_orders_numbers_as_numbers(qtbot):
     # Then segment 2 comes before segment 10
     shown = [model.cell_text(row, 1) for row in range(12)]
     assert shown == [str(n) for n in range(1, 13)]
+
+
+def test_quiet_housekeeping_is_not_shown_and_not_cancelled_by_the_user(qtbot):
+    # Given a worker, and a quiet task (as the window's loading of libraries) that waits
+    from custseg_gui.gui.worker import Worker
+
+    worker, gate, done = Worker(), threading.Event(), []
+    signals = []
+    worker.started.connect(lambda channel: signals.append(("started", channel)))
+    worker.finished.connect(lambda channel, outcome: signals.append(("finished", channel)))
+    worker.run("warm-up", lambda progress: gate.wait(10), done.append, quiet=True)
+    # When the user presses Cancel meanwhile
+    worker.cancel()
+    # Then the window is not busy, the task goes on, and its end is not announced
+    assert not worker.is_busy() and worker.is_busy("warm-up")
+    gate.set()
+    qtbot.waitUntil(lambda: done == [True], timeout=5_000)
+    assert signals == []
+    assert worker.shutdown(timeout=5)
