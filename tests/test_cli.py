@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import contextlib
 import csv
 import hashlib
-import io
 import json
 import os
 import subprocess
@@ -19,19 +17,11 @@ import pytest
 
 import custseg_gui
 from custseg_gui.core.export import FORMATS, output_files
-from custseg_gui.cli import report
+from report_helpers import assert_one_error_line, run_report
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 INCOME = "Annual Income (k$)"
 SPENDING = "Spending Score (1-100)"
-
-
-def run_report(args: list[str]) -> tuple[int, str, str]:
-    """Run `report` in this process; return (exit status, stdout, stderr)."""
-    stdout, stderr = io.StringIO(), io.StringIO()
-    with contextlib.redirect_stdout(stdout), contextlib.redirect_stderr(stderr):
-        status = report([str(arg) for arg in args])
-    return status, stdout.getvalue(), stderr.getvalue()
 
 
 def read_rows(path: Path) -> list[list[str]]:
@@ -317,13 +307,6 @@ def _excel_with_sheet(folder: Path) -> Path:
     workbook.save(path)
     return path
 
-
-def assert_one_error_line(stderr: str, words: str) -> None:
-    lines = stderr.splitlines()
-    assert len(lines) == 1, stderr
-    assert lines[0].startswith("error: ")
-    assert words in lines[0]
-    assert "Traceback" not in stderr
 
 
 @pytest.mark.parametrize("case", list(BAD_INPUTS))

@@ -4,26 +4,17 @@ ends with one `error:` line, status 2 and no files."""
 
 from __future__ import annotations
 
-import contextlib
 import csv
-import io
 import json
 from pathlib import Path
 
 import numpy as np
 import pytest
+from report_helpers import assert_one_error_line, run_report
 
-from custseg_gui.cli import report
 
 TWO_SEGMENTS = ["--k", "2", "--k-min", "2", "--k-max", "2"]
 
-
-def run_report(args: list) -> tuple[int, str, str]:
-    """Run `report` in this process; return (exit status, stdout, stderr)."""
-    stdout, stderr = io.StringIO(), io.StringIO()
-    with contextlib.redirect_stdout(stdout), contextlib.redirect_stderr(stderr):
-        status = report([str(arg) for arg in args])
-    return status, stdout.getvalue(), stderr.getvalue()
 
 
 def summary_of(path: Path, out: Path, *options) -> dict:
@@ -43,14 +34,6 @@ def overall_mean(summary: dict, column: str) -> float:
     return sum(segment["size"] * segment["means"][column]
                for segment in summary["segments"]) / total
 
-
-def assert_one_error_line(stderr: str, *words: str) -> None:
-    lines = stderr.splitlines()
-    assert len(lines) == 1, stderr
-    assert lines[0].startswith("error: ")
-    for word in words:
-        assert word in lines[0], lines[0]
-    assert "Traceback" not in stderr
 
 
 def write_customers(path: Path, columns: dict[str, np.ndarray]) -> Path:

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import contextlib
 import csv
-import io
 import json
 from pathlib import Path
 
@@ -12,27 +10,12 @@ import numpy as np
 import pytest
 from pypdf import PdfReader
 
-from custseg_gui.cli import report
 from custseg_gui.core.export import CHART_FILES, FORMATS, output_files
+from report_helpers import assert_one_error_line, run_report
 
 FAST = ["--k", "3", "--k-min", "3", "--k-max", "3"]
 
 
-def run_report(args: list) -> tuple[int, str, str]:
-    """Run `report` in this process; return (exit status, stdout, stderr)."""
-    stdout, stderr = io.StringIO(), io.StringIO()
-    with contextlib.redirect_stdout(stdout), contextlib.redirect_stderr(stderr):
-        status = report([str(arg) for arg in args])
-    return status, stdout.getvalue(), stderr.getvalue()
-
-
-def assert_one_error_line(stderr: str, *words: str) -> None:
-    lines = stderr.splitlines()
-    assert len(lines) == 1, stderr
-    assert lines[0].startswith("error: ")
-    for word in words:
-        assert word in lines[0]
-    assert "Traceback" not in stderr
 
 
 @pytest.fixture(scope="module")

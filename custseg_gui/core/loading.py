@@ -24,7 +24,7 @@ import pandas as pd
 
 from custseg_gui.core.errors import Cancelled, UserError
 from custseg_gui.core.parsing import (MISSING_TOKENS, NumberFormat, guess_day_first,
-                                      guess_number_format, parse_column)
+                                      guess_number_format, is_code, parse_column)
 from custseg_gui.core.progress import NO_PROGRESS, Progress
 
 TEXT_SUFFIXES = {".csv", ".tsv", ".txt", ".tab", ".dat", ""}
@@ -103,9 +103,13 @@ class LoadedTable:
         return len(self.raw)
 
 
-def _read_bytes(path: Path) -> bytes:
+def _read_bytes(path: Path, limit: int | None = None) -> bytes:
+    """The file's bytes (the first `limit` + 1 at most), or a UserError saying why not."""
     try:
-        return path.read_bytes()
+        if limit is None:
+            return path.read_bytes()
+        with path.open("rb") as file:
+            return file.read(limit + 1)
     except FileNotFoundError:
         raise UserError(f"The file {path.name} could not be found. It may have been moved, "
                         "renamed or deleted; open it again from where it is now.") from None
@@ -169,8 +173,10 @@ def preview_table(path: str | Path, settings: LoadSettings = LoadSettings(),
     """The first rows of a text file (or a whole spreadsheet) read with `settings`, quickly:
     for a live preview while the user adjusts how the file is read."""
     path = Path(path)
-    data = _read_bytes(path)
-    if len(data) > size and sniff_format(data[:size]) == "csv":
+    data = _read_bytes(path, size)  # a text file's head is enough; a spreadsheet needs it all
+    if len(data) > size and sniff_format(data[:size]) != "csv":
+        data = _read_bytes(path)
+    elif len(data) > size:
         cut = data.rfind(b"\n", 0, size)
         data = data[:cut + 1] if cut > 0 else data[:size]
     try:
@@ -276,13 +282,8 @@ def _decode(data: bytes, forced: str | None) -> tuple[str, str]:
         return data.decode("utf-8"), "UTF-8"
     except UnicodeDecodeError:
         pass
-    # Not UTF-8: nearly always a Windows export. charset-normalizer chooses among the Western
-    # code pages (left free, it takes a short file for Mac Roman or DOS and garbles it).
-    from charset_normalizer import from_bytes
-
-    best = from_bytes(data[:1_000_000], cp_isolation=["cp1252", "latin_1", "iso8859_15"]).best()
-    name = best.encoding if best is not None else "cp1252"
-    # Windows-1252 is Latin-1 plus printable characters in 0x80-0x9F: name what the bytes use.
+    # Not UTF-8: nearly always a Windows export (Windows-1252), or Latin-1. Windows-1252 is
+    # Latin-1 plus printable characters in 0x80-0x9F: name what the bytes use.
     name = "cp1252" if re.search(rb"[\x80-\x9f]", data) else "latin_1"
     try:
         text = data.decode(name)
@@ -556,9 +557,10 @@ def _fast_column(fast: Callable[[], pd.DataFrame | None] | None, position: int,
     if not np.allclose(
             head.values.to_numpy(), values.iloc[:2_000].to_numpy(), equal_nan=True):
         return None
-    finite = values.to_numpy()[np.isfinite(values.to_numpy())]
-    # Whole numbers may be codes written with leading zeros (postcodes, IDs): look for them.
-    if np.all(np.mod(finite, 1) == 0) and raw.str.match(r"^\s*0\d").any():
+    present = np.isfinite(values.to_numpy())
+    # Whole numbers may be codes written with leading zeros (postcodes, IDs): the careful
+    # parse's own rule decides, on the cells that hold numbers.
+    if np.all(np.mod(values.to_numpy()[present], 1) == 0) and is_code(raw[present]):
         return None
     values.index = raw.index
     return values

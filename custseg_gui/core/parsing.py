@@ -162,7 +162,7 @@ def parse_numbers(stripped: pd.Series, missing: np.ndarray, fmt: NumberFormat):
             return None
     fast = pd.to_numeric(stripped.where(present, None), errors="coerce")
     if int(fast.notna().sum()) == count and fmt.decimal == ".":
-        if _is_code(stripped[present]):
+        if is_code(stripped[present]):
             return None
         return fast.astype("float64"), "", 0, ""
     number_text, units = _split_units(stripped.where(present, ""))
@@ -172,7 +172,7 @@ def parse_numbers(stripped: pd.Series, missing: np.ndarray, fmt: NumberFormat):
     failures = count - parsed
     if parsed == 0 or failures > max(1, count // 100):
         return None
-    if _is_code(stripped[present & numbers.notna().to_numpy()]):
+    if is_code(stripped[present & numbers.notna().to_numpy()]):
         return None
     written = units[present & (units != "").to_numpy()]
     unit = written.mode().iat[0] if len(written) else ""
@@ -182,9 +182,10 @@ def parse_numbers(stripped: pd.Series, missing: np.ndarray, fmt: NumberFormat):
     return numbers, unit, failures, example
 
 
-def _is_code(values: pd.Series) -> bool:
-    """`00017`, `02134`: digits with leading zeros are codes (IDs, postcodes), kept as text."""
-    sample = values.iloc[:5000]
+def is_code(values: pd.Series) -> bool:
+    """`00017`, `02134`: digits with leading zeros are codes (IDs, postcodes), kept as text.
+    Judged on the first 5,000 cells (blanks around them do not count)."""
+    sample = _strip(values.iloc[:5000])
     if sample.empty:
         return False
     return bool(sample.str.match(_LEADING_ZERO_CODE).mean() >= 0.1

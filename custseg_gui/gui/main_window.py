@@ -8,6 +8,7 @@ from pathlib import Path
 import html
 
 import numpy as np
+import pandas as pd
 from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer, QUrl
 from PySide6.QtGui import QAction, QColor, QDesktopServices, QIcon, QKeySequence, QPixmap
 from PySide6.QtWidgets import (QFileDialog, QInputDialog, QLabel,
@@ -332,10 +333,7 @@ class MainWindow(QMainWindow):
             table = load_table(path, load_settings, progress=progress.part(0.0, 0.9))
             progress.report(0.92, "Recognising what each column holds...")
             columns = describe_columns(table)
-            health = column_health(table, columns)
-            progress.report(0.98, "Getting the analysis ready...")
-            import_tools()
-            return table, columns, health
+            return table, columns, column_health(table, columns)
 
         self._set_status(f"Opening {path.name}...")
         self.worker.run("load", load,
@@ -534,9 +532,11 @@ class MainWindow(QMainWindow):
         extra = {"Segment": (segments, [""] + [str(number) for number in numbers]),
                  "Segment name": (segments, [""] + [self.names[number] for number in numbers])}
         if self.prepared is not None and self.prepared.left_out.size:
-            reasons = np.full(len(segments), "", dtype=object)
-            reasons[self.prepared.left_out.index.to_numpy()] = self.prepared.left_out.to_numpy()
-            extra["Left out because"] = reasons
+            left_out = self.prepared.left_out  # coded too: no per-row texts on this thread
+            reason_codes, reasons = pd.factorize(left_out)
+            codes = np.zeros(len(segments), dtype=np.int64)
+            codes[left_out.index.to_numpy()] = reason_codes + 1
+            extra["Left out because"] = (codes, [""] + list(reasons))
         self.results.data_model.set_extra_columns(extra)
         self.results.fit_data_columns(first=len(self.table.raw.columns))
         self._fill_profile_table()

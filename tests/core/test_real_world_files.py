@@ -593,33 +593,27 @@ def test_ods_file_is_read_with_its_sheets(tmp_path):
 
 # --- dates ----------------------------------------------------------------------------------------
 
-def test_day_first_dates_are_detected(tmp_path):
+@pytest.mark.parametrize("dates, day_first, date_format, february_or_january", [
+    # the 31 can only be a day: written first, the order is day-first and 01/02 is 1 February
+    ("31/12/2024 01/02/2024 15/06/2023", True, "DD/MM/YYYY", "2024-02-01"),
+    # written second, the order is month-first and 01/02 is 2 January
+    ("12/31/2024 01/02/2024 06/15/2023", False, "MM/DD/YYYY", "2024-01-02"),
+])
+def test_the_order_of_day_and_month_is_detected(tmp_path, dates, day_first, date_format,
+                                               february_or_january):
     # Given dates where the 31 can only be a day
-    path = write(tmp_path / "customers.csv",
-                 "CustomerID,Joined,Income\nA,31/12/2024,1\nB,01/02/2024,2\nC,15/06/2023,3\n")
+    rows = "".join(f"{customer},{date},{n}\n" for n, (customer, date) in
+                   enumerate(zip("ABC", dates.split()), start=1))
+    path = write(tmp_path / "customers.csv", "CustomerID,Joined,Income\n" + rows)
 
     # When it is loaded
     table = load_table(path)
 
-    # Then the order is day-first and 01/02 is the first of February
-    assert table.report.day_first is True
-    assert table.report.date_formats == {"Joined": "DD/MM/YYYY"}
-    assert list(table.frame["Joined"]) == [pd.Timestamp("2024-12-31"), pd.Timestamp("2024-02-01"),
-                                           pd.Timestamp("2023-06-15")]
-
-
-def test_month_first_dates_are_detected(tmp_path):
-    # Given dates where the 31 can only be a day, written second
-    path = write(tmp_path / "customers.csv",
-                 "CustomerID,Joined,Income\nA,12/31/2024,1\nB,01/02/2024,2\nC,06/15/2023,3\n")
-
-    # When it is loaded
-    table = load_table(path)
-
-    # Then the order is month-first and 01/02 is the second of January
-    assert table.report.day_first is False
-    assert table.report.date_formats == {"Joined": "MM/DD/YYYY"}
-    assert list(table.frame["Joined"]) == [pd.Timestamp("2024-12-31"), pd.Timestamp("2024-01-02"),
+    # Then the order is found, and the ambiguous 01/02 read by it
+    assert table.report.day_first is day_first
+    assert table.report.date_formats == {"Joined": date_format}
+    assert list(table.frame["Joined"]) == [pd.Timestamp("2024-12-31"),
+                                           pd.Timestamp(february_or_january),
                                            pd.Timestamp("2023-06-15")]
 
 
