@@ -347,3 +347,20 @@ def test_about_box_shows_the_version_and_the_licences(window):
     from custseg_gui import __version__
 
     assert __version__ in box.text() and "LGPL" in box.text()
+
+
+def test_customers_left_out_show_why_on_the_data_tab(qtbot, wait_for_task, window, tmp_path):
+    # Given customers of whom one has no income
+    rows = [f"{n},{20 + n % 50},{30 + (n * 7) % 60}" for n in range(1, 61)]
+    rows[4] = "5,,41"
+    path = tmp_path / "customers.csv"
+    path.write_text("CustomerID,Income,Spend\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    open_file(wait_for_task, window, path)
+    # When segments are found (missing values: leave the customer out)
+    run(qtbot, wait_for_task, window)
+    # Then that customer's row says why it has no segment, and the others say nothing
+    model = window.findChild(QTableView, "dataTable").model()
+    reason = model.header_names().index("Left out because")
+    assert "Income" in model.index(4, reason).data()
+    assert model.index(3, reason).data() == ""
+    assert model.index(4, model.header_names().index("Segment")).data() == ""
