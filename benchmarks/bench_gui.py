@@ -198,9 +198,9 @@ def one_run(path: Path, diagnose: bool) -> dict:
         window.results.setCurrentIndex(index)
         pump(app, 0.5)
     window.results.setCurrentIndex(window.results.indexOf(window.results.k_splitter))
-    k = window.view.segmentation.k
+    k = window.current_analysis().k
     times["change k"], times["change k, charts drawn"] = run_task(
-        "change k", "segment", lambda: window.panel.k_spin.setValue(k + 1))
+        "change k", "segment", lambda: window.change_k(k + 1))
 
     # Cancel in the middle of trying every k: how long until the background work has stopped.
     recorder.set_phase("cancel")

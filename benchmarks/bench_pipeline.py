@@ -55,10 +55,11 @@ def make_customers(rows: int, seed: int = SEED) -> pd.DataFrame:
 def custseg_once(path: Path) -> tuple[dict, object]:
     from custseg_gui.core.columns import describe_columns
     from custseg_gui.core.insight import profile_segments
-    from custseg_gui.core.ksearch import KSearchSettings, search_k
-    from custseg_gui.core.loading import load_table
-    from custseg_gui.core.prep import PrepSettings, prepare
-    from custseg_gui.core.segment import SegmentSettings, segment
+    from custseg_gui.core.ksearch import search_k
+    from custseg_gui.core.prep import prepare
+    from custseg_gui.core.segment import segment
+    from custseg_gui.core.settings import AnalysisSettings
+    from custseg_gui.core.sources import load_table
     from custseg_gui.core.stability import assess_stability
 
     times = {}
@@ -67,14 +68,15 @@ def custseg_once(path: Path) -> tuple[dict, object]:
     columns = describe_columns(table)
     times["load"] = time.perf_counter() - started
     mark = time.perf_counter()
-    prepared = prepare(table, columns, PrepSettings(features=tuple(FEATURES)))
+    settings = AnalysisSettings(features=tuple(FEATURES))
+    prepared = prepare(table, columns, settings.prep)
     times["prepare"] = time.perf_counter() - mark
     mark = time.perf_counter()
-    search = search_k(prepared, KSearchSettings())
+    search = search_k(prepared, settings.search)
     times["k search"] = time.perf_counter() - mark
     mark = time.perf_counter()
-    segmentation = segment(prepared, SegmentSettings(k=search.recommended_k), search)
-    stability = assess_stability(prepared, segmentation)
+    segmentation = segment(prepared, settings.segment(search.recommended_k), search)
+    stability = assess_stability(prepared, segmentation, settings.stability)
     times["segment + stability"] = time.perf_counter() - mark
     mark = time.perf_counter()
     profile_segments(table, columns, prepared, segmentation, stability)

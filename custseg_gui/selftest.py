@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 import sys
 import tempfile
@@ -10,41 +9,11 @@ import time
 import traceback
 from pathlib import Path
 
-import pandas as pd
-
-from custseg_gui.core.analysis import run_analysis
+from custseg_gui.core.exports import EXPORTERS, ExportContext
+from custseg_gui.core.pipeline import run
 from custseg_gui.resources_path import sample_data
 
 WINDOW_TIMEOUT_S = 120
-
-
-def _check_exports(folder: Path, rows: int, k: int) -> None:
-    """Read every exported file back."""
-    from openpyxl import load_workbook
-
-    from custseg_gui.core.export import CHART_FILES, IMAGE_DPI, IMAGE_SIZE_IN
-
-    customers = pd.read_csv(folder / "segments.csv", dtype=str, keep_default_na=False)
-    assert len(customers) == rows, f"segments.csv has {len(customers)} rows, expected {rows}"
-    assert customers["CustomerID"].iloc[0].startswith("0"), "IDs lost their leading zeros"
-    assert set(customers["Segment"]) == {str(n) for n in range(1, k + 1)}, "segment numbers wrong"
-    content = json.loads((folder / "summary.json").read_text(encoding="utf-8"))
-    assert content["k"] == k and len(content["segments"]) == k, "summary.json segments wrong"
-    workbook = load_workbook(folder / "segments.xlsx", read_only=True)
-    assert workbook.sheetnames == ["Customers", "Segments", "How k was chosen", "Settings"], \
-        f"workbook sheets are {workbook.sheetnames}"
-    written = sum(1 for _row in workbook["Customers"].iter_rows(values_only=True))
-    assert written == rows + 1, f"the workbook lists {written - 1} customers, expected {rows}"
-    workbook.close()
-    pdf = (folder / "report.pdf").read_bytes()
-    pages = pdf.count(b"/Type /Page") - pdf.count(b"/Type /Pages")
-    assert pdf.startswith(b"%PDF") and pages >= 5, f"report.pdf has {pages} pages"
-    width, height = (int(side * IMAGE_DPI) for side in IMAGE_SIZE_IN)
-    for name in CHART_FILES:
-        header = (folder / name).read_bytes()[:24]
-        assert header[:8] == b"\x89PNG\r\n\x1a\n", f"{name} is not a PNG"
-        size = (int.from_bytes(header[16:20], "big"), int.from_bytes(header[20:24], "big"))
-        assert size == (width, height), f"{name} is {size}, expected {(width, height)}"
 
 
 def _wait_for(app, worker, channel: str) -> None:
@@ -106,8 +75,7 @@ def _check_window(k: int) -> None:
             _wait_for(app, window.worker, "analysis")
             _wait_for_charts(window.chart_renderer)
             assert window.results.profile_table.rowCount() == k, "profile table rows wrong"
-            for panel in (window.results.elbow, window.results.silhouette,
-                          window.results.segments, window.results.sizes):
+            for panel in window.results.charts.values():
                 assert panel.figure.axes, f"{panel.canvas.objectName()} is empty"
                 assert panel.canvas.shown_renderer is not None, \
                     f"{panel.canvas.objectName()} was not drawn"
@@ -121,10 +89,12 @@ def self_test() -> int:
     from custseg_gui.cli import write_report
 
     try:
-        analysis = run_analysis(sample_data())
+        analysis = run(sample_data())
         with tempfile.TemporaryDirectory(prefix="custseg-self-test-") as folder:
-            write_report(analysis, Path(folder))
-            _check_exports(Path(folder), analysis.table.n_rows, analysis.segmentation.k)
+            context = ExportContext(analysis)
+            write_report(context, Path(folder), [exporter.key for exporter in EXPORTERS])
+            for exporter in EXPORTERS:  # every format of the registry, read back
+                exporter.check(Path(folder), context)
         _check_window(analysis.segmentation.k)
     except Exception as error:  # the self-test reports every failure the same way
         traceback.print_exc()

@@ -7,6 +7,11 @@ import io
 
 from custseg_gui.cli import report
 
+# The files a user finds after a report with the default formats.
+CHART_IMAGES = ["elbow.png", "silhouette.png", "segments.png", "segment_sizes.png",
+                "segment_profiles.png", "feature_importance.png", "segment_distributions.png"]
+REPORT_FILES = ["segments.csv", "segments.xlsx", "report.pdf", *CHART_IMAGES, "summary.json"]
+
 
 def run_report(args: list) -> tuple[int, str, str]:
     """Run `report` in this process; return (exit status, stdout, stderr)."""

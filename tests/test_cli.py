@@ -16,8 +16,7 @@ import pandas as pd
 import pytest
 
 import custseg_gui
-from custseg_gui.core.export import FORMATS, output_files
-from report_helpers import assert_one_error_line, run_report
+from report_helpers import CHART_IMAGES, REPORT_FILES, assert_one_error_line, run_report
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 INCOME = "Annual Income (k$)"
@@ -60,8 +59,7 @@ def test_report_succeeds_and_says_what_it_wrote(mall_report):
     assert mall_report["stderr"] == ""
     assert mall_report["stdout"].strip() == (
         f"Wrote 11 files to {mall_report['out']}: 5 segments of 200 customers.")
-    assert sorted(path.name for path in mall_report["out"].iterdir()) == sorted(
-        output_files(FORMATS))
+    assert sorted(path.name for path in mall_report["out"].iterdir()) == sorted(REPORT_FILES)
 
 
 @pytest.mark.shared_data
@@ -424,7 +422,7 @@ def test_unexpected_crash_points_to_the_log_and_keeps_the_traceback_there(tmp_pa
     def broken_analysis(*args, **kwargs):
         raise RuntimeError("simulated bug 7f3a")
 
-    monkeypatch.setattr("custseg_gui.cli.run_analysis", broken_analysis)
+    monkeypatch.setattr("custseg_gui.core.pipeline.run", broken_analysis)
     log_path = Path(os.environ["CUSTSEG_DATA_DIR"]) / "logs" / "custseg.log"
 
     # When the report runs

@@ -10,8 +10,7 @@ import numpy as np
 import pytest
 from pypdf import PdfReader
 
-from custseg_gui.core.export import CHART_FILES, FORMATS, output_files
-from report_helpers import assert_one_error_line, run_report
+from report_helpers import CHART_IMAGES, REPORT_FILES, assert_one_error_line, run_report
 
 FAST = ["--k", "3", "--k-min", "3", "--k-max", "3"]
 
@@ -64,8 +63,8 @@ def test_formats_png_writes_every_chart_image_and_nothing_else(customers, tmp_pa
     out = tmp_path / "report"
     status, stdout, stderr = run_report([customers, "--out", out, "--formats", "png", *FAST])
     assert status == 0, stderr
-    assert sorted(path.name for path in out.iterdir()) == sorted(CHART_FILES)
-    assert stdout.startswith(f"Wrote {len(CHART_FILES)} files to {out}")
+    assert sorted(path.name for path in out.iterdir()) == sorted(CHART_IMAGES)
+    assert stdout.startswith(f"Wrote {len(CHART_IMAGES)} files to {out}")
 
 
 def test_without_formats_every_file_is_written(customers, tmp_path):
@@ -75,8 +74,8 @@ def test_without_formats_every_file_is_written(customers, tmp_path):
 
     # Then every format's files are written: customer list, workbook, PDF, images, summary
     assert status == 0, stderr
-    assert sorted(path.name for path in out.iterdir()) == sorted(output_files(FORMATS))
-    assert len(output_files(FORMATS)) == 11
+    assert sorted(path.name for path in out.iterdir()) == sorted(REPORT_FILES)
+    assert len(REPORT_FILES) == 11
     assert stdout.startswith(f"Wrote 11 files to {out}")
 
 

@@ -8,8 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from custseg_gui.core.analysis import run_analysis
-from custseg_gui.core.loading import load_table
+from custseg_gui.core.pipeline import run as run_analysis
+
+from custseg_gui.core.sources import load_table
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 GENERATOR = REPO_ROOT / "resources" / "make_sample_data.py"

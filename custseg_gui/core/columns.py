@@ -9,7 +9,7 @@ from enum import Enum
 import numpy as np
 import pandas as pd
 
-from custseg_gui.core.loading import LoadedTable
+from custseg_gui.core.sources import LoadedTable
 
 
 class Role(str, Enum):

@@ -26,6 +26,16 @@ def format_share(share: float) -> str:
     return f"{share * 100:.1f}%"
 
 
+def ordinal(number: float) -> str:
+    """`1st`, `2nd`, `3rd`, `11th`, `99th`, `2.5th`: a percentile as people write it."""
+    if float(number).is_integer():
+        whole = int(number)
+        suffix = "th" if 10 <= whole % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(
+            whole % 10, "th")
+        return f"{whole}{suffix}"
+    return f"{number:g}th"
+
+
 def segment_label(number: int, name: str) -> str:
     """How a segment is called in legends and tables: its name, with its number when named."""
     return name if name == f"Segment {number}" else f"{number}: {name}"

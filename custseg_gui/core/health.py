@@ -1,6 +1,7 @@
 """Data health: what each column holds, what may mislead the segments, and one-click fixes.
 
-Fixes never touch the file: they are analysis settings (PrepSettings.log / cap / as_category).
+Fixes never touch the file: they are analysis settings (AnalysisSettings.log / cap /
+categories).
 """
 
 from __future__ import annotations
@@ -11,15 +12,15 @@ import numpy as np
 import pandas as pd
 
 from custseg_gui.core.columns import ColumnInfo, Role
-from custseg_gui.core.formatting import format_number
-from custseg_gui.core.loading import LoadedTable
+from custseg_gui.core.formatting import format_number, ordinal
+from custseg_gui.core.settings import CAP_PERCENTILES, AnalysisSettings
+from custseg_gui.core.sources import LoadedTable
 
 # A money-like column this skewed is dominated by a few large customers.
 SKEWED = 2.0
 # Tukey's far-out fences: beyond 3 interquartile ranges from the quartiles.
 FAR_OUT = 3.0
 MAX_CODE_VALUES = 10
-CAP_PERCENTILES = (1.0, 99.0)
 
 
 @dataclass(frozen=True)
@@ -28,11 +29,29 @@ class Fix:
 
     kind: str  # "log", "cap" or "category"
     column: str
-    label: str  # what the user ticks
+    percentiles: tuple[float, float] = CAP_PERCENTILES  # of a cap
 
     @property
     def key(self) -> tuple[str, str]:
         return self.kind, self.column
+
+    @property
+    def label(self) -> str:
+        """What the user ticks."""
+        if self.kind == "log":
+            return f"Use a log scale for {self.column}"
+        if self.kind == "cap":
+            low, high = self.percentiles
+            return (f"Cap extreme values of {self.column} at the {ordinal(low)} and "
+                    f"{ordinal(high)} percentiles")
+        return f"Treat {self.column} as categories"
+
+
+def settings_fixes(settings: AnalysisSettings) -> list[Fix]:
+    """The fixes chosen in these settings, caps with their own percentiles."""
+    return ([Fix("log", name) for name in settings.log]
+            + [Fix("cap", cap.column, (cap.low, cap.high)) for cap in settings.cap]
+            + [Fix("category", name) for name in settings.categories])
 
 
 @dataclass(frozen=True)
@@ -66,20 +85,18 @@ def _number_health(name: str, values: pd.Series, info: ColumnInfo):
     if info.role is Role.NUMERIC and np.isfinite(skew) and skew > SKEWED and present.min() >= 0:
         warnings.append(f"Very skewed (skewness {skew:.1f}): a few customers have much larger "
                         "values and would dominate the segments. A log scale evens this out.")
-        fixes.append(Fix("log", name, f"Use a log scale for {name}"))
+        fixes.append(Fix("log", name))
     if info.role is Role.NUMERIC and extremes:
         largest = present[np.argmax(np.abs(present - median))]
         warnings.append(f"{extremes:,} extreme value{'s' if extremes > 1 else ''} (such as "
                         f"{format_number(largest)}): they can pull a segment of their own.")
-        fixes.append(Fix("cap", name, f"Cap extreme values of {name} at the "
-                                      f"{CAP_PERCENTILES[0]:g}st and {CAP_PERCENTILES[1]:g}th "
-                                      "percentiles"))
+        fixes.append(Fix("cap", name))
     whole = bool(np.all(np.mod(present, 1) == 0))
     if info.role is Role.NUMERIC and whole and 2 < info.distinct <= MAX_CODE_VALUES:
         codes = ", ".join(format_number(v) for v in np.unique(present)[:5])
         warnings.append(f"Only {info.distinct} different whole numbers ({codes}): if they are "
                         "codes (like regions), treat them as categories, not amounts.")
-        fixes.append(Fix("category", name, f"Treat {name} as categories"))
+        fixes.append(Fix("category", name))
     return present.min(), median, present.max(), skew, extremes, warnings, fixes
 
 

@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 
 from custseg_gui.core.columns import ColumnInfo, Role
-from custseg_gui.core.loading import LoadedTable
+from custseg_gui.core.sources import LoadedTable
 from custseg_gui.core.naming import (Term, category_terms, describe, segment_names,
                                      suggest_action)
 from custseg_gui.core.prep import PreparedData

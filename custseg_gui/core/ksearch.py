@@ -10,6 +10,7 @@ import numpy as np
 from custseg_gui.core.errors import UserError
 from custseg_gui.core.prep import PreparedData
 from custseg_gui.core.progress import NO_PROGRESS, Progress
+from custseg_gui.core.settings import KSearchSettings
 
 # Above this many customers, silhouette is estimated on a fixed random sample (the exact
 # computation grows with the square of the rows). 5,000 customers estimate it to within about
@@ -23,14 +24,6 @@ SEARCH_SAMPLE = 10_000
 # Above this many customers, Calinski-Harabasz and Davies-Bouldin are computed on a fixed
 # sample of this size.
 INDEX_SAMPLE = 200_000
-
-
-@dataclass(frozen=True)
-class KSearchSettings:
-    k_min: int = 2
-    k_max: int = 10
-    seed: int = 42
-    n_init: int = 10
 
 
 @dataclass(frozen=True)

@@ -9,41 +9,8 @@ import pandas as pd
 
 from custseg_gui.core.columns import ColumnInfo, Role
 from custseg_gui.core.errors import UserError
-from custseg_gui.core.loading import LoadedTable
-
-MISSING_POLICIES = {
-    "drop": "Leave out customers with a missing value in a chosen column",
-    "median": "Fill a missing value with the column's median (the middle value)",
-    "mean": "Fill a missing value with the column's average",
-}
-SCALINGS = {
-    "standard": "Put every column on the same footing (average 0, spread 1): the usual choice",
-    "minmax": "Squeeze every column into 0 to 1",
-    "robust": "Like standard, but using median and quartiles so extreme customers weigh less",
-    "none": "Use the numbers as they are: columns with big numbers dominate",
-}
-
-
-@dataclass(frozen=True)
-class PrepSettings:
-    """Which columns describe customers, and how to ready them for K-Means."""
-
-    features: tuple[str, ...]
-    missing: str = "drop"
-    scaling: str = "standard"
-    # Data-health fixes, applied to the analysis only (never to the file):
-    log: tuple[str, ...] = ()  # columns on a log scale, log(1 + x)
-    cap: tuple[tuple[str, float, float], ...] = ()  # (column, low %, high %) percentile caps
-    as_category: tuple[str, ...] = ()  # number columns that are codes, treated as categories
-
-    def fixes(self) -> list[str]:
-        """The fixes in words, for reports."""
-        words = [f"{name}: log scale" for name in self.log]
-        words += [f"{name}: capped at the {low:g}th and {high:g}th percentiles"
-                  for name, low, high in self.cap]
-        words += [f"{name}: treated as categories" for name in self.as_category]
-        return words
-
+from custseg_gui.core.settings import MISSING_POLICIES, SCALINGS, PrepSettings
+from custseg_gui.core.sources import LoadedTable
 
 @dataclass(frozen=True)
 class PreparedData:
@@ -108,28 +75,28 @@ def _missing_reasons(missing: np.ndarray, names: tuple[str, ...]) -> np.ndarray:
 
 
 def with_categories(columns: tuple[ColumnInfo, ...],
-                    as_category: tuple[str, ...]) -> tuple[ColumnInfo, ...]:
+                    categories: tuple[str, ...]) -> tuple[ColumnInfo, ...]:
     """Column roles with the user's "treat as categories" choices applied."""
-    if not as_category:
+    if not categories:
         return columns
     return tuple(replace(info, role=Role.CATEGORICAL, reason=None)
-                 if info.name in as_category and info.role is Role.NUMERIC else info
+                 if info.name in categories and info.role is Role.NUMERIC else info
                  for info in columns)
 
 
 def _check_fixes(settings: PrepSettings, by_name: dict[str, ColumnInfo]) -> None:
-    for name in (*settings.log, *(cap[0] for cap in settings.cap), *settings.as_category):
+    for name in (*settings.log, *(cap.column for cap in settings.cap), *settings.categories):
         if name not in by_name:
             raise UserError(f"A fix names the column '{name}', which the file does not have. "
                             "Check the spelling of the column name.")
-    for name in (*settings.log, *(cap[0] for cap in settings.cap)):
+    for name in (*settings.log, *(cap.column for cap in settings.cap)):
         if by_name[name].role is not Role.NUMERIC:
             raise UserError(f"'{name}' is not a column of numbers, so it cannot be put on a "
                             "log scale or capped.")
-    for name, low, high in settings.cap:
-        if not 0 <= low < high <= 100:
-            raise UserError(f"The caps for '{name}' must be percentiles from 0 to 100, the "
-                            f"lower below the upper (got {low:g} and {high:g}).")
+    for cap in settings.cap:
+        if not 0 <= cap.low < cap.high <= 100:
+            raise UserError(f"The caps for '{cap.column}' must be percentiles from 0 to 100, the "
+                            f"lower below the upper (got {cap.low:g} and {cap.high:g}).")
 
 
 def _fill_value(values: pd.Series, role: Role, policy: str):
@@ -141,7 +108,7 @@ def _fill_value(values: pd.Series, role: Role, policy: str):
 def prepare(table: LoadedTable, columns: tuple[ColumnInfo, ...],
             settings: PrepSettings) -> PreparedData:
     """Select, clean and scale the chosen features."""
-    columns = with_categories(columns, settings.as_category)
+    columns = with_categories(columns, settings.categories)
     by_name = _check_features(settings, columns)
     _check_fixes(settings, by_name)
     frame = table.frame.loc[:, list(settings.features)].copy()
@@ -181,10 +148,10 @@ def prepare(table: LoadedTable, columns: tuple[ColumnInfo, ...],
                         "to group. Untick the columns with many gaps, or fill missing values "
                         "with the median.")
 
-    for name, low, high in settings.cap:
-        if name in frame:
-            lower, upper = np.nanpercentile(frame[name].to_numpy(float), [low, high])
-            frame[name] = frame[name].clip(lower, upper)
+    for cap in settings.cap:
+        if cap.column in frame:
+            lower, upper = np.nanpercentile(frame[cap.column].to_numpy(float), [cap.low, cap.high])
+            frame[cap.column] = frame[cap.column].clip(lower, upper)
     for name in settings.log:
         if name in frame:
             if (frame[name] < 0).any():

@@ -12,13 +12,7 @@ from custseg_gui.core.ksearch import (KSearchResult, check_k_range, fit_kmeans, 
                                       search_sample, silhouette_sample, silhouettes)
 from custseg_gui.core.prep import PreparedData
 from custseg_gui.core.progress import NO_PROGRESS, Progress
-
-
-@dataclass(frozen=True)
-class SegmentSettings:
-    k: int
-    seed: int = 42
-    n_init: int = 10
+from custseg_gui.core.settings import SegmentSettings
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,7 @@ from custseg_gui.core.ksearch import fit_kmeans
 from custseg_gui.core.prep import PreparedData
 from custseg_gui.core.progress import NO_PROGRESS, Progress
 from custseg_gui.core.segment import Segmentation
+from custseg_gui.core.settings import StabilitySettings
 
 # Hennig's reading of the mean Jaccard similarity (Hennig 2007, 2008).
 READINGS = (
@@ -24,14 +25,6 @@ READINGS = (
     (0.60, "doubtful", "shows a pattern, but its edges move from resample to resample"),
     (-1.0, "not to be trusted", "it dissolves when the customers are resampled"),
 )
-
-
-@dataclass(frozen=True)
-class StabilitySettings:
-    resamples: int = 20
-    max_rows: int = 2_000  # larger data is assessed on a fixed random sample of this size
-    n_init: int = 3
-    seed: int = 42
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,7 @@ import pytest
 
 from custseg_gui.core.columns import (Role, default_features, describe_column,
                                       describe_columns)
-from custseg_gui.core.loading import load_table
+from custseg_gui.core.sources import load_table
 
 ROWS = 40
 

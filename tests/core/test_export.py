@@ -23,20 +23,37 @@ import pytest
 from PIL import Image
 from pypdf import PdfReader
 
-import custseg_gui.core.analysis as analysis_module
-import custseg_gui.core.export as export_module
-from custseg_gui.core.analysis import AnalysisSettings, run_analysis
+import custseg_gui.core.exports.images as images_module
+import custseg_gui.core.exports.staging as staging_module
+import custseg_gui.core.settings as settings_module
+from custseg_gui.core import exports
+from custseg_gui.core.charts import CHARTS
 from custseg_gui.core.errors import Cancelled, UserError
-from custseg_gui.core.export import CHART_FILES, FORMATS, export_files, output_files
+from custseg_gui.core.exports import FORMATS, ExportContext
 from custseg_gui.core.formatting import format_share
-from custseg_gui.core.progress import Progress
-from custseg_gui.core.stability import StabilitySettings
+from custseg_gui.core.pipeline import run as run_analysis
+from custseg_gui.core.progress import NO_PROGRESS, Progress
+from custseg_gui.core.settings import AnalysisSettings, StabilitySettings
 
 INCOME = "Annual Income (k$)"
 SPENDING = "Spending Score (1-100)"
 SHEETS = ["Customers", "Segments", "How k was chosen", "Settings"]
 A4_POINTS = (595.4, 841.7)  # 8.27 x 11.69 in
 LETTER_POINTS = (612.0, 792.0)  # 8.5 x 11 in
+
+
+CHART_FILES = [chart.file for chart in CHARTS if chart.file]
+
+
+def export_files(analysis, folder, formats, names=None, page_size="a4", progress=None):
+    """Export as the window and the report command do, with the user's names over the
+    automatic ones."""
+    return exports.export_files(ExportContext(analysis, names or {}, page_size), folder, formats,
+                                progress or NO_PROGRESS)
+
+
+def output_files(analysis, formats) -> list[str]:
+    return exports.output_files(ExportContext(analysis), formats)
 
 
 # --- reading files back ----------------------------------------------------------------------
@@ -97,7 +114,7 @@ def mall(mall_csv, tmp_path_factory):
 def test_export_writes_exactly_the_chosen_files(mall):
     # Given the mall analysis exported in every format
     # Then the files are those of every format, in order, and no temporary file is left
-    assert mall.written == [mall.out / name for name in output_files(FORMATS)]
+    assert mall.written == [mall.out / name for name in output_files(mall.analysis, FORMATS)]
     assert sorted(path.name for path in mall.out.iterdir()) == sorted(
         ["segments.csv", "segments.xlsx", "report.pdf", "summary.json", *CHART_FILES])
     assert all(path.stat().st_size > 0 for path in mall.written)
@@ -200,7 +217,7 @@ def test_settings_sheet_records_the_input_checksum_and_features(mall):
     assert settings["SHA-256 of the input file"] == hashlib.sha256(
         mall.input.read_bytes()).hexdigest()
     assert settings["Features"] == f"{INCOME}, {SPENDING}"
-    assert settings["Segments tried"] == "2 to 10"
+    assert (settings["Fewest segments tried"], settings["Most segments tried"]) == ("2", "10")
     assert settings["Segments shown"] == "5"
     assert settings["Random seed"] == "42"
 
@@ -291,7 +308,7 @@ def cc_general(cc_general_csv, tmp_path_factory):
     # The bootstrap stability check refits K-Means 20 times (about 20 s on 8,950 rows) and
     # plays no part in the customer list; 2 resamples keep this module quick.
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(analysis_module, "StabilitySettings",
+        patch.setattr(settings_module, "StabilitySettings",
                       functools.partial(StabilitySettings, resamples=2))
         analysis = run_analysis(cc_general_csv, AnalysisSettings(k=3, k_min=3, k_max=3))
     out = tmp_path_factory.mktemp("cc-export")
@@ -507,7 +524,7 @@ def test_disk_full_while_writing_the_pdf_leaves_the_earlier_export_untouched(
         handle.write(b"%PDF-1.4 half a report")
         raise OSError(errno.ENOSPC, "No space left on device")
 
-    monkeypatch.setattr("custseg_gui.core.report_pdf.write_pdf_report", fill_disk)
+    monkeypatch.setattr("custseg_gui.core.exports.pdf.write_pdf_report", fill_disk)
 
     # When every format is exported again (the CSV and workbook are already staged by then)
     with pytest.raises(UserError) as raised:
@@ -522,14 +539,14 @@ def test_disk_full_while_writing_the_pdf_leaves_the_earlier_export_untouched(
 def test_crash_while_drawing_a_chart_leaves_nothing(sample, earlier_export, monkeypatch):
     # Given an earlier export, and a bug in drawing the fourth chart image (simulated)
     before = folder_state(earlier_export)
-    draw = export_module.draw_chart_image
+    draw = images_module.draw
 
-    def broken(name, *args):
-        if name == "segment_sizes.png":
+    def broken(chart, *args):
+        if chart.file == "segment_sizes.png":
             raise ValueError("simulated bug in a chart")
-        return draw(name, *args)
+        return draw(chart, *args)
 
-    monkeypatch.setattr(export_module, "draw_chart_image", broken)
+    monkeypatch.setattr(images_module, "draw", broken)
 
     # When exporting every format, then the error is not hidden, and nothing is left behind
     with pytest.raises(ValueError, match="simulated bug"):
@@ -574,7 +591,7 @@ def test_permission_denied_is_explained_and_leaves_the_folder_alone(sample, earl
     def denied(*args, **kwargs):
         raise PermissionError(errno.EACCES, "Permission denied")
 
-    monkeypatch.setattr(export_module.tempfile, "NamedTemporaryFile", denied)
+    monkeypatch.setattr(staging_module.tempfile, "NamedTemporaryFile", denied)
 
     # When exporting there, then the message says so and suggests a folder of one's own
     with pytest.raises(UserError) as raised:
@@ -597,7 +614,7 @@ def test_file_locked_when_renamed_into_place_leaves_the_earlier_export_untouched
             raise PermissionError(errno.EACCES, "Permission denied", str(target))
         return replace(source, target, *args, **kwargs)
 
-    monkeypatch.setattr(export_module.os, "replace", locked)
+    monkeypatch.setattr(staging_module.os, "replace", locked)
 
     # When exporting CSV, workbook and summary again with new names
     with pytest.raises(UserError) as raised:

@@ -6,8 +6,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from custseg_gui.core.analysis import AnalysisSettings, analyse_table, run_analysis
-from custseg_gui.core.loading import LoadedTable, LoadReport
+from custseg_gui.core.pipeline import analyse as analyse_table, run as run_analysis
+
+from custseg_gui.core.settings import AnalysisSettings
+from custseg_gui.core.sources import LoadedTable, LoadReport
 from custseg_gui.core.naming import (AVERAGE_NAME, Term, readable, segment_names, suggest_action,
                                      unit_of)
 

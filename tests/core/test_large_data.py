@@ -13,11 +13,12 @@ import pandas as pd
 import pytest
 
 from custseg_gui.core.errors import Cancelled
-from custseg_gui.core.ksearch import (SEARCH_SAMPLE, SILHOUETTE_THRESHOLD, KSearchSettings,
-                                      search_k)
-from custseg_gui.core.prep import PreparedData, PrepSettings
+
+from custseg_gui.core.ksearch import SEARCH_SAMPLE, SILHOUETTE_THRESHOLD, search_k
+from custseg_gui.core.prep import PreparedData
 from custseg_gui.core.progress import Progress
-from custseg_gui.core.segment import SegmentSettings, segment
+from custseg_gui.core.segment import segment
+from custseg_gui.core.settings import KSearchSettings, PrepSettings, SegmentSettings
 
 
 def prepared_blobs(rows: int, seed: int = 7, overlap: float = 1.0) -> PreparedData:
@@ -108,7 +109,8 @@ def test_cancel_during_a_large_search_stops_promptly():
                                   "CC GENERAL.csv"])
 def test_shared_data_is_analysed_exactly_not_sampled(shared_file, name):
     # Given the real data sets, all under the sampling thresholds
-    from custseg_gui.core.analysis import AnalysisSettings, run_analysis
+    from custseg_gui.core.pipeline import run as run_analysis
+    from custseg_gui.core.settings import AnalysisSettings
 
     analysis = run_analysis(shared_file(name), AnalysisSettings(k_max=6))
     # Then neither the search nor the silhouette is sampled: results are the exact ones

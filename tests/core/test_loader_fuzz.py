@@ -24,7 +24,9 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from custseg_gui.core.errors import UserError
-from custseg_gui.core.loading import LoadedTable, LoadSettings, load_table
+
+from custseg_gui.core.settings import LoadSettings
+from custseg_gui.core.sources import LoadedTable, load_table
 
 EXAMPLES = int(os.environ.get("CUSTSEG_FUZZ_EXAMPLES", "150"))
 FUZZ = settings(

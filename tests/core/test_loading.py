@@ -9,7 +9,9 @@ import openpyxl
 import pytest
 
 from custseg_gui.core.errors import UserError
-from custseg_gui.core.loading import LoadSettings, load_table
+
+from custseg_gui.core.settings import LoadSettings
+from custseg_gui.core.sources import load_table
 
 CUSTOMERS_ROWS = [
     ("0001", "Ann", "50", "40"),

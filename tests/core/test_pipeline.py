@@ -7,13 +7,18 @@ import pandas as pd
 import pytest
 from sklearn.metrics import silhouette_samples, silhouette_score
 
-from custseg_gui.core.analysis import AnalysisSettings, run_analysis
+from custseg_gui.core.pipeline import run as run_analysis
+
+from custseg_gui.core.settings import AnalysisSettings
 from custseg_gui.core.columns import describe_columns
 from custseg_gui.core.errors import UserError
-from custseg_gui.core.ksearch import KSearchSettings, search_k, silhouette_sample
-from custseg_gui.core.loading import load_table
-from custseg_gui.core.prep import PrepSettings, prepare
-from custseg_gui.core.segment import SegmentSettings, segment
+from custseg_gui.core.ksearch import search_k, silhouette_sample
+from custseg_gui.core.settings import KSearchSettings
+from custseg_gui.core.sources import load_table
+from custseg_gui.core.prep import prepare
+from custseg_gui.core.settings import PrepSettings
+from custseg_gui.core.segment import segment
+from custseg_gui.core.settings import SegmentSettings
 
 INCOME = "Annual Income (k$)"
 SPENDING = "Spending Score (1-100)"

@@ -15,10 +15,13 @@ import pandas as pd
 import pytest
 import xlwt  # from the test extra: writes Excel 97-2003 files
 
-from custseg_gui.core.analysis import AnalysisSettings, run_analysis
+from custseg_gui.core.pipeline import run as run_analysis
+
+from custseg_gui.core.settings import AnalysisSettings
 from custseg_gui.core.columns import Role, describe_columns
 from custseg_gui.core.errors import UserError
-from custseg_gui.core.loading import LoadSettings, load_table
+from custseg_gui.core.settings import LoadSettings
+from custseg_gui.core.sources import load_table
 from custseg_gui.core.parsing import NumberFormat
 
 EUROPEAN_ENCODINGS = {"Windows-1252", "Latin-1"}

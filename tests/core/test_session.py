@@ -9,20 +9,19 @@ import pytest
 
 import custseg_gui
 from custseg_gui.core.errors import UserError
-from custseg_gui.core.loading import LoadSettings
 from custseg_gui.core.session import SCHEMA, VERSION, SavedAnalysis, load_analysis, save_analysis
+from custseg_gui.core.settings import AnalysisSettings, Cap, LoadSettings
 
 SAVED = SavedAnalysis(
     data_path="/home/ana/Données/clients 2024.csv",
     data_sha256="416a4f62a8f33841a16e1db5297f0e05d3b65b05e73632cedae58e739e1e1f77",
-    load=LoadSettings(sheet="Clients", encoding="cp1252", delimiter=";"),
-    features=("Annual Income (k$)", "Spending Score (1-100)", "Âge"),
-    missing="median",
-    scaling="minmax",
-    k_min=3,
-    k_max=8,
-    seed=7,
-    k=5,
+    settings=AnalysisSettings(
+        load=LoadSettings(sheet="Clients", encoding="cp1252", delimiter=";", decimal=",",
+                          thousands=".", header_row=3, day_first=True),
+        features=("Annual Income (k$)", "Spending Score (1-100)", "Âge", "Région"),
+        missing="median", scaling="minmax", log=("Annual Income (k$)",),
+        cap=(Cap("Spending Score (1-100)", 5.0, 95.0),), categories=("Région",),
+        k_min=3, k_max=8, seed=7, k=5),
     names={1: "Fidèles", 3: "Big spenders", 5: "=not a formula"},
 )
 
@@ -48,21 +47,29 @@ def test_saved_analysis_loads_back_with_every_field(saved_file):
     # When it is loaded again
     loaded = load_analysis(saved_file)
 
-    # Then every field is as saved
+    # Then every field is as saved: how the file is read, the fixes with their percentiles,
+    # the categories, the number of segments and the seed
     assert loaded == SAVED
     assert loaded.names == {1: "Fidèles", 3: "Big spenders", 5: "=not a formula"}
-    assert loaded.load == LoadSettings(sheet="Clients", encoding="cp1252", delimiter=";")
-    assert isinstance(loaded.features, tuple)
+    assert loaded.settings.load == LoadSettings(sheet="Clients", encoding="cp1252",
+                                                delimiter=";", decimal=",", thousands=".",
+                                                header_row=3, day_first=True)
+    assert loaded.settings.cap == (Cap("Spending Score (1-100)", 5.0, 95.0),)
+    assert (loaded.settings.k, loaded.settings.seed) == (5, 7)
+    assert isinstance(loaded.settings.features, tuple)
 
 
 def test_saved_file_is_versioned_utf8_json(saved_file):
     # Given a saved analysis, then it is readable JSON naming its schema, version and app
     content = saved_content(saved_file)
     assert content["schema"] == SCHEMA == "custseg-analysis"
-    assert content["version"] == VERSION == 1
+    assert content["version"] == VERSION == 2
     assert content["app_version"] == custseg_gui.__version__
     assert content["data"]["path"] == SAVED.data_path
-    assert content["settings"]["features"] == list(SAVED.features)
+    assert content["settings"]["features"] == list(SAVED.settings.features)
+    # in the same words as summary.json's settings and the report command
+    assert content["settings"]["delimiter"] == "semicolon"
+    assert content["settings"]["cap"] == {"Spending Score (1-100)": [5.0, 95.0]}
     assert content["segment_names"] == {"1": "Fidèles", "3": "Big spenders",
                                         "5": "=not a formula"}
     # and it is not pickle: the text is UTF-8 with the accents as written
@@ -85,9 +92,8 @@ def test_saving_into_a_missing_folder_is_explained(tmp_path):
 
 
 def test_analysis_without_names_round_trips(tmp_path):
-    plain = SavedAnalysis(data_path="customers.xlsx", data_sha256="0" * 64, load=LoadSettings(),
-                          features=("Income",), missing="drop", scaling="standard",
-                          k_min=2, k_max=10, seed=42, k=4)
+    plain = SavedAnalysis(data_path="customers.xlsx", data_sha256="0" * 64,
+                          settings=AnalysisSettings(features=("Income",), k=4))
     save_analysis(tmp_path / "plain.custseg", plain)
     assert load_analysis(tmp_path / "plain.custseg") == plain
 
@@ -182,19 +188,17 @@ def test_file_missing_a_setting_is_refused(saved_file, keys):
 
 
 WRONG_VALUES = {
-    "k not a number": (("settings", "k"), "five", "a setting is missing or wrong"),
+    "k not a number": (("settings", "k"), "five", "'k' must be a whole number"),
     "settings a list": (("settings",), [1, 2], "a setting is missing or wrong"),
     "names a list": (("segment_names",), ["a", "b"], "a setting is missing or wrong"),
     "name number not a number": (("segment_names",), {"one": "A"},
                                  "a setting is missing or wrong"),
     "no features": (("settings", "features"), [], "its settings are not valid"),
-    "unknown scaling": (("settings", "scaling"), "log", "its settings are not valid"),
-    "unknown missing policy": (("settings", "missing"), "guess", "its settings are not valid"),
+    "unknown scaling": (("settings", "scaling"), "log", "'scaling' must be one of"),
+    "unknown missing policy": (("settings", "missing"), "guess", "'missing' must be one of"),
+    "cap of the wrong shape": (("settings", "cap"), {"Income": [1]}, "'cap' must give"),
     "k_min above k_max": (("settings", "k_min"), 9, "its settings are not valid"),
     "k of one": (("settings", "k"), 1, "its settings are not valid"),
-    # A string is not a list of column names; read as one it would become the features
-    # ("I", "n", "c", "o", "m", "e").
-    "features a string": (("settings", "features"), "Income", "setting"),
 }
 
 
@@ -211,3 +215,43 @@ def test_file_with_a_wrong_setting_is_refused(saved_file, case):
 
     # Then it is refused as damaged rather than opened with nonsense settings
     assert_refused_as_damaged(saved_file, reason)
+
+
+def test_a_string_of_features_is_one_column_not_its_letters(saved_file):
+    # Given a save edited by hand to name one column as a string rather than a list
+    content = saved_content(saved_file)
+    content["settings"]["features"] = "Income"
+    write_json(saved_file, content)
+    # Then it is that one column, never the columns "I", "n", "c", ...
+    assert load_analysis(saved_file).settings.features == ("Income",)
+
+
+# What CustSeg 0.1 wrote (format version 1): how the file is read apart from the settings,
+# with the characters themselves, and caps as lists.
+VERSION_1 = {
+    "schema": "custseg-analysis", "version": 1, "app_version": "0.1.0",
+    "saved_at": "2026-11-20T10:00:00+01:00",
+    "data": {"path": "/data/clients.csv", "sha256": "ab" * 32,
+             "load": {"sheet": None, "encoding": "cp1252", "delimiter": ";", "decimal": ",",
+                      "thousands": ".", "header_row": 2, "day_first": True}},
+    "settings": {"features": ["Income", "Spend", "Region"], "missing": "mean",
+                 "scaling": "robust", "k_min": 3, "k_max": 7, "seed": 11, "k": 4,
+                 "log": ["Spend"], "cap": [["Income", 2.5, 97.5]], "category": ["Region"]},
+    "segment_names": {"2": "Loyal"},
+}
+
+
+def test_a_version_1_analysis_still_opens_with_every_setting(tmp_path):
+    # Given an analysis saved by the previous version of CustSeg
+    path = write_json(tmp_path / "old.custseg", VERSION_1)
+    # When it is opened
+    loaded = load_analysis(path)
+    # Then every setting is read as it was meant, the cap percentiles included
+    assert loaded.settings == AnalysisSettings(
+        load=LoadSettings(encoding="cp1252", delimiter=";", decimal=",", thousands=".",
+                          header_row=2, day_first=True),
+        features=("Income", "Spend", "Region"), missing="mean", scaling="robust",
+        log=("Spend",), cap=(Cap("Income", 2.5, 97.5),), categories=("Region",),
+        k_min=3, k_max=7, k=4, seed=11)
+    assert loaded.names == {2: "Loyal"}
+    assert (loaded.data_path, loaded.data_sha256) == ("/data/clients.csv", "ab" * 32)

@@ -11,9 +11,10 @@ from matplotlib.backend_bases import MouseEvent
 from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtWidgets import QStyledItemDelegate, QStyleOptionViewItem
 
-from custseg_gui.gui.chart_panel import ChartPanel
-from custseg_gui.gui.data_model import CustomerTableModel
-from custseg_gui.gui.worker import ChartRenderer
+from custseg_gui.gui.views.chart_panel import ChartPanel
+
+from custseg_gui.gui.views.data_model import CustomerTableModel
+from custseg_gui.gui.tasks import ChartRenderer
 
 
 @pytest.fixture
@@ -256,7 +257,7 @@ def test_sorting_by_segment_orders_numbers_as_numbers(qtbot):
 
 def test_quiet_housekeeping_is_not_shown_and_not_cancelled_by_the_user(qtbot):
     # Given a worker, and a quiet task (as the window's loading of libraries) that waits
-    from custseg_gui.gui.worker import Worker
+    from custseg_gui.gui.tasks import Worker
 
     worker, gate, done = Worker(), threading.Event(), []
     signals = []

@@ -7,7 +7,8 @@ import json
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtWidgets import QMessageBox, QPushButton, QTableWidget
 
-from custseg_gui.core.export import output_files
+from report_helpers import REPORT_FILES
+
 from custseg_gui.gui import MainWindow
 
 INCOME, SPENDING = "Annual Income (k$)", "Spending Score (1-100)"
@@ -39,8 +40,7 @@ def test_export_panel_writes_every_format_and_says_where(qtbot, wait_for_task, w
     assert wait_for_task(window, "export", lambda: qtbot.mouseClick(
         export_button, Qt.LeftButton)) == "returned"
     # Then every file is there, and the panel says where with a button to open the folder
-    assert sorted(path.name for path in tmp_path.iterdir()) == sorted(output_files(
-        ("csv", "xlsx", "pdf", "png", "json")))
+    assert sorted(path.name for path in tmp_path.iterdir()) == sorted(REPORT_FILES)
     assert str(tmp_path) in panel.result_label.text()
     assert not panel.open_folder_button.isHidden()
 
@@ -104,7 +104,7 @@ def test_save_and_reopen_gives_the_same_segments_and_names(qtbot, wait_for_task,
     window.rename_segment(1, "Core shoppers")
     saved = tmp_path / "mall.custseg"
     window.save_analysis_to(saved)
-    sizes = window.view.segmentation.sizes
+    sizes = window.current_analysis().segmentation.sizes
     # When it is opened in a new window
     other = MainWindow(settings=QSettings(str(settings_file), QSettings.IniFormat))
     qtbot.addWidget(other)
@@ -113,8 +113,8 @@ def test_save_and_reopen_gives_the_same_segments_and_names(qtbot, wait_for_task,
         other.open_analysis(saved)
     # Then the same features, k, segments and names are back
     assert other.panel.checked_features() == (INCOME, SPENDING)
-    assert other.view.segmentation.k == 4 and other.view.segmentation.sizes == sizes
-    assert other.names[1] == "Core shoppers"
+    assert other.current_analysis().segmentation.k == 4 and other.current_analysis().segmentation.sizes == sizes
+    assert other.document.names[1] == "Core shoppers"
     assert other.findChild(QTableWidget, "profileTable").item(0, 0).text() == "Core shoppers"
     other.worker.shutdown()
 
@@ -137,7 +137,7 @@ def test_reopening_after_the_data_changed_warns_first(qtbot, wait_for_task, wind
     assert not window.worker.is_busy("analysis")
     # And continuing reruns the analysis on the current data
     assert wait_for_task(window, "analysis", lambda: click_button(box, "Continue")) == "returned"
-    assert sum(window.view.segmentation.sizes) == 295
+    assert sum(window.current_analysis().segmentation.sizes) == 295
 
 
 def test_a_missing_data_file_is_asked_for(qtbot, wait_for_task, window, sample_csv, tmp_path):
@@ -155,7 +155,7 @@ def test_a_missing_data_file_is_asked_for(qtbot, wait_for_task, window, sample_c
     assert wait_for_task(window, "analysis", lambda: window.open_analysis(saved)) == "returned"
     # Then the user was asked where the file is, and the analysis runs on it
     assert asked == [data.resolve()]
-    assert window.table.report.file_name == "moved.csv"
+    assert window.document.table.report.file_name == "moved.csv"
 
 
 def test_a_corrupted_analysis_file_gives_a_clear_message(window, tmp_path):
@@ -166,4 +166,4 @@ def test_a_corrupted_analysis_file_gives_a_clear_message(window, tmp_path):
     window.open_analysis(broken)
     # Then a plain message says so and nothing else happens
     assert "not a CustSeg analysis, or it is damaged" in window.message_box.text()
-    assert window.table is None and not window.worker.is_busy()
+    assert window.document.table is None and not window.worker.is_busy()

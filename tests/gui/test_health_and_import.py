@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QListWidget, QTableWidget
 
-from custseg_gui.core.loading import LoadSettings
+from custseg_gui.core.settings import LoadSettings
 
 SPENDS = ("Fresh", "Milk", "Grocery", "Frozen", "Detergents_Paper", "Delicassen")
 
@@ -36,9 +36,9 @@ def test_health_panel_shows_each_column_and_applies_a_log_scale(wait_for_task, w
     assert window.panel.stale_label.isHidden()  # no results yet, nothing to mark stale
     assert wait_for_task(window, "analysis", window.run_search) == "returned"
     # Then the analysis used it, and the file's own values are untouched
-    assert window.prepared.settings.log == ("Fresh",)
+    assert window.current_analysis().prepared.settings.log == ("Fresh",)
     assert window.current_analysis().settings.log == ("Fresh",)
-    assert window.table.frame["Fresh"].max() > 100_000
+    assert window.document.table.frame["Fresh"].max() > 100_000
     # And unticking it marks the results out of date
     window.results.health.set_fix("log", "Fresh", on=False)
     assert not window.panel.stale_label.isHidden()
@@ -61,8 +61,8 @@ def test_treating_a_code_column_as_categories_changes_its_role(wait_for_task, wi
     assert "categorical" in item.toolTip()
     assert "Outlet" in window.panel.checked_features()
     assert wait_for_task(window, "analysis", window.run_search) == "returned"
-    assert "Outlet = 1" in window.prepared.matrix_columns
-    assert "Outlet" in window.view.insights.categorical_columns
+    assert "Outlet = 1" in window.current_analysis().prepared.matrix_columns
+    assert "Outlet" in window.current_analysis().insights.categorical_columns
 
 
 def test_import_options_show_the_detection_and_reread_the_file(qtbot, wait_for_task, window,
@@ -72,7 +72,7 @@ def test_import_options_show_the_detection_and_reread_the_file(qtbot, wait_for_t
     path = tmp_path / "kunden.csv"
     path.write_bytes(text.encode("cp1252"))
     open_file(wait_for_task, window, path)
-    assert window.table.frame["Umsatz"].mean() == 1333.6666666666667
+    assert window.document.table.frame["Umsatz"].mean() == 1333.6666666666667
     # When the user opens the import options
     dialog = window.show_import_options()
     # Then they show what was detected, with a preview of the parsed numbers
@@ -85,4 +85,4 @@ def test_import_options_show_the_detection_and_reread_the_file(qtbot, wait_for_t
     with qtbot.waitSignal(window.worker.finished, timeout=30_000,
                           check_params_cb=lambda name, outcome: name == "load"):
         dialog.accept()
-    assert window.load_settings == LoadSettings(decimal=".")
+    assert window.document.settings.load == LoadSettings(decimal=".")

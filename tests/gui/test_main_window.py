@@ -146,7 +146,7 @@ def test_cancel_stops_a_long_search_within_a_second(qtbot, wait_for_task, window
     assert time.monotonic() - started < 1.0
     assert window.findChild(object, "runButton").isEnabled()
     assert window.panel.status_label.text() == "Cancelled."
-    assert window.search is None
+    assert window.current_analysis() is None
 
 
 def test_a_broken_file_shows_a_message_and_the_next_file_works(qtbot, wait_for_task, window, tmp_path,
@@ -209,7 +209,7 @@ def test_dropping_a_file_opens_it(qtbot, wait_for_task, window, sample_csv):
     # When it is dropped on the window
     assert wait_for_task(window, "load", lambda: window.dropEvent(event)) == "returned"
     # Then it is open
-    assert window.table.report.file_name == "sample_customers.csv"
+    assert window.document.table.report.file_name == "sample_customers.csv"
 
 
 @pytest.mark.parametrize("view", ["Map (PCA)", "Age"])
@@ -240,18 +240,18 @@ def test_hovering_a_customer_shows_its_id_and_values(qtbot, wait_for_task, windo
     run(qtbot, wait_for_task, window)
     canvas = window.findChild(FigureCanvasQTAgg, "segmentsCanvas")
     canvas.draw()
-    scatter = window.view.scatter
+    scatter = window.document.scatter
     # When the mouse rests on the first plotted customer
     ax = canvas.figure.axes[0]
     x, y = ax.transData.transform((scatter.x[0], scatter.y[0]))
     canvas.callbacks.process("motion_notify_event",
                              _mouse_event(canvas, "motion_notify_event", x, y))
     # Then that customer is identified, with its ID and values
-    row = window.hovered_customer
+    row = window.segments.hovered_customer
     assert row is not None
-    text = window._customer_text(row)
-    assert f"CustomerID {window.table.raw.at[row, 'CustomerID']}" in text
-    assert f"{INCOME}: {window.table.raw.at[row, INCOME]}" in text
+    text = window.segments.customer_text(row)
+    assert f"CustomerID {window.document.table.raw.at[row, 'CustomerID']}" in text
+    assert f"{INCOME}: {window.document.table.raw.at[row, INCOME]}" in text
 
 
 def test_clicking_a_legend_entry_highlights_that_segment(qtbot, wait_for_task, wait_for_charts,
@@ -269,7 +269,7 @@ def test_clicking_a_legend_entry_highlights_that_segment(qtbot, wait_for_task, w
         canvas, "button_press_event", box.x0 + box.width / 2, box.y0 + box.height / 2,
         button=1))
     # Then segment 4 is selected: its 23 customers are listed and the others fade
-    assert window.selected_segment == 4
+    assert window.document.selected == 4
     assert window.findChild(QTableView, "dataTable").model().rowCount() == 23
     wait_for_charts(window)
     lines = {line.get_gid(): line for line in canvas.figure.axes[0].get_lines()}
@@ -305,12 +305,12 @@ def test_a_duplicate_or_empty_name_is_refused_with_a_message(qtbot, wait_for_tas
     open_file(wait_for_task, window, mall_csv)
     tick_only(window, {INCOME, SPENDING})
     run(qtbot, wait_for_task, window)
-    first_name = window.names[1]
+    first_name = window.document.names[1]
     # When the user gives segment 2 the name of segment 1
     assert not window.rename_segment(2, first_name)
     # Then a message explains why, and segment 2 keeps its name
     assert "already called" in window.message_box.text()
-    assert window.names[2] != first_name
+    assert window.document.names[2] != first_name
     window.message_box.close()
     assert not window.rename_segment(2, "   ")
     assert "needs a name" in window.message_box.text()
@@ -330,7 +330,7 @@ def test_double_clicking_a_legend_entry_asks_for_a_new_name(qtbot, wait_for_task
     event.dblclick = True
     # When the user double-clicks the legend entry of segment 2 and types a name
     canvas.callbacks.process("button_press_event", event)
-    dialog = window.rename_dialog
+    dialog = window.segments.rename_dialog
     assert dialog is not None and dialog.isVisible()
     dialog.setTextValue("Big spenders")
     dialog.accept()

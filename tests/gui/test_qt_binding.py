@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 from PySide6.QtCore import QSortFilterProxyModel, Qt
 
-from custseg_gui.gui.data_model import CustomerTableModel
+from custseg_gui.gui.views.data_model import CustomerTableModel
 
 
 def test_qt_calling_the_table_model_keeps_none_alive():

@@ -1,7 +1,7 @@
 """report.pdf: a segment report a manager can read without the app, A4 or US Letter.
 
 Every page is a matplotlib figure, so the charts are the window's own drawing functions
-(core/charts.py) rendered as vector graphics, and the text is real, searchable text.
+(the chart catalogue, core/charts) rendered as vector graphics, and the text is real, searchable text.
 """
 
 from __future__ import annotations
@@ -9,17 +9,17 @@ from __future__ import annotations
 import textwrap
 from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
 from typing import IO
 
 import numpy as np
 from matplotlib.figure import Figure
 
 from custseg_gui import __version__
-from custseg_gui.core import charts
-from custseg_gui.core.analysis import Analysis
+from custseg_gui.core.charts import chart, segment_color
+from custseg_gui.core.exports.facts import settings_rows
 from custseg_gui.core.formatting import format_number, format_share
 from custseg_gui.core.progress import NO_PROGRESS, Progress
-from custseg_gui.core.workbook import settings_rows
 
 PAGE_SIZES = {"a4": (8.27, 11.69), "letter": (8.5, 11.0)}
 MARGIN = 0.75  # inches
@@ -102,7 +102,7 @@ class _Writer:
         self.text(text, size=size, weight="bold", space_after=0.12, keep=1.2)
 
     def charts(self, height: float, draws: list, ratios: list[float] | None = None) -> None:
-        """Draw charts (core/charts.py functions) stacked in the next `height` inches.
+        """Draw charts (functions of a figure) stacked in the next `height` inches.
 
         A page's charts are laid out together by matplotlib's constrained layout, confined to
         their region of the page, so a page takes one call; a second starts a new page.
@@ -174,7 +174,7 @@ def _rectangle(size, x: float, top: float, width: float, height: float, colour: 
                      zorder=-1)
 
 
-def _summary_paragraph(analysis: Analysis, names: dict[int, str]) -> str:
+def _summary_paragraph(analysis, names: dict[int, str]) -> str:
     insights, search = analysis.insights, analysis.search
     used, left = len(analysis.prepared.rows_used), len(analysis.prepared.left_out)
     largest = insights.profiles[0]
@@ -192,9 +192,9 @@ def _summary_paragraph(analysis: Analysis, names: dict[int, str]) -> str:
     return text
 
 
-def write_pdf_report(handle: IO[bytes], analysis: Analysis, names: dict[int, str],
-                     page_size: str = "a4", progress: Progress = NO_PROGRESS) -> None:
-    """Write the report to an open binary file."""
+def write_pdf_report(handle: IO[bytes], context, progress: Progress = NO_PROGRESS) -> None:
+    """Write the report of an export context (core/exports) to an open binary file."""
+    analysis, names, page_size = context.result, context.segment_names, context.page_size
     import matplotlib
     from matplotlib.backends.backend_pdf import PdfPages
 
@@ -207,11 +207,11 @@ def write_pdf_report(handle: IO[bytes], analysis: Analysis, names: dict[int, str
         writer = _Writer(pdf, size, report.file_name)
         _title_page(writer, analysis, names)
         progress.report(0.15, "Drawing the charts for the report...")
-        _k_pages(writer, analysis, names)
+        _k_pages(writer, analysis, context.chart_inputs)
         progress.report(0.35)
-        _segment_chart_pages(writer, analysis, names)
+        _segment_chart_pages(writer, context.chart_inputs)
         progress.report(0.6, "Writing the segment profiles...")
-        _profile_pages(writer, analysis, names)
+        _profile_pages(writer, analysis, names, context.chart_inputs)
         progress.report(0.8)
         _segment_sections(writer, analysis, names)
         _appendix(writer, analysis)
@@ -219,7 +219,7 @@ def write_pdf_report(handle: IO[bytes], analysis: Analysis, names: dict[int, str
     progress.report(1.0)
 
 
-def _title_page(writer: _Writer, analysis: Analysis, names: dict[int, str]) -> None:
+def _title_page(writer: _Writer, analysis, names: dict[int, str]) -> None:
     report = analysis.table.report
     writer.new_page()
     writer.cursor += 0.4
@@ -238,8 +238,8 @@ def _title_page(writer: _Writer, analysis: Analysis, names: dict[int, str]) -> N
                  align=["right", "left", "right", "right", "left"])
 
 
-def _k_pages(writer: _Writer, analysis: Analysis, names: dict[int, str]) -> None:
-    search, segmentation = analysis.search, analysis.segmentation
+def _k_pages(writer: _Writer, analysis, inputs) -> None:
+    search = analysis.search
     writer.new_page()
     writer.heading("How the number of segments was chosen")
     writer.text(search.recommendation, size=10.5, space_after=0.15)
@@ -249,24 +249,21 @@ def _k_pages(writer: _Writer, analysis: Analysis, names: dict[int, str]) -> None
                 "segment rather than the next one (from -1 to 1, higher is better).",
                 size=9, color=MUTED, space_after=0.15)
     writer.charts(writer.room() - 0.1, [
-        lambda fig: charts.draw_elbow(fig, search, segmentation.k),
-        lambda fig: charts.draw_silhouette(fig, search, segmentation, names, segmentation.k)])
+        lambda fig: chart("elbow").draw(fig, inputs),
+        lambda fig: chart("silhouette").draw(fig, inputs)])
 
 
-def _segment_chart_pages(writer: _Writer, analysis: Analysis, names: dict[int, str]) -> None:
-    prepared, segmentation = analysis.prepared, analysis.segmentation
-    x, y = charts.default_axes(prepared, analysis.insights.feature_importance)
-    scatter = charts.scatter_data(prepared, segmentation, x, y, analysis.settings.seed)
+def _segment_chart_pages(writer: _Writer, inputs) -> None:
     writer.new_page()
     writer.heading("The segments")
     writer.text("Each dot is a customer, coloured by segment; X marks each segment's centre.",
                 size=9, color=MUTED, space_after=0.1)
     writer.charts(writer.room() - 0.1, [
-        lambda fig: charts.draw_segments(fig, scatter, names),
-        lambda fig: charts.draw_sizes(fig, segmentation, names)], ratios=[1.4, 1])
+        lambda fig: chart("segments").draw(fig, inputs),
+        lambda fig: chart("sizes").draw(fig, inputs)], ratios=[1.4, 1])
 
 
-def _profile_pages(writer: _Writer, analysis: Analysis, names: dict[int, str]) -> None:
+def _profile_pages(writer: _Writer, analysis, names: dict[int, str], inputs) -> None:
     insights = analysis.insights
     writer.new_page()
     writer.heading("Segment profiles")
@@ -295,17 +292,17 @@ def _profile_pages(writer: _Writer, analysis: Analysis, names: dict[int, str]) -
                 "below). Bottom: how much of each column's variation the segments explain.",
                 size=9, color=MUTED, space_after=0.1)
     writer.charts(writer.room() - 0.1, [
-        lambda fig: charts.draw_profile_heatmap(fig, insights, names),
-        lambda fig: charts.draw_importance(fig, insights)], ratios=[1.3, 1])
+        lambda fig: chart("profiles").draw(fig, inputs),
+        lambda fig: chart("importance").draw(fig, inputs)], ratios=[1.3, 1])
 
 
-def _segment_sections(writer: _Writer, analysis: Analysis, names: dict[int, str]) -> None:
+def _segment_sections(writer: _Writer, analysis, names: dict[int, str]) -> None:
     insights = analysis.insights
     writer.new_page()
     writer.heading("The segments one by one")
     for profile in insights.profiles:
         paragraphs = [(f"{profile.number}. {names[profile.number]}", 12.5, "bold",
-                       charts.segment_color(profile.number)),
+                       segment_color(profile.number)),
                       (profile.description, 9.5, "normal", TEXT)]
         facts = (f"Size: {profile.size:,} customers ({format_share(profile.share)}). "
                  f"Stability: {profile.stability_reading}")
@@ -329,7 +326,7 @@ def _segment_sections(writer: _Writer, analysis: Analysis, names: dict[int, str]
         writer.cursor += 0.15
 
 
-def _appendix(writer: _Writer, analysis: Analysis) -> None:
+def _appendix(writer: _Writer, analysis) -> None:
     writer.new_page()
     writer.heading("Appendix: settings to reproduce this report")
     writer.table(["Setting", "Value"], [[label, value] for label, value in
@@ -347,3 +344,21 @@ def _appendix(writer: _Writer, analysis: Analysis) -> None:
                 "is refitted on bootstrap resamples (Hennig's reading: above 0.85 highly stable, "
                 "0.75 to 0.85 stable, 0.6 to 0.75 doubtful, below 0.6 not to be trusted).",
                 size=8.5, color=MUTED)
+
+
+FILE = "report.pdf"
+
+
+def files(context) -> list[str]:
+    return [FILE]
+
+
+def write(staging, folder: Path, context, progress) -> None:
+    staging.write(folder / FILE, lambda handle: write_pdf_report(handle, context, progress))
+
+
+def check(folder: Path, context) -> None:
+    pdf = (folder / FILE).read_bytes()
+    pages = pdf.count(b"/Type /Page") - pdf.count(b"/Type /Pages")
+    if not pdf.startswith(b"%PDF") or pages < 5:
+        raise AssertionError(f"{FILE} has {pages} pages")

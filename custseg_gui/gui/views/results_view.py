@@ -1,4 +1,8 @@
-"""The tabs on the right (view only): data, explore, number of segments, segments, profiles."""
+"""The tabs on the right (view only): data, explore, number of segments, segments, profiles.
+
+Every chart panel is made for an entry of the chart catalogue (core/charts): its canvas carries
+the entry's object name and its "how to read" text; `charts` maps the entry's name to it.
+"""
 
 from __future__ import annotations
 
@@ -7,38 +11,17 @@ from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QHBoxLayout, QHeade
                                QPushButton, QSplitter, QTableView, QTableWidget, QTabWidget,
                                QTextBrowser, QVBoxLayout, QWidget)
 
-from custseg_gui.gui.chart_panel import ChartPanel
-from custseg_gui.gui.data_model import CustomerTableModel
-from custseg_gui.gui.export_panel import ExportPanel
-from custseg_gui.gui.health_view import HealthView
+from custseg_gui.core.charts import CHARTS
+from custseg_gui.gui.views.chart_panel import ChartPanel
+from custseg_gui.gui.views.data_model import CustomerTableModel
+from custseg_gui.gui.views.export_panel import ExportPanel
+from custseg_gui.gui.views.health_view import HealthView
 
-ELBOW_HELP = (
-    "How to read this chart: each point is how spread out customers are inside their segments "
-    "for that number of segments. More segments always lowers it; look for the bend (the "
-    "\"elbow\") after which adding segments gains little. That number is a good candidate.")
-SILHOUETTE_HELP = (
-    "How to read this chart: the silhouette says how clearly customers sit in their own segment "
-    "rather than the next one, from -1 (wrong segment) to 1 (perfectly clear). Left: the "
-    "average for each number of segments (higher is better; the star is the recommendation). "
-    "Right: one bar per customer at the number shown, grouped by segment. Long bars are "
-    "customers who fit well; bars below 0 would fit another segment better.")
-SEGMENTS_HELP = (
-    "Each dot is a customer, coloured by segment; X marks a segment's centre. Choose which "
-    "columns to plot above, or the map that squeezes all ticked columns into two axes. Hover a "
-    "dot to see the customer; click a legend entry to highlight that segment.")
 PROFILE_HELP = (
     "One row per segment: its size, how stable it is, and the average of every numeric column, "
     "in your data's units. Click a row to highlight the segment everywhere and list its "
     "customers on the Data tab; double-click a name to rename the segment. In the chart, "
     "orange means above the average of all customers, purple below.")
-BOXES_HELP = (
-    "Each box holds the middle half of a segment's customers, the line inside is the median, "
-    "and the whiskers reach the usual range. Boxes that overlap mean the segments are alike "
-    "on that column.")
-IMPORTANCE_HELP = (
-    "How to read this chart: for each column used, the share of its differences between "
-    "customers that the segments account for. Columns near the top are what the segments are "
-    "really about; columns near 0% hardly differ from one segment to another.")
 
 
 class ResultsView(QTabWidget):
@@ -46,6 +29,8 @@ class ResultsView(QTabWidget):
         super().__init__(parent)
         self.setObjectName("resultsTabs")
         self.setDocumentMode(True)
+        self.charts = {entry.name: ChartPanel(entry.canvas, entry.help, chart_renderer)
+                       for entry in CHARTS}
 
         # Data
         data_page = QWidget()
@@ -82,10 +67,8 @@ class ResultsView(QTabWidget):
         # Explore
         explore = QSplitter(Qt.Horizontal)
         explore.setObjectName("exploreSplitter")
-        self.distributions = ChartPanel("distributionsCanvas", renderer=chart_renderer)
-        self.correlations = ChartPanel("correlationsCanvas", renderer=chart_renderer)
-        explore.addWidget(self.distributions)
-        explore.addWidget(self.correlations)
+        explore.addWidget(self.charts["distributions"])
+        explore.addWidget(self.charts["correlations"])
         explore.setSizes([600, 400])
         self.explore_splitter = explore
         self.addTab(explore, "Explore")
@@ -93,10 +76,8 @@ class ResultsView(QTabWidget):
         # Number of segments
         k_page = QSplitter(Qt.Vertical)
         k_page.setObjectName("kSplitter")
-        self.elbow = ChartPanel("elbowCanvas", ELBOW_HELP, chart_renderer)
-        self.silhouette = ChartPanel("silhouetteCanvas", SILHOUETTE_HELP, chart_renderer)
-        k_page.addWidget(self.elbow)
-        k_page.addWidget(self.silhouette)
+        k_page.addWidget(self.charts["elbow"])
+        k_page.addWidget(self.charts["silhouette"])
         k_page.setSizes([380, 460])
         self.k_splitter = k_page
         self.addTab(k_page, "Number of segments")
@@ -117,10 +98,8 @@ class ResultsView(QTabWidget):
         segments_layout.addLayout(axes_row)
         split = QSplitter(Qt.Horizontal)
         split.setObjectName("segmentsSplitter")
-        self.segments = ChartPanel("segmentsCanvas", SEGMENTS_HELP, chart_renderer)
-        self.sizes = ChartPanel("sizesCanvas", renderer=chart_renderer)
-        split.addWidget(self.segments)
-        split.addWidget(self.sizes)
+        split.addWidget(self.charts["segments"])
+        split.addWidget(self.charts["sizes"])
         split.setSizes([700, 300])
         self.segments_splitter = split
         segments_layout.addWidget(split, 1)
@@ -145,7 +124,6 @@ class ResultsView(QTabWidget):
         self.profile_table.setToolTip("One row per segment; click a row to focus on it, "
                                       "double-click its name to rename it")
         table_layout.addWidget(self.profile_table)
-        self.heatmap = ChartPanel("profileCanvas", renderer=chart_renderer)
         self.descriptions = QTextBrowser()
         self.descriptions.setObjectName("descriptionsView")
         self.descriptions.setToolTip("Each segment in words: what sets it apart, a suggested "
@@ -154,7 +132,7 @@ class ResultsView(QTabWidget):
         lower = QSplitter(Qt.Horizontal)
         lower.setObjectName("profilesLowerSplitter")
         lower.addWidget(self.descriptions)
-        lower.addWidget(self.heatmap)
+        lower.addWidget(self.charts["profiles"])
         lower.setSizes([420, 520])
         self.profiles_lower_splitter = lower
         profiles.addWidget(table_page)
@@ -166,11 +144,8 @@ class ResultsView(QTabWidget):
         # What sets them apart
         apart = QSplitter(Qt.Horizontal)
         apart.setObjectName("apartSplitter")
-        self.importance = ChartPanel("importanceCanvas", IMPORTANCE_HELP, chart_renderer)
-        self.segment_distributions = ChartPanel("segmentDistributionsCanvas", BOXES_HELP,
-                                                chart_renderer)
-        apart.addWidget(self.importance)
-        apart.addWidget(self.segment_distributions)
+        apart.addWidget(self.charts["importance"])
+        apart.addWidget(self.charts["spread"])
         apart.setSizes([380, 620])
         self.apart_splitter = apart
         self.addTab(apart, "What sets them apart")

@@ -4,6 +4,7 @@ Imitates superqt's worker (started / progress / returned / errored / finished) a
 TaskState: the function receives a `Progress` whose `report()` reaches the GUI and whose
 `check()` raises `Cancelled` once the user cancels or a newer task replaces this one. A
 result from a task that was replaced is dropped, so a stale result never overwrites a newer one.
+Which task replaces which is declared once, in CANCELS.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import time
 import traceback
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from enum import Enum
 
 import shiboken6
 from PySide6.QtCore import QObject, Qt, QTimer, Signal, Slot
@@ -22,6 +24,30 @@ from PySide6.QtCore import QObject, Qt, QTimer, Signal, Slot
 from custseg_gui.core.errors import Cancelled
 from custseg_gui.core.progress import Progress
 from custseg_gui.logs import log
+
+class Channel(str, Enum):
+    """What a background task is for; one task runs per channel, a new one replaces it."""
+
+    LOAD = "load"  # reading a file
+    ANALYSIS = "analysis"  # Find segments: preparation, k search, segments
+    SEGMENT = "segment"  # another number of segments, reusing the search
+    SCATTER = "scatter"  # the scatter on other axes
+    EXPORT = "export"
+    WARM_UP = "warm-up"  # loading the analysis libraries, unseen
+
+
+# Starting a task on a channel also cancels the tasks of these channels, whose results it makes
+# stale: a new file makes every analysis stale, a new search any regrouping of the old one.
+# An export carries on: it writes the results it was given, which stay as they were.
+CANCELS: dict[Channel, tuple[Channel, ...]] = {
+    Channel.LOAD: (Channel.ANALYSIS, Channel.SEGMENT, Channel.SCATTER),
+    Channel.ANALYSIS: (Channel.SEGMENT, Channel.SCATTER),
+    Channel.SEGMENT: (Channel.SCATTER,),
+    Channel.SCATTER: (),
+    Channel.EXPORT: (),
+    Channel.WARM_UP: (),
+}
+
 
 class _GuiThreadCollection:
     """Keep Python's garbage collector off worker threads.
@@ -145,16 +171,19 @@ class Worker(QObject):
 
     # --- starting and stopping ------------------------------------------------------------------
 
-    def run(self, channel: str, function: Callable[[Progress], object],
+    def run(self, channel: Channel | str, function: Callable[[Progress], object],
             on_returned: Callable[[object], None],
             on_errored: Callable[[BaseException, str], None] | None = None,
             quiet: bool = False) -> Task:
-        """Run `function(progress)` in the background, replacing the channel's running task.
+        """Run `function(progress)` in the background, replacing the channel's running task
+        and cancelling those it makes stale (CANCELS).
 
         A quiet task is housekeeping the user does not see (no progress, no Cancel)."""
         if self._closed:
             raise RuntimeError("worker is shut down")
-        self.cancel(channel)
+        channel = Channel(channel).value
+        for stale in (channel, *CANCELS[Channel(channel)]):
+            self.cancel(stale)
         self._count += 1
         task = Task(self._count, channel, function, on_returned, on_errored, quiet=quiet)
         self._current[channel] = task
@@ -169,9 +198,10 @@ class Worker(QObject):
         task.thread.start()
         return task
 
-    def cancel(self, channel: str | None = None, quiet_too: bool = False) -> None:
+    def cancel(self, channel: Channel | str | None = None, quiet_too: bool = False) -> None:
         """Ask the channel's task (or every task the user sees) to stop; its result will be
         dropped."""
+        channel = None if channel is None else Channel(channel).value
         for name, task in list(self._current.items()):
             if name == channel or (channel is None and (quiet_too or not task.quiet)):
                 task.cancel_requested.set()
@@ -184,11 +214,11 @@ class Worker(QObject):
         """True once shut down: no more tasks run."""
         return self._closed
 
-    def is_busy(self, channel: str | None = None) -> bool:
+    def is_busy(self, channel: Channel | str | None = None) -> bool:
         """Whether the channel (or any task the user sees) is running."""
         if channel is None:
             return any(not task.quiet for task in self._current.values())
-        return channel in self._current
+        return Channel(channel).value in self._current
 
     def shutdown(self, timeout: float = 5.0) -> bool:
         """Cancel everything and wait for the threads to stop; True when all stopped in time."""

@@ -182,7 +182,7 @@ class ChartPanel(QWidget):
                  parent: QWidget | None = None):
         super().__init__(parent)
         if renderer is None:
-            from custseg_gui.gui.worker import ChartRenderer
+            from custseg_gui.gui.tasks import ChartRenderer
 
             renderer = ChartRenderer(self)
         self.canvas = BackgroundCanvas(Figure(figsize=(6, 4), dpi=100), renderer)

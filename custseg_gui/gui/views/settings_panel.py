@@ -9,7 +9,7 @@ from PySide6.QtWidgets import (QComboBox, QFormLayout, QFrame, QGroupBox, QHBoxL
                                QSpinBox, QStyledItemDelegate, QVBoxLayout, QWidget)
 
 from custseg_gui.core.columns import ColumnInfo, Role
-from custseg_gui.core.prep import MISSING_POLICIES, SCALINGS
+from custseg_gui.core.settings import MISSING_POLICIES, SCALINGS
 
 ROLE_TEXT = Qt.UserRole + 1  # the grey role text drawn at the right of a feature's row
 
@@ -67,6 +67,7 @@ class SettingsPanel(QWidget):
         super().__init__(parent)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 6, 6, 6)
+        self._columns: tuple[ColumnInfo, ...] = ()  # those listed
 
         self.file_label = QLabel("No file open")
         self.file_label.setObjectName("fileLabel")
@@ -128,8 +129,8 @@ class SettingsPanel(QWidget):
         k_box = QGroupBox("3. Number of segments")
         k_layout = QVBoxLayout(k_box)
         range_row = QHBoxLayout()
-        self.k_min_spin = self._spin("kMinSpin", 2, 30, 2, "Fewest segments to try")
-        self.k_max_spin = self._spin("kMaxSpin", 2, 30, 10, "Most segments to try")
+        self.k_min_spin = self._spin("kMinSpin", 2, 30, "Fewest segments to try")
+        self.k_max_spin = self._spin("kMaxSpin", 2, 30, "Most segments to try")
         range_row.addWidget(QLabel("Try"))
         range_row.addWidget(self.k_min_spin)
         range_row.addWidget(QLabel("to"))
@@ -138,7 +139,7 @@ class SettingsPanel(QWidget):
         range_row.addStretch(1)
         k_layout.addLayout(range_row)
         seed_row = QHBoxLayout()
-        self.seed_spin = self._spin("seedSpin", 0, 2_147_483_647, 42,
+        self.seed_spin = self._spin("seedSpin", 0, 2_147_483_647,
                                     "Random seed: the same seed always gives the same segments. "
                                     "Change it to check that the segments do not depend on luck.")
         seed_row.addWidget(QLabel("Random seed"))
@@ -189,7 +190,7 @@ class SettingsPanel(QWidget):
         self.recommendation_label.setWordWrap(True)
         self.recommendation_label.setToolTip("How many segments CustSeg recommends, and why")
         top.addWidget(self.recommendation_label, 1)
-        self.k_spin = self._spin("kSpin", 2, 30, 5, "The number of segments shown. Changing it "
+        self.k_spin = self._spin("kSpin", 2, 30, "The number of segments shown. Changing it "
                                  "regroups the customers without trying every number again.")
         self.k_spin.setEnabled(False)
         chosen_label = QLabel("Segments shown:")
@@ -206,11 +207,10 @@ class SettingsPanel(QWidget):
         bar.addWidget(self.stale_label)
 
     @staticmethod
-    def _spin(name: str, low: int, high: int, value: int, tooltip: str) -> QSpinBox:
+    def _spin(name: str, low: int, high: int, tooltip: str) -> QSpinBox:
         spin = QSpinBox()
         spin.setObjectName(name)
         spin.setRange(low, high)
-        spin.setValue(value)
         spin.setToolTip(tooltip)
         spin.setKeyboardTracking(False)  # typing "12" must not run 1 then 12
         return spin
@@ -218,6 +218,17 @@ class SettingsPanel(QWidget):
     # --- the feature checklist ------------------------------------------------------------------
 
     def set_columns(self, columns: tuple[ColumnInfo, ...], checked: set[str]) -> None:
+        """List the columns with their roles, ticking `checked`. When the columns are those
+        listed already, only the ticks change (the list keeps its scroll position)."""
+        if tuple(columns) == self._columns:
+            self.feature_list.blockSignals(True)
+            for row in range(self.feature_list.count()):
+                item = self.feature_list.item(row)
+                if item.flags() & Qt.ItemIsUserCheckable:
+                    item.setCheckState(Qt.Checked if item.text() in checked else Qt.Unchecked)
+            self.feature_list.blockSignals(False)
+            return
+        self._columns = tuple(columns)
         self.feature_list.blockSignals(True)
         self.feature_list.clear()
         for info in columns:
@@ -242,7 +253,6 @@ class SettingsPanel(QWidget):
                 item.setToolTip(f"{info.name} cannot be used: {info.reason}")
             self.feature_list.addItem(item)
         self.feature_list.blockSignals(False)
-        self.features_changed.emit()
 
     def checked_features(self) -> tuple[str, ...]:
         return tuple(self.feature_list.item(row).text() for row in range(self.feature_list.count())

@@ -6,16 +6,7 @@ from PySide6.QtCore import QLocale, Qt
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QFormLayout, QGroupBox, QHBoxLayout, QLabel,
                                QLineEdit, QPushButton, QVBoxLayout, QWidget)
 
-from custseg_gui.core.export import FORMAT_NAMES, FORMATS
-
-FORMAT_TIPS = {
-    "csv": "segments.csv: every customer as in your file, plus their segment",
-    "xlsx": "segments.xlsx: the customer list, one row per segment, how the number was chosen, "
-            "and the settings, ready for Excel",
-    "pdf": "report.pdf: a report with charts and a page per segment, to hand on",
-    "png": "One picture per chart (300 dpi), for slides",
-    "json": "summary.json: the analysis as data, for other programs",
-}
+from custseg_gui.core.exports import EXPORTERS
 
 
 class ExportPanel(QWidget):
@@ -31,13 +22,13 @@ class ExportPanel(QWidget):
         what = QGroupBox("What to export")
         what_layout = QVBoxLayout(what)
         self.checks: dict[str, QCheckBox] = {}
-        for fmt in FORMATS:
-            check = QCheckBox(FORMAT_NAMES[fmt])
-            check.setObjectName(f"{fmt}Check")
-            check.setChecked(True)
-            check.setToolTip(FORMAT_TIPS[fmt])
+        for exporter in EXPORTERS:  # one checkbox per format of the registry
+            check = QCheckBox(exporter.label)
+            check.setObjectName(f"{exporter.key}Check")
+            check.setChecked(exporter.default)
+            check.setToolTip(exporter.tip)
             what_layout.addWidget(check)
-            self.checks[fmt] = check
+            self.checks[exporter.key] = check
         form = QFormLayout()
         self.page_size_combo = QComboBox()
         self.page_size_combo.setObjectName("pageSizeCombo")

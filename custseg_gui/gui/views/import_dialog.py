@@ -10,7 +10,8 @@ from PySide6.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QFormLayout
                                QWidget)
 
 from custseg_gui.core.errors import UserError
-from custseg_gui.core.loading import LoadReport, LoadSettings, preview_table
+from custseg_gui.core.settings import LoadSettings
+from custseg_gui.core.sources import LoadReport, preview_table
 
 PREVIEW_ROWS = 30
 ENCODINGS = [("Detect", None), ("UTF-8", "utf-8"), ("UTF-8 with BOM", "utf-8-sig"),

@@ -4,15 +4,16 @@ from __future__ import annotations
 
 import re
 from contextlib import suppress
-from datetime import datetime
+from pathlib import Path
 from typing import IO
 
 import numpy as np
 import pandas as pd
 
-from custseg_gui import __version__
-from custseg_gui.core.analysis import Analysis
+from custseg_gui.core.exports.facts import settings_rows
 from custseg_gui.core.progress import NO_PROGRESS, Progress
+
+FILE = "segments.xlsx"
 
 # Excel holds at most 1,048,576 rows a sheet; longer customer lists continue on another sheet.
 EXCEL_ROWS = 1_048_576
@@ -86,7 +87,7 @@ def _customer_columns(customers: pd.DataFrame) -> list[np.ndarray]:
     return prepared
 
 
-def write_workbook(handle: IO[bytes], analysis: Analysis, customers: pd.DataFrame,
+def write_workbook(handle: IO[bytes], analysis, customers: pd.DataFrame,
                    names: dict[int, str], progress: Progress = NO_PROGRESS) -> None:
     """Write the whole workbook to an open binary file."""
     from openpyxl import Workbook
@@ -140,7 +141,7 @@ def _customer_sheets(workbook, customers: pd.DataFrame, progress: Progress) -> N
             sheet.append(cells)
 
 
-def _segments_sheet(workbook, analysis: Analysis, names: dict[int, str]) -> None:
+def _segments_sheet(workbook, analysis, names: dict[int, str]) -> None:
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.chart import BarChart, Reference
     from openpyxl.formatting.rule import ColorScaleRule
@@ -196,7 +197,7 @@ def _segments_sheet(workbook, analysis: Analysis, names: dict[int, str]) -> None
     sheet.add_chart(chart, f"B{last + 3}")
 
 
-def _k_sheet(workbook, analysis: Analysis) -> None:
+def _k_sheet(workbook, analysis) -> None:
     from openpyxl.chart import LineChart, Reference
 
     search = analysis.search
@@ -231,42 +232,7 @@ def _k_sheet(workbook, analysis: Analysis) -> None:
     sheet.add_chart(chart, "G2")
 
 
-def settings_rows(analysis: Analysis) -> list[tuple[str, str]]:
-    """What someone needs to reproduce the analysis, as label/value pairs."""
-    report, prepared = analysis.table.report, analysis.prepared
-    settings = analysis.settings
-    rows = [("Input file", report.file_name), ("SHA-256 of the input file", report.sha256)]
-    if report.sheet:
-        rows.append(("Sheet", report.sheet))
-    if report.encoding:
-        rows += [("Encoding", report.encoding), ("Delimiter", {"\t": "tab"}.get(
-            report.delimiter, report.delimiter or ""))]
-    rows += [
-        ("Rows in the file", f"{report.rows:,}"),
-        ("Customers used", f"{len(prepared.rows_used):,}"),
-        ("Customers left out", f"{len(prepared.left_out):,}"),
-        ("Features", ", ".join(prepared.settings.features)),
-        ("Missing values", prepared.settings.missing),
-        ("Scaling", prepared.settings.scaling),
-        ("Data fixes", "; ".join(prepared.settings.fixes()) or "none"),
-        ("Number format", report.number_format.describe()),
-        ("Segments tried", f"{settings.k_min} to {settings.k_max}"),
-        ("Segments shown", str(analysis.segmentation.k)),
-        ("Random seed", str(settings.seed)),
-    ]
-    if analysis.insights.stability is not None:
-        rows.append(("Stability check", f"{analysis.insights.stability.resamples} bootstrap "
-                                        f"resamples of {analysis.insights.stability.rows:,} "
-                                        "customers"))
-    rows += [("CustSeg version", __version__),
-             ("Date", datetime.now().astimezone().strftime("%Y-%m-%d %H:%M %Z").strip())]
-    rows += [(f"Filled missing values in {name}", f"{count:,}")
-             for name, count in prepared.filled.items()]
-    rows += [("Reading note", note) for note in report.notes]
-    return rows
-
-
-def _settings_sheet(workbook, analysis: Analysis) -> None:
+def _settings_sheet(workbook, analysis) -> None:
     sheet = workbook.create_sheet("Settings")
     _set_widths(sheet, [30, 90])
     sheet.append(_header_cells(sheet, ["Setting", "Value"]))
@@ -276,3 +242,29 @@ def _settings_sheet(workbook, analysis: Analysis) -> None:
 
 def _finite(value):
     return float(value) if value is not None and np.isfinite(value) else None
+
+
+def files(context) -> list[str]:
+    return [FILE]
+
+
+def write(staging, folder: Path, context, progress) -> None:
+    staging.write(folder / FILE, lambda handle: write_workbook(
+        handle, context.result, context.customers, context.segment_names, progress))
+
+
+def check(folder: Path, context) -> None:
+    from openpyxl import load_workbook
+
+    workbook = load_workbook(folder / FILE, read_only=True)
+    try:
+        expected = ["Customers", "Segments", "How k was chosen", "Settings"]
+        if workbook.sheetnames[:1] != ["Customers"] or not set(expected) <= set(
+                workbook.sheetnames):
+            raise AssertionError(f"{FILE} has the sheets {workbook.sheetnames}")
+        rows = sum(1 for _row in workbook["Customers"].iter_rows(values_only=True))
+        if rows != context.result.table.n_rows + 1:
+            raise AssertionError(f"{FILE} lists {rows - 1} customers, expected "
+                                 f"{context.result.table.n_rows}")
+    finally:
+        workbook.close()

@@ -51,8 +51,7 @@ class HealthView(QSplitter):
         self.addWidget(lower)
         self.setSizes([480, 260])
 
-    def show_health(self, records: tuple[ColumnHealth, ...], notes: tuple[str, ...],
-                    chosen: set[tuple[str, str]]) -> None:
+    def show_health(self, records: tuple[ColumnHealth, ...], notes: tuple[str, ...]) -> None:
         table = self.table
         table.clear()
         table.setColumnCount(len(HEADERS))
@@ -79,22 +78,37 @@ class HealthView(QSplitter):
         table.horizontalHeader().setStretchLastSection(True)  # the advice takes what is left
         table.setColumnWidth(11, 360)
         table.resizeRowsToContents()
+        self.notes.setText("<b>While reading the file:</b> " + " ".join(notes) if notes else "")
+
+    def show_fixes(self, offered: list[Fix], chosen: list[Fix]) -> None:
+        """The fixes offered for the warnings, ticked where chosen, and any chosen fix that is
+        not offered (from a saved analysis or a settings file); caps with their percentiles."""
+        chosen_by_key = {fix.key: fix for fix in chosen}
+        offered_keys = {fix.key for fix in offered}
+        shown = [chosen_by_key.get(fix.key, fix) for fix in offered]
+        shown += [fix for fix in chosen if fix.key not in offered_keys]
         self.fix_list.blockSignals(True)
+        if [self.fix_list.item(row).data(FIX_KEY) for row in range(self.fix_list.count())] \
+                == shown:  # the same fixes: only the ticks change, the list stays put
+            for row in range(self.fix_list.count()):
+                item = self.fix_list.item(row)
+                item.setCheckState(Qt.Checked if item.data(FIX_KEY).key in chosen_by_key
+                                   else Qt.Unchecked)
+            self.fix_list.blockSignals(False)
+            return
         self.fix_list.clear()
-        for record in records:
-            for fix in record.fixes:
-                item = QListWidgetItem(fix.label)
-                item.setFlags(Qt.ItemIsEnabled | Qt.ItemIsUserCheckable)
-                item.setCheckState(Qt.Checked if fix.key in chosen else Qt.Unchecked)
-                item.setData(FIX_KEY, fix)
-                self.fix_list.addItem(item)
+        for fix in shown:
+            item = QListWidgetItem(fix.label)
+            item.setFlags(Qt.ItemIsEnabled | Qt.ItemIsUserCheckable)
+            item.setCheckState(Qt.Checked if fix.key in chosen_by_key else Qt.Unchecked)
+            item.setData(FIX_KEY, fix)
+            self.fix_list.addItem(item)
         if not self.fix_list.count():
             item = QListWidgetItem("No fixes needed: nothing in these columns is likely to "
                                    "mislead the segments.")
             item.setFlags(Qt.ItemIsEnabled)
             self.fix_list.addItem(item)
         self.fix_list.blockSignals(False)
-        self.notes.setText("<b>While reading the file:</b> " + " ".join(notes) if notes else "")
 
     def chosen_fixes(self) -> list[Fix]:
         fixes = []

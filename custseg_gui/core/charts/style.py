@@ -1,0 +1,40 @@
+"""The look every chart shares: segment colours, fresh figures, empty-chart messages.
+
+Every segment keeps one colour everywhere, from a colour-blind safe palette (Okabe and Ito,
+then Tol's muted set).
+"""
+
+from __future__ import annotations
+
+import matplotlib
+from matplotlib.figure import Figure
+
+# Column names come from users' files: "Spend ($) and Income ($)" must print as written, not
+# as math text between the dollar signs.
+matplotlib.rcParams["text.parse_math"] = False
+
+PALETTE = (
+    "#0072B2", "#E69F00", "#009E73", "#D55E00", "#56B4E9", "#CC79A7", "#B8A100", "#000000",
+    "#882255", "#44AA99", "#999933", "#332288", "#AA4499", "#117733", "#88CCEE", "#DDCC77",
+)
+MUTED = "#B0B0B0"
+ACCENT = "#D55E00"
+
+
+def segment_color(number: int) -> str:
+    """The colour of segment `number` (1-based) in every chart."""
+    return PALETTE[(number - 1) % len(PALETTE)]
+
+
+def _fresh(fig: Figure):
+    """Clear a figure (or a region of a report page) for a new chart."""
+    fig.clear()
+    if hasattr(fig, "set_layout_engine"):  # a report page's region lays out with its page
+        fig.set_layout_engine("constrained")
+
+
+def _empty(fig: Figure, message: str) -> None:
+    _fresh(fig)
+    ax = fig.add_subplot()
+    ax.axis("off")
+    ax.text(0.5, 0.5, message, ha="center", va="center", wrap=True, color="#555555")

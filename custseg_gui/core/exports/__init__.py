@@ -1,0 +1,144 @@
+"""The registry of export formats, and `export_files` that writes any of them all or nothing.
+
+Each format is one `Exporter` entry here and one module of this package with three functions:
+`files(context)` (the file names it writes), `write(staging, folder, context, progress)` and
+`check(folder, context)` (reads the files back; the self-test runs it). The report command's
+`--formats`, the window's export panel, the self-test and the README's table all read this
+registry, so a new format is one entry and one module.
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+
+from custseg_gui.core.errors import UserError
+from custseg_gui.core.progress import NO_PROGRESS, Progress
+
+
+@dataclass(frozen=True)
+class Exporter:
+    key: str  # the word for --formats; the window's checkbox is named f"{key}Check"
+    label: str  # the checkbox's text
+    tip: str  # what the file is for, in plain words
+    module: str  # the module (in this package) with files / write / check
+    weight: float  # its share of an export's time, for the progress bar
+    default: bool = True  # written when no formats are chosen
+
+    def _module(self):
+        return importlib.import_module(f"{__name__}.{self.module}")
+
+    def files(self, context: ExportContext) -> list[str]:
+        return self._module().files(context)
+
+    def write(self, staging, folder: Path, context: ExportContext, progress: Progress) -> None:
+        self._module().write(staging, folder, context, progress)
+
+    def check(self, folder: Path, context: ExportContext) -> None:
+        self._module().check(folder, context)
+
+
+EXPORTERS: tuple[Exporter, ...] = (
+    Exporter("csv", "Customer list (CSV)", "segments.csv: every customer as in your file, plus "
+             "their segment", "customers", 0.1),
+    Exporter("xlsx", "Workbook (Excel)", "segments.xlsx: the customer list, one row per "
+             "segment, how the number was chosen, and the settings, ready for Excel",
+             "workbook", 0.35),
+    Exporter("pdf", "PDF report", "report.pdf: a report with charts and a page per segment, to "
+             "hand on", "pdf", 0.25),
+    Exporter("png", "Chart images (PNG)", "One picture per chart (300 dpi), for slides",
+             "images", 0.25),
+    Exporter("json", "Summary (JSON)", "summary.json: the analysis as data, for other programs "
+             "(and for `report --settings` to repeat it)", "summary", 0.05),
+)
+FORMATS = tuple(exporter.key for exporter in EXPORTERS)
+DEFAULT_FORMATS = tuple(exporter.key for exporter in EXPORTERS if exporter.default)
+
+
+def exporter(key: str) -> Exporter:
+    for entry in EXPORTERS:
+        if entry.key == key:
+            return entry
+    raise KeyError(key)
+
+
+@dataclass(frozen=True)
+class ExportContext:
+    """What an export writes from: the analysis, the names the user sees, and the options."""
+
+    result: object  # pipeline.AnalysisResult
+    names: dict[int, str] = field(default_factory=dict)  # the user's names over automatic ones
+    page_size: str = "a4"
+
+    @cached_property
+    def segment_names(self) -> dict[int, str]:
+        return {**self.result.names(), **self.names}
+
+    @cached_property
+    def customers(self):
+        """Every input row and column as read, plus the segment columns (made once)."""
+        from custseg_gui.core.exports.customers import labelled_customers
+
+        return labelled_customers(self.result, self.segment_names)
+
+    @cached_property
+    def chart_inputs(self):
+        from custseg_gui.core.charts import ChartInputs
+
+        return ChartInputs(result=self.result, names=self.segment_names)
+
+
+def check_formats(formats) -> tuple[str, ...]:
+    """The chosen formats in registry order; a UserError for unknown ones."""
+    chosen = tuple(formats)
+    unknown = [fmt for fmt in chosen if fmt not in FORMATS]
+    if unknown or not chosen:
+        raise UserError(f"Unknown export format {', '.join(unknown) or '(none)'}. Choose from: "
+                        f"{', '.join(FORMATS)}.")
+    return tuple(fmt for fmt in FORMATS if fmt in chosen)
+
+
+def output_files(context: ExportContext, formats=DEFAULT_FORMATS) -> list[str]:
+    """The file names an export of these formats writes."""
+    return [name for key in check_formats(formats) for name in exporter(key).files(context)]
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        return a.exists() and b.exists() and os.path.samefile(a, b)
+    except OSError:
+        return False
+
+
+def export_files(context: ExportContext, folder: Path, formats=DEFAULT_FORMATS,
+                 progress: Progress = NO_PROGRESS) -> list[Path]:
+    """Write the chosen report files into `folder`, all or nothing; return their paths."""
+    from custseg_gui.core.exports.staging import Staging
+
+    folder = Path(folder)
+    if not folder.is_dir():
+        raise UserError(f"The folder {folder} does not exist. Choose an existing folder to "
+                        "export to.")
+    chosen = [exporter(key) for key in check_formats(formats)]
+    source = Path(context.result.table.report.path)
+    for name in output_files(context, formats):
+        if _same_file(folder / name, source):
+            raise UserError(f"Exporting would overwrite your data file {source.name}. Choose "
+                            "another folder, or rename the data file.")
+    total = sum(entry.weight for entry in chosen)
+    done = 0.0
+    staging = Staging()
+    try:
+        for entry in chosen:
+            part = progress.part(done / total, (done + entry.weight) / total)
+            done += entry.weight
+            part.report(0.0, f"Writing {entry.label.lower()}...")
+            entry.write(staging, folder, context, part)
+        progress.check()
+        return staging.commit()
+    except BaseException:
+        staging.rollback()
+        raise

@@ -1,0 +1,44 @@
+"""Chart images: one PNG per chart of the catalogue that the analysis has, at print resolution."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+IMAGE_SIZE_IN, IMAGE_DPI = (8.0, 5.0), 300
+
+
+def files(context) -> list[str]:
+    from custseg_gui.core.charts import exported_charts
+
+    return [chart.file for chart in exported_charts(context.chart_inputs)]
+
+
+def draw(chart, context):
+    """A figure of one chart, as in the window, at the image size."""
+    from matplotlib.figure import Figure
+
+    figure = Figure(figsize=IMAGE_SIZE_IN, layout="constrained")
+    chart.draw(figure, context.chart_inputs)
+    return figure
+
+
+def write(staging, folder: Path, context, progress) -> None:
+    from custseg_gui.core.charts import exported_charts
+
+    charts = exported_charts(context.chart_inputs)
+    for position, chart in enumerate(charts):
+        progress.report(position / len(charts), f"Drawing {chart.title}...")
+        figure = draw(chart, context)
+        staging.write(folder / chart.file, lambda handle, f=figure: f.savefig(
+            handle, format="png", dpi=IMAGE_DPI))
+
+
+def check(folder: Path, context) -> None:
+    width, height = (int(side * IMAGE_DPI) for side in IMAGE_SIZE_IN)
+    for name in files(context):
+        header = (folder / name).read_bytes()[:24]
+        if header[:8] != b"\x89PNG\r\n\x1a\n":
+            raise AssertionError(f"{name} is not a PNG")
+        size = (int.from_bytes(header[16:20], "big"), int.from_bytes(header[20:24], "big"))
+        if size != (width, height):
+            raise AssertionError(f"{name} is {size}, expected {(width, height)}")

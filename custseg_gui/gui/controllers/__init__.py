@@ -1,0 +1,1 @@
+"""Controllers: each connects one part of the window to the document and the worker."""

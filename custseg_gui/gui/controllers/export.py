@@ -1,0 +1,107 @@
+"""The Export tab: what to write, where, asking before replacing an earlier export."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QObject, QUrl
+from PySide6.QtGui import QDesktopServices
+from PySide6.QtWidgets import QFileDialog
+
+from custseg_gui.core.exports import ExportContext, export_files, output_files
+from custseg_gui.gui.document import Document
+from custseg_gui.gui.tasks import Channel
+from custseg_gui.logs import log
+
+
+class ExportController(QObject):
+    def __init__(self, window, document: Document, parent: QObject | None = None):
+        super().__init__(parent)
+        self.window, self.document = window, document
+        self.panel = window.results.export
+        panel = self.panel
+        panel.export_button.clicked.connect(self.export_clicked)
+        panel.browse_button.clicked.connect(self.choose_folder)
+        panel.open_folder_button.clicked.connect(
+            lambda: QDesktopServices.openUrl(QUrl.fromLocalFile(panel.folder_edit.text())))
+        window.menus.export_action.triggered.connect(self.export_from_menu)
+        panel.folder_edit.setText(str(window.settings.value("export/folder", "")))
+        document.result_changed.connect(self.update_enabled)
+        window.worker.finished.connect(lambda *_: self.update_enabled())
+        self.update_enabled()
+
+    def update_enabled(self) -> None:
+        has_results = self.document.result is not None
+        self.panel.export_button.setEnabled(has_results and not self.window.worker.is_busy(
+            Channel.EXPORT))
+        self.window.menus.export_action.setEnabled(has_results)
+
+    def context(self) -> ExportContext | None:
+        """The analysis on screen with the names the user sees and the chosen options."""
+        if self.document.result is None:
+            return None
+        return ExportContext(self.document.result, dict(self.document.renamed),
+                             self.panel.page_size_combo.currentData())
+
+    def choose_folder(self) -> None:
+        start = self.panel.folder_edit.text() or str(Path.home())
+        folder = QFileDialog.getExistingDirectory(self.window, "Folder for the report files",
+                                                  start)
+        if folder:
+            self.panel.folder_edit.setText(folder)
+
+    def export_from_menu(self) -> None:
+        if self.document.result is None:
+            return
+        self.window.results.setCurrentWidget(self.panel)
+        self.export_clicked()
+
+    def export_clicked(self) -> None:
+        panel = self.panel
+        if not panel.folder_edit.text().strip():
+            self.choose_folder()
+            if not panel.folder_edit.text().strip():
+                return
+        folder = Path(panel.folder_edit.text().strip()).expanduser()
+        formats = panel.formats()
+        if not formats:
+            self.window.show_message("Export", "Tick at least one kind of file to export.",
+                                     warning=True)
+            return
+        context = self.context()
+        if context is None:
+            return
+        existing = [name for name in output_files(context, formats) if (folder / name).exists()]
+        if existing:
+            shown = ", ".join(existing[:4]) + (", ..." if len(existing) > 4 else "")
+            self.window.ask("Replace earlier export?",
+                            f"{folder} already holds {shown}. Replace them with this export?",
+                            "Replace", lambda: self.export_to(folder, formats))
+        else:
+            self.export_to(folder, formats)
+
+    def export_to(self, folder: Path, formats: tuple[str, ...] | None = None) -> None:
+        """Write the chosen files into `folder` in the background (replacing earlier ones)."""
+        context = self.context()
+        if context is None:
+            return
+        panel = self.panel
+        formats = formats or panel.formats()
+        panel.result_label.setText("")
+        panel.open_folder_button.setVisible(False)
+        self.window.worker.run(
+            Channel.EXPORT, lambda progress: export_files(context, folder, formats, progress),
+            lambda written: self._exported(Path(folder), written),
+            lambda error, details: self.window.task_failed("Export failed", error, details))
+        self.update_enabled()
+
+    def _exported(self, folder: Path, written: list[Path]) -> None:
+        panel = self.panel
+        panel.folder_edit.setText(str(folder))
+        listed = ", ".join(path.name for path in written[:6]) + (
+            f" and {len(written) - 6} more" if len(written) > 6 else "")
+        panel.result_label.setText(f"Exported {len(written)} files to {folder}: {listed}.")
+        panel.open_folder_button.setVisible(True)
+        self.window.settings.setValue("export/folder", str(folder))
+        self.window.set_status(f"Exported {len(written)} files to {folder}.")
+        log.info("exported %d files to %s", len(written), folder)

@@ -1,0 +1,233 @@
+"""Showing the results: the summary bar, the data table's segment columns, the profile table,
+the descriptions and every chart of the catalogue, redrawn from the document when it changes."""
+
+from __future__ import annotations
+
+import html
+
+import numpy as np
+import pandas as pd
+from PySide6.QtCore import QObject, Qt, QTimer
+from PySide6.QtGui import QColor, QIcon, QPixmap
+from PySide6.QtWidgets import QTableWidgetItem
+
+from custseg_gui.core.charts import CHARTS, ChartInputs, segment_color
+from custseg_gui.core.columns import Role
+from custseg_gui.core.formatting import format_number, format_share, segment_label
+from custseg_gui.gui.document import Document
+
+
+class ResultsController(QObject):
+    def __init__(self, window, document: Document, parent: QObject | None = None):
+        super().__init__(parent)
+        self.window, self.document = window, document
+        self.results, self.panel = window.results, window.panel
+        # Window-only additions to a chart (the scatter's clickable legend), by chart name.
+        self.decorations: dict[str, object] = {}
+        self._shown_search = None  # the k search of the results on screen
+        self._explore_timer = QTimer(self, singleShot=True, interval=300)
+        self._explore_timer.timeout.connect(self.draw_explore)
+        document.table_changed.connect(self._show_table)
+        document.settings_changed.connect(self._explore_timer.start)
+        document.result_changed.connect(self._show_result)
+        document.names_changed.connect(self._show_names)
+        document.selection_changed.connect(self._show_selection)
+        document.scatter_changed.connect(lambda: self.draw_charts(("segments",)))
+
+    # --- the file ------------------------------------------------------------------------------
+
+    def _show_table(self) -> None:
+        table = self.document.table
+        self.results.data_model.set_table(table.raw, table.frame)
+        self.results.fit_data_columns()
+        # The page is turned on the next pass of the event loop: laying out and painting it is
+        # then a step of its own, and the window answers in between.
+        QTimer.singleShot(0, self.window, self.window.show_data_page)
+
+    def draw_explore(self) -> None:
+        document = self.document
+        if document.table is None:
+            return
+        roles = {info.name: info.role for info in document.columns}
+        features = tuple(name for name in document.settings.features or ()
+                         if roles.get(name) is Role.NUMERIC)
+        inputs = ChartInputs(frame=document.table.frame, features=features)
+        for entry in CHARTS:
+            if entry.needs == "data":
+                self.results.charts[entry.name].show_chart(entry.draw, inputs)
+
+    # --- the results ---------------------------------------------------------------------------
+
+    def _show_result(self) -> None:
+        result = self.document.result
+        if result is None:
+            self._clear()
+            return
+        panel = self.panel
+        panel.recommendation_label.setText(result.search.recommendation)
+        notes = list(result.search.notes)
+        if result.prepared.left_out.size:
+            notes.append(f"{len(result.prepared.left_out):,} customers were left out because "
+                         "of missing values (see the Data tab once segments are shown).")
+        for name, count in result.prepared.filled.items():
+            notes.append(f"{count:,} missing values of {name} were filled in.")
+        panel.notes_label.setText(" ".join(notes))
+        panel.notes_label.setVisible(bool(notes))
+        panel.k_spin.blockSignals(True)
+        panel.k_spin.setRange(result.search.scores[0].k, 30)
+        panel.k_spin.setValue(result.k)
+        panel.k_spin.blockSignals(False)
+        panel.k_spin.setEnabled(True)
+        self.window.segments.fill_axes()
+        self._show_names(draw=False)
+        self._show_selection(draw=False)
+        self.draw_charts()
+        if result.search is not self._shown_search:
+            # A new search: its tab is turned to on the next pass, as the data page is.
+            self._shown_search = result.search
+            QTimer.singleShot(0, self.window, lambda: self.results.setCurrentIndex(
+                self.results.indexOf(self.results.k_splitter)))
+
+    def _clear(self) -> None:
+        self._shown_search = None
+        results = self.results
+        results.descriptions.clear()
+        for entry in CHARTS:
+            if entry.needs == "segments":
+                results.charts[entry.name].clear()
+        results.profile_table.clear()
+        results.profile_table.setRowCount(0)
+        results.profile_table.setColumnCount(0)
+        results.data_model.set_extra_columns({})
+        results.data_model.filter_rows(None)
+        results.filter_label.setText("")
+        results.show_all_button.setVisible(False)
+        self.panel.recommendation_label.setText("Press Find segments to get a recommendation.")
+        self.panel.notes_label.setVisible(False)
+        self.panel.k_spin.setEnabled(False)
+
+    def _show_names(self, draw: bool = True) -> None:
+        """Everything that shows segment names: tables, descriptions and charts."""
+        result, names = self.document.result, self.document.names
+        # Coded columns (segment number per row, and the texts to show): nothing is built per
+        # row here, which would take a noticeable moment on a million customers.
+        segments = result.segmentation.row_segments
+        numbers = sorted(names)
+        extra = {"Segment": (segments, [""] + [str(number) for number in numbers]),
+                 "Segment name": (segments, [""] + [names[number] for number in numbers])}
+        left_out = result.prepared.left_out
+        if left_out.size:
+            reason_codes, reasons = pd.factorize(left_out)
+            codes = np.zeros(len(segments), dtype=np.int64)
+            codes[left_out.index.to_numpy()] = reason_codes + 1
+            extra["Left out because"] = (codes, [""] + list(reasons))
+        self.results.data_model.set_extra_columns(extra)
+        self.results.fit_data_columns(first=len(result.table.raw.columns))
+        self.fill_profile_table()
+        self._fill_descriptions()
+        if draw:
+            self.draw_charts()
+
+    def _show_selection(self, draw: bool = True) -> None:
+        """Highlight the selected segment and list only its customers (all when none)."""
+        document, results = self.document, self.results
+        number, model = document.selected, results.data_model
+        table = results.profile_table
+        table.blockSignals(True)
+        if number is None or document.result is None:
+            model.filter_rows(None)
+            results.filter_label.setText("")
+            results.show_all_button.setVisible(False)
+            table.clearSelection()
+        else:
+            segmentation = document.result.segmentation
+            model.filter_rows(segmentation.row_segments == number)
+            results.filter_label.setText(
+                f"Showing the {segmentation.sizes[number - 1]:,} customers of "
+                f"{segment_label(number, document.names[number])}.")
+            results.show_all_button.setVisible(True)
+            table.selectRow(number - 1)
+        table.blockSignals(False)
+        if draw and document.result is not None:
+            self.draw_charts()
+
+    def draw_charts(self, names: tuple[str, ...] | None = None) -> None:
+        """Draw the segment charts (or those named) on the chart thread, from this moment's
+        results, names and selection."""
+        if self.document.result is None:
+            return
+        inputs = self.document.chart_inputs()
+        for entry in CHARTS:
+            if entry.needs == "segments" and (names is None or entry.name in names):
+                decorate = self.decorations.get(entry.name)
+                draw = entry.draw if decorate is None else _decorated(entry.draw, decorate)
+                self.results.charts[entry.name].show_chart(draw, inputs)
+
+    # --- tables and words -------------------------------------------------------------------------
+
+    def fill_profile_table(self) -> None:
+        insights, names = self.document.result.insights, self.document.names
+        table = self.results.profile_table
+        columns = ["Segment", "Size", "Share", "Stability"] + [
+            f"Mean {name}" for name in insights.numeric_columns]
+        table.blockSignals(True)
+        table.clear()
+        table.setColumnCount(len(columns))
+        table.setRowCount(len(insights.profiles))
+        table.setHorizontalHeaderLabels(columns)
+        table.setVerticalHeaderLabels([str(profile.number) for profile in insights.profiles])
+        for row, profile in enumerate(insights.profiles):
+            name_item = QTableWidgetItem(names[profile.number])
+            swatch = QPixmap(12, 12)
+            swatch.fill(QColor(segment_color(profile.number)))
+            name_item.setIcon(QIcon(swatch))
+            name_item.setData(Qt.UserRole, profile.number)
+            name_item.setToolTip(f"{profile.description}\nDouble-click to rename.")
+            name_item.setFlags(Qt.ItemIsEnabled | Qt.ItemIsSelectable | Qt.ItemIsEditable)
+            table.setItem(row, 0, name_item)
+            stability = (f"{profile.stability_reading} ({profile.stability:.2f})"
+                         if np.isfinite(profile.stability) else profile.stability_reading)
+            cells = [f"{profile.size:,}", format_share(profile.share), stability] + [
+                format_number(profile.means[name]) for name in insights.numeric_columns]
+            for column, text in enumerate(cells, start=1):
+                item = QTableWidgetItem(text)
+                item.setFlags(Qt.ItemIsEnabled | Qt.ItemIsSelectable)
+                if column != 3:
+                    item.setTextAlignment(Qt.AlignRight | Qt.AlignVCenter)
+                table.setItem(row, column, item)
+        table.resizeColumnsToContents()
+        table.setColumnWidth(0, min(table.columnWidth(0), 320))
+        if self.document.selected is not None:
+            table.selectRow(self.document.selected - 1)
+        table.blockSignals(False)
+
+    def _fill_descriptions(self) -> None:
+        insights, names = self.document.result.insights, self.document.names
+        blocks = []
+        if insights.stability is not None and np.isfinite(insights.stability.ari):
+            blocks.append(
+                f"<p style='color:#444'>Stability was checked by finding the segments again in "
+                f"{insights.stability.resamples} random resamples of "
+                f"{insights.stability.rows:,} customers. Overall agreement (adjusted Rand "
+                f"index): {insights.stability.ari:.2f} (1 = always the same segments).</p>")
+        for profile in insights.profiles:
+            colour = segment_color(profile.number)
+            name = html.escape(segment_label(profile.number, names[profile.number]))
+            block = (f"<h3 style='margin-bottom:2px'><span style='color:{colour}'>&#9632;</span>"
+                     f" {name}</h3><p style='margin-top:0'>{html.escape(profile.description)}")
+            if profile.action:
+                block += f"<br><b>Suggested action:</b> {html.escape(profile.action)}"
+            if np.isfinite(profile.stability):
+                block += (f"<br><b>Stability:</b> {profile.stability_reading} "
+                          f"({profile.stability:.2f}): "
+                          f"{insights.stability.explanation(profile.number)}.")
+            blocks.append(block + "</p>")
+        self.results.descriptions.setHtml("".join(blocks))
+
+
+def _decorated(draw, decorate):
+    """A catalogue chart with the window's own additions drawn after it."""
+    def both(figure, inputs):
+        draw(figure, inputs)
+        decorate(figure, inputs)
+    return both

@@ -1,0 +1,107 @@
+"""The current analysis, as the window holds it: the file, the settings being edited, the shown
+results, the user's segment names and the selected segment. Views learn what changed from its
+signals; controllers are the only ones that change it."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+from PySide6.QtCore import QObject, Signal
+
+from custseg_gui.core.charts import ChartInputs, ScatterData
+from custseg_gui.core.columns import ColumnInfo, default_features
+from custseg_gui.core.health import ColumnHealth
+from custseg_gui.core.pipeline import AnalysisResult, column_roles
+from custseg_gui.core.settings import AnalysisSettings, LoadSettings
+from custseg_gui.core.sources import LoadedTable
+
+
+class Document(QObject):
+    table_changed = Signal()  # a new file, or the same file read another way
+    settings_changed = Signal()  # the settings being edited
+    result_changed = Signal()  # new results, or none
+    names_changed = Signal()  # a segment was renamed
+    selection_changed = Signal()  # the highlighted segment
+    scatter_changed = Signal()  # the scatter's axes
+
+    def __init__(self, parent: QObject | None = None):
+        super().__init__(parent)
+        self.path: Path | None = None
+        self.table: LoadedTable | None = None
+        self.detected: tuple[ColumnInfo, ...] = ()  # column roles as detected
+        self.health: tuple[ColumnHealth, ...] = ()
+        self.settings = AnalysisSettings()
+        self.result: AnalysisResult | None = None
+        self.scatter: ScatterData | None = None
+        self.renamed: dict[int, str] = {}  # the names the user gave
+        self.selected: int | None = None
+
+    # --- what the views read --------------------------------------------------------------------
+
+    @property
+    def columns(self) -> tuple[ColumnInfo, ...]:
+        """Column roles with the user's "treat as categories" fixes applied."""
+        if self.table is None:
+            return ()
+        return column_roles(self.table, self.settings, self.detected)
+
+    @property
+    def names(self) -> dict[int, str]:
+        """Segment number -> the name shown: the user's where given, else the automatic one."""
+        if self.result is None:
+            return {}
+        return {**self.result.names(), **self.renamed}
+
+    @property
+    def stale(self) -> bool:
+        """True when the settings changed since the shown results were found."""
+        if self.result is None:
+            return False
+        return replace(self.settings, k=None) != replace(self.result.settings, k=None)
+
+    def chart_inputs(self) -> ChartInputs:
+        return ChartInputs(result=self.result, names=self.names, highlight=self.selected,
+                           scatter=self.scatter)
+
+    # --- changes --------------------------------------------------------------------------------
+
+    def set_table(self, path: Path, table: LoadedTable, detected: tuple[ColumnInfo, ...],
+                  health: tuple[ColumnHealth, ...], load: LoadSettings) -> None:
+        """A newly read file: its usual columns ticked, no results yet."""
+        self.path, self.table, self.detected, self.health = path, table, detected, health
+        self.settings = AnalysisSettings(load=load, features=default_features(detected))
+        self.result = self.scatter = self.selected = None
+        self.renamed = {}
+        self.table_changed.emit()
+        self.settings_changed.emit()
+        self.result_changed.emit()
+
+    def set_settings(self, settings: AnalysisSettings) -> None:
+        if settings != self.settings:
+            self.settings = settings
+            self.settings_changed.emit()
+
+    def update_settings(self, **changes) -> None:
+        self.set_settings(replace(self.settings, **changes))
+
+    def set_result(self, result: AnalysisResult, scatter: ScatterData,
+                   renamed: dict[int, str] | None = None) -> None:
+        """New results; the user's names that still apply come along."""
+        self.result, self.scatter = result, scatter
+        self.renamed = {number: name for number, name in (renamed or {}).items()
+                        if 1 <= number <= result.k}
+        self.selected = None
+        self.result_changed.emit()
+
+    def set_scatter(self, scatter: ScatterData) -> None:
+        self.scatter = scatter
+        self.scatter_changed.emit()
+
+    def rename(self, number: int, name: str) -> None:
+        self.renamed[number] = name
+        self.names_changed.emit()
+
+    def select(self, number: int | None) -> None:
+        self.selected = number
+        self.selection_changed.emit()

@@ -1,0 +1,1 @@
+"""Views: panels and canvases. Layout only, no decisions; controllers fill them."""
