@@ -26,6 +26,7 @@ def _table(frame: pd.DataFrame) -> LoadedTable:
     return LoadedTable(raw=raw, frame=frame, report=report)
 
 
+@pytest.mark.shared_data
 def test_mall_names_carry_the_directions_of_the_reference_segments(mall):
     # Given the five Mall segments on income and spending
     by_size = {profile.size: profile for profile in mall.insights.profiles}
@@ -42,6 +43,7 @@ def test_mall_names_carry_the_directions_of_the_reference_segments(mall):
     assert "young" in young.name.lower() or "younger" in young.description
 
 
+@pytest.mark.shared_data
 def test_mall_descriptions_give_the_numbers_behind_the_name(mall):
     # Given the 39-customer segment (high income, high spending)
     profile = next(p for p in mall.insights.profiles if p.size == 39)
@@ -54,6 +56,7 @@ def test_mall_descriptions_give_the_numbers_behind_the_name(mall):
     assert profile.action.startswith("Premium offers")
 
 
+@pytest.mark.shared_data
 def test_mall_segments_are_stable_and_the_segmentation_reproducible(mall):
     # Given the Mall segmentation, refitted on 20 bootstrap resamples
     stability = mall.insights.stability
@@ -76,6 +79,7 @@ def test_no_structure_gives_doubtful_segments_and_a_low_ari():
     assert analysis.insights.stability.ari < 0.7
 
 
+@pytest.mark.shared_data
 def test_profiles_give_index_and_standardized_difference_against_the_average(mall):
     # Given a Mall segment profile
     profile = mall.insights.profiles[1]
@@ -90,6 +94,7 @@ def test_profiles_give_index_and_standardized_difference_against_the_average(mal
     assert sum(mall.insights.overall_categories["Gender"].values()) == pytest.approx(1.0)
 
 
+@pytest.mark.shared_data
 def test_feature_importance_ranks_features_by_eta_squared(mall):
     # Given the Mall segmentation on income and spending
     importance = mall.insights.feature_importance

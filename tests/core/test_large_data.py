@@ -104,6 +104,7 @@ def test_cancel_during_a_large_search_stops_promptly():
     assert outcome["result"] == "cancelled"
 
 
+@pytest.mark.shared_data
 @pytest.mark.parametrize("name", ["Mall_Customers.csv", "Wholesale customers data.csv",
                                   "CC GENERAL.csv"])
 def test_shared_data_is_analysed_exactly_not_sampled(shared_file, name):
