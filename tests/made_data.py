@@ -1,20 +1,21 @@
 """Small customer data sets made by the tests themselves, with the answers known in advance.
 
 Every data set comes from a fixed seed, so it is the same on every machine, and is small (tens
-to a few hundred customers) so a whole analysis of it takes a fraction of a second. None needs
+to a few hundred customers) so a whole analysis of it takes about a second. None needs
 ../shared/data: tests built on these run in a plain clone.
 
 The main one, `four_groups()`, holds four well-separated groups of customers written to the
 file smallest group first and in no order of size, so that "Segment 1 is the largest" is only
 true if CustSeg renumbers what K-Means finds:
 
-| file order | group          | size | Age | Income (k$) | Spending Score | known name words      |
-| ---------- | -------------- | ---- | --- | ----------- | -------------- | --------------------- |
-| 1st        | CAREFUL_RICH   |  14  | 52  |     95      |       15       | high income, low spending, older |
-| 2nd        | AVERAGE        |  46  | 38  |     60      |       55       | (close to the average) |
-| 3rd        | YOUNG_SPENDERS |  24  | 23  |     25      |       85       | low income, high spending, young |
-| 4th        | PREMIUM        |  34  | 37  |     95      |       85       | high income, high spending |
+| order | group          | size | Age | Income (k$) | Spending | what a name says                 |
+| ----- | -------------- | ---- | --- | ----------- | -------- | -------------------------------- |
+| 1st   | CAREFUL_RICH   |  14  | 52  |     95      |    15    | older, high income, low spending |
+| 2nd   | AVERAGE        |  46  | 38  |     60      |    55    | (close to the average customer)  |
+| 3rd   | YOUNG_SPENDERS |  24  | 23  |     25      |    85    | young, low income, high spending |
+| 4th   | PREMIUM        |  34  | 37  |     95      |    85    | high income, high spending       |
 
+(Spending is the `Spending Score` column.)
 so the segments by size are AVERAGE (1), PREMIUM (2), YOUNG_SPENDERS (3), CAREFUL_RICH (4).
 """
 

@@ -97,6 +97,8 @@ def test_segment_names_say_which_way_each_group_differs(gapped):
 
 
 def test_each_segment_is_described_and_advised_in_words(gapped):
+    # Given the report, then summary.json describes each segment in words with its size and
+    # share, and suggests the action of its pattern (none for the average customers)
     _frame, written = gapped
     average, premium, young, careful = written.summary["segments"]
     assert average["description"].startswith(
@@ -114,6 +116,7 @@ def test_each_segment_is_described_and_advised_in_words(gapped):
 
 
 def test_recommendation_sentence_agrees_with_the_elbow(gapped):
+    # Given the report, then the recommendation says why 4 and that the elbow agrees
     _frame, written = gapped
     summary = written.summary
     best = next(entry for entry in summary["k_search"] if entry["k"] == 4)
@@ -145,6 +148,8 @@ def test_left_out_customers_have_no_segment_and_say_which_value_is_missing(gappe
 
 
 def test_workbook_lists_the_left_out_customers_the_same_way(gapped):
+    # Given the workbook, then its customer list gives the same reasons as segments.csv, and
+    # its Settings sheet counts the customers used and left out
     _frame, written = gapped
     assert written.customers[0][-3:] == ["Segment", "Segment name", "Left out because"]
     assert [row[-1] for row in written.customers[1:]] == column(written.rows,
@@ -154,6 +159,7 @@ def test_workbook_lists_the_left_out_customers_the_same_way(gapped):
 
 
 def test_no_left_out_column_when_nobody_is_left_out(complete):
+    # Given a report where every customer has every value, then there is no reason column
     assert complete.rows[0] == complete.input[0] + ["Segment", "Segment name"]
     assert complete.customers[0] == complete.input[0] + ["Segment", "Segment name"]
     assert complete.settings["Customers left out"] == "0"

@@ -115,6 +115,7 @@ def test_caps_are_offered_for_far_out_values_only(health):
 
 
 def test_no_caps_without_extreme_values(health):
+    # Given bell-shaped ages, codes and a 0-or-500 column, then none has extreme values to cap
     for name in ("Age", "Tier", "Wine14"):
         assert health[name].extremes == 0, name
         assert "cap" not in [fix.kind for fix in health[name].fixes], name
@@ -141,6 +142,7 @@ def test_codes_in_the_warning_read_as_the_whole_numbers_they_are(health):
 
 
 def test_up_to_ten_codes_are_offered_as_categories_and_eleven_are_not(health):
+    # Given whole numbers 0..9 (Level) and 0..10 (Visits), then only Level may be codes
     assert fix_labels(health["Level"]) == ["Treat Level as categories"]
     assert health["Level"].warnings[0].startswith("Only 10 different whole numbers")
     assert health["Visits"].fixes == () and health["Visits"].warnings == ()
@@ -164,6 +166,7 @@ def test_missing_values_are_counted_first_among_the_warnings(health):
 
 
 def test_an_identifier_says_why_it_is_not_usable(health):
+    # Given the CustomerID column, then its health says why it cannot group customers
     assert health["CustomerID"].role == "identifier"
     assert health["CustomerID"].warnings == (
         "Not usable: It identifies customers (an ID or code), so it says nothing about what "

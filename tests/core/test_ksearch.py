@@ -12,8 +12,8 @@ import pytest
 from made_data import four_groups, write_csv
 
 from custseg_gui.core.columns import describe_columns
-from custseg_gui.core.ksearch import KScore, KSearchSettings, recommend, search_k, \
-    silhouette_reading
+from custseg_gui.core.ksearch import (KScore, KSearchSettings, recommend, search_k,
+                                      silhouette_reading)
 from custseg_gui.core.loading import load_table
 from custseg_gui.core.prep import PrepSettings, prepare
 
@@ -46,6 +46,7 @@ def test_highest_silhouette_wins_and_the_sentence_gives_it():
 
 
 def test_elbow_at_the_recommended_k_agrees():
+    # Given the best silhouette at 4, when the elbow chart also bends at 4
     k, sentence = recommend(SEARCH, knee=4)
     assert k == 4
     assert sentence == (f"4 segments fit best: {CLEAR} (silhouette 0.61, the highest for 2 to 6 "
@@ -53,6 +54,7 @@ def test_elbow_at_the_recommended_k_agrees():
 
 
 def test_elbow_below_the_recommended_k_offers_fewer_broader_segments():
+    # Given the best silhouette at 4, when the elbow chart bends at 3
     k, sentence = recommend(SEARCH, knee=3)
     assert k == 4
     assert sentence.endswith(" The elbow chart bends at 3; choose 3 if you prefer fewer, broader "
@@ -60,6 +62,7 @@ def test_elbow_below_the_recommended_k_offers_fewer_broader_segments():
 
 
 def test_elbow_above_the_recommended_k_offers_more_finer_segments():
+    # Given the best silhouette at 4, when the elbow chart bends at 6
     k, sentence = recommend(SEARCH, knee=6)
     assert k == 4
     assert sentence.endswith(" The elbow chart bends at 6; choose 6 if you prefer more, finer "
@@ -67,6 +70,7 @@ def test_elbow_above_the_recommended_k_offers_more_finer_segments():
 
 
 def test_a_tie_goes_to_the_fewer_segments():
+    # Given 3 and 4 segments with the same silhouette, then 3 is recommended
     k, sentence = recommend(scores({2: 0.3, 3: 0.55, 4: 0.55, 5: 0.2}), knee=None)
     assert k == 3
     assert sentence.startswith("3 segments fit best")
@@ -81,6 +85,7 @@ def test_a_k_that_could_not_be_scored_is_passed_over():
 
 
 def test_when_no_k_could_be_scored_the_smallest_is_suggested_and_the_user_told():
+    # Given a search where no k could be scored at all
     k, sentence = recommend(scores({3: NAN, 4: NAN}), knee=None)
     assert k == 3
     assert sentence == ("3 segments: the segments could not be scored, so the smallest number "
@@ -88,6 +93,7 @@ def test_when_no_k_could_be_scored_the_smallest_is_suggested_and_the_user_told()
 
 
 def test_a_single_k_tried_is_named_alone():
+    # Given a search of 5 segments only, then the sentence does not speak of a range
     k, sentence = recommend(scores({5: 0.72}), knee=None)
     assert k == 5
     assert sentence == (f"5 segments fit best: {VERY_CLEAR} (silhouette 0.72, the highest for 5 "
@@ -145,6 +151,7 @@ def test_four_separate_groups_give_four_segments_and_the_elbow_agrees(four_group
 
 
 def test_inertia_falls_as_segments_are_added(four_group_search):
+    # Given the elbow chart's inertias for 2..6 segments of the four groups
     inertias = [score.inertia for score in four_group_search.scores]
     assert inertias == sorted(inertias, reverse=True)
     # and the drop from 3 to 4 (the last real group found) is far larger than from 4 to 5

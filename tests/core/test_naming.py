@@ -162,6 +162,7 @@ def test_description_gives_size_share_and_numbers_in_the_data_units():
 
 
 def test_description_says_older_for_an_older_segment():
+    # Given a segment older than average, then its description says "Older" with both ages
     assert describe(20, 0.1, [Term("Age", 0.9, 52.4, 38.0)]) == (
         "20 customers (10.0%). Older (52.4 vs 38.0 on average).")
 
@@ -172,6 +173,7 @@ def test_description_says_older_for_an_older_segment():
     (1234, 0.6170, "1,234 customers (61.7%)."),
 ])
 def test_description_counts_customers_in_words(size, share, opening):
+    # Given a segment of `size` customers, then the description opens with its size and share
     assert describe(size, share, [Term("Income", 1.0, 80, 60)]).startswith(opening)
 
 
@@ -187,6 +189,7 @@ def test_description_mentions_a_column_from_035_deviations():
 
 
 def test_description_of_a_segment_like_every_other_is_close_to_the_average():
+    # Given a segment that differs on nothing worth mentioning
     assert describe(80, 0.4, [Term("Income", 0.1, 61, 60)]) == (
         "80 customers (40.0%). Close to the average customer.")
 
@@ -306,6 +309,7 @@ ACTIONS = {
 
 @pytest.mark.parametrize("case", list(ACTIONS))
 def test_each_pattern_gets_its_suggested_action(case):
+    # Given a segment standing out in this pattern, then this is the action suggested
     terms, sentence = ACTIONS[case]
     assert suggest_action(terms) == sentence
 
@@ -316,6 +320,7 @@ def test_each_pattern_gets_its_suggested_action(case):
     terms_of(Recency=0.49, Spending=-0.49),  # not clearly different from the average
 ], ids=["low income alone", "unrecognised columns", "not clearly different"])
 def test_no_action_is_invented(terms):
+    # Given a segment with no recognised pattern, then no action is suggested
     assert suggest_action(terms) is None
 
 

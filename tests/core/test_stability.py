@@ -53,6 +53,8 @@ def test_reading_just_above_and_below_each_threshold(jaccard, expected):
     pytest.param(value, expected, marks=pytest.mark.xfail(strict=True, reason=AT_THRESHOLD_BUG))
     for value, expected in EXACTLY_AT_THRESHOLDS])
 def test_reading_exactly_at_each_threshold_is_the_higher_one(jaccard, expected):
+    # Given a segment found again with a mean Jaccard of exactly 0.85, 0.75 or 0.60
+    # Then Hennig's reading from that value up applies ("0.85 and above", "0.75 or more")
     label, explanation = expected
     assert stability_reading(jaccard) == label
     assert one_segment(jaccard).explanation(1) == explanation
@@ -60,6 +62,7 @@ def test_reading_exactly_at_each_threshold_is_the_higher_one(jaccard, expected):
 
 @pytest.mark.parametrize("jaccard", [float("nan"), float("inf")])
 def test_a_segment_that_was_not_checked_reads_not_assessed(jaccard):
+    # Given no stability value (the check did not run), then the reading says so
     assert stability_reading(jaccard) == "not assessed"
 
 
