@@ -16,6 +16,7 @@ import pandas as pd
 import pytest
 
 import custseg_gui
+from made_data import no_groups, write_csv
 from report_helpers import CHART_IMAGES, REPORT_FILES, assert_one_error_line, run_report
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
@@ -27,6 +28,12 @@ def read_rows(path: Path) -> list[list[str]]:
     """Every row of a CSV file as the exact text of its cells (header first)."""
     with open(path, newline="", encoding="utf-8") as handle:
         return list(csv.reader(handle))
+
+
+def column_of(out: Path, name: str) -> list[str]:
+    """One column of the segments.csv written into `out`, below its header."""
+    header, *rows = read_rows(out / "segments.csv")
+    return [row[header.index(name)] for row in rows]
 
 
 def blob_customers(rows_per_group=(20, 15, 10), seed=1) -> pd.DataFrame:
@@ -176,17 +183,27 @@ def test_report_keeps_leading_zeros_of_ids(sample_csv, tmp_path):
     assert [row[:5] for row in written] == read_rows(sample_csv)
 
 
-def test_same_seed_gives_byte_identical_report(sample_csv, tmp_path):
-    # Given the sample customers, when the report runs twice with the same seed
-    for name in ("first", "second"):
-        status, _, stderr = run_report([sample_csv, "--out", tmp_path / name, "--k-max", "6",
-                                        "--seed", "7"])
+def test_same_seed_gives_byte_identical_report_and_another_seed_other_segments(tmp_path):
+    # Given customers spread evenly with no groups, where K-Means' starts decide the split
+    path = write_csv(no_groups(), tmp_path)
+
+    # When the report runs twice with seed 7 and once with seed 8
+    for name, seed in (("first", 7), ("second", 7), ("other", 8)):
+        status, _, stderr = run_report([path, "--out", tmp_path / name, "--k", "6",
+                                        "--k-min", "6", "--k-max", "6", "--seed", seed,
+                                        "--formats", "csv,json"])
         assert status == 0, stderr
 
-    # Then both runs write exactly the same files
-    first, second = tmp_path / "first", tmp_path / "second"
+    # Then both runs with seed 7 write exactly the same files
+    first, second, other = tmp_path / "first", tmp_path / "second", tmp_path / "other"
     assert (first / "segments.csv").read_bytes() == (second / "segments.csv").read_bytes()
     assert (first / "summary.json").read_bytes() == (second / "summary.json").read_bytes()
+    # and seed 8 puts customers in other segments (so the seed is really used)
+    sizes = {name: [segment["size"] for segment in json.loads(
+        (tmp_path / name / "summary.json").read_text(encoding="utf-8"))["segments"]]
+        for name in ("first", "other")}
+    assert sizes == {"first": [35, 28, 24, 24, 21, 18], "other": [34, 28, 25, 24, 21, 18]}
+    assert column_of(first, "Segment") != column_of(other, "Segment")
 
 
 def test_report_reads_a_named_excel_sheet(tmp_path):

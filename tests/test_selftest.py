@@ -39,7 +39,7 @@ def test_self_test_reports_a_failure(monkeypatch, capsys):
     def broken_analysis(path):
         raise RuntimeError("simulated bug 51c2")
 
-    monkeypatch.setattr(selftest, "run_analysis", broken_analysis)
+    monkeypatch.setattr(selftest, "run", broken_analysis)
 
     # When the self-test runs
     status = selftest.self_test()

@@ -93,7 +93,7 @@ def _number_health(name: str, values: pd.Series, info: ColumnInfo):
         fixes.append(Fix("cap", name))
     whole = bool(np.all(np.mod(present, 1) == 0))
     if info.role is Role.NUMERIC and whole and 2 < info.distinct <= MAX_CODE_VALUES:
-        codes = ", ".join(format_number(v) for v in np.unique(present)[:5])
+        codes = ", ".join(f"{value:.0f}" for value in np.unique(present)[:5])
         warnings.append(f"Only {info.distinct} different whole numbers ({codes}): if they are "
                         "codes (like regions), treat them as categories, not amounts.")
         fixes.append(Fix("category", name))

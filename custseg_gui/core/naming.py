@@ -202,7 +202,8 @@ def category_terms(shares: dict[str, dict[str, float]],
     for column, categories in shares.items():
         for category, share in categories.items():
             base = overall[column].get(category, 0.0)
-            if share >= 0.5 and share - base >= CATEGORY_LIFT:
+            # A hair of slack: 0.7 - 0.5 is 0.19999999999999996 in floating point.
+            if share >= 0.5 and share - base >= CATEGORY_LIFT - 1e-9:
                 found.append(CategoryTerm(column, category, share, base))
     return sorted(found, key=lambda term: -(term.share - term.overall))
 

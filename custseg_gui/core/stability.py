@@ -18,7 +18,8 @@ from custseg_gui.core.progress import NO_PROGRESS, Progress
 from custseg_gui.core.segment import Segmentation
 from custseg_gui.core.settings import StabilitySettings
 
-# Hennig's reading of the mean Jaccard similarity (Hennig 2007, 2008).
+# Hennig's reading of the mean Jaccard similarity (Hennig 2007, 2008): 0.85 and above highly
+# stable, 0.75 or more stable, 0.6 or more doubtful, below 0.6 not to be trusted.
 READINGS = (
     (0.85, "highly stable", "found again in almost every resample"),
     (0.75, "stable", "found again in most resamples"),
@@ -40,7 +41,7 @@ class Stability:
     def explanation(self, number: int) -> str:
         value = self.jaccard[number - 1]
         for threshold, _label, text in READINGS:
-            if value > threshold:
+            if value >= threshold:
                 return text
         return READINGS[-1][2]
 
@@ -50,7 +51,7 @@ def stability_reading(jaccard: float) -> str:
     if not np.isfinite(jaccard):
         return "not assessed"
     for threshold, label, _text in READINGS:
-        if jaccard > threshold:
+        if jaccard >= threshold:
             return label
     return READINGS[-1][1]
 

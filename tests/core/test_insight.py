@@ -9,6 +9,7 @@ import pytest
 from custseg_gui.core.pipeline import analyse as analyse_table, run as run_analysis
 
 from custseg_gui.core.settings import AnalysisSettings
+
 from custseg_gui.core.sources import LoadedTable, LoadReport
 from custseg_gui.core.naming import (AVERAGE_NAME, Term, readable, segment_names, suggest_action,
                                      unit_of)
@@ -28,6 +29,7 @@ def _table(frame: pd.DataFrame) -> LoadedTable:
     return LoadedTable(raw=raw, frame=frame, report=report)
 
 
+@pytest.mark.shared_data
 def test_mall_names_carry_the_directions_of_the_reference_segments(mall):
     # Given the five Mall segments on income and spending
     by_size = {profile.size: profile for profile in mall.insights.profiles}
@@ -44,6 +46,7 @@ def test_mall_names_carry_the_directions_of_the_reference_segments(mall):
     assert "young" in young.name.lower() or "younger" in young.description
 
 
+@pytest.mark.shared_data
 def test_mall_descriptions_give_the_numbers_behind_the_name(mall):
     # Given the 39-customer segment (high income, high spending)
     profile = next(p for p in mall.insights.profiles if p.size == 39)
@@ -56,6 +59,7 @@ def test_mall_descriptions_give_the_numbers_behind_the_name(mall):
     assert profile.action.startswith("Premium offers")
 
 
+@pytest.mark.shared_data
 def test_mall_segments_are_stable_and_the_segmentation_reproducible(mall):
     # Given the Mall segmentation, refitted on 20 bootstrap resamples
     stability = mall.insights.stability
@@ -78,6 +82,7 @@ def test_no_structure_gives_doubtful_segments_and_a_low_ari():
     assert analysis.insights.stability.ari < 0.7
 
 
+@pytest.mark.shared_data
 def test_profiles_give_index_and_standardized_difference_against_the_average(mall):
     # Given a Mall segment profile
     profile = mall.insights.profiles[1]
@@ -92,6 +97,7 @@ def test_profiles_give_index_and_standardized_difference_against_the_average(mal
     assert sum(mall.insights.overall_categories["Gender"].values()) == pytest.approx(1.0)
 
 
+@pytest.mark.shared_data
 def test_feature_importance_ranks_features_by_eta_squared(mall):
     # Given the Mall segmentation on income and spending
     importance = mall.insights.feature_importance

@@ -15,6 +15,7 @@ import pytest
 from custseg_gui.core.errors import Cancelled
 
 from custseg_gui.core.ksearch import SEARCH_SAMPLE, SILHOUETTE_THRESHOLD, search_k
+
 from custseg_gui.core.prep import PreparedData
 from custseg_gui.core.progress import Progress
 from custseg_gui.core.segment import segment
@@ -105,6 +106,7 @@ def test_cancel_during_a_large_search_stops_promptly():
     assert outcome["result"] == "cancelled"
 
 
+@pytest.mark.shared_data
 @pytest.mark.parametrize("name", ["Mall_Customers.csv", "Wholesale customers data.csv",
                                   "CC GENERAL.csv"])
 def test_shared_data_is_analysed_exactly_not_sampled(shared_file, name):

@@ -26,6 +26,7 @@ from hypothesis import strategies as st
 from custseg_gui.core.errors import UserError
 
 from custseg_gui.core.settings import LoadSettings
+
 from custseg_gui.core.sources import LoadedTable, load_table
 
 EXAMPLES = int(os.environ.get("CUSTSEG_FUZZ_EXAMPLES", "150"))

@@ -11,6 +11,7 @@ import pytest
 from custseg_gui.core.errors import UserError
 
 from custseg_gui.core.settings import LoadSettings
+
 from custseg_gui.core.sources import load_table
 
 CUSTOMERS_ROWS = [
@@ -280,8 +281,10 @@ def test_damaged_utf16_file_is_refused_with_a_user_error(tmp_path):
     path = tmp_path / "customers.csv"
     path.write_bytes(b"\xff\xfe" + text + b"7")  # odd number of bytes after the mark
 
-    # When it is loaded, then the user gets a message, not a crash with a Python exception
-    with pytest.raises(UserError):
+    # When it is loaded, then the user gets a message that says what is wrong and what to do,
+    # not a crash with a Python exception
+    with pytest.raises(UserError, match=r"says it is UTF-16 text but is damaged \(it may have "
+                                        r"been cut short\)\. Export it again"):
         load_table(path)
 
 

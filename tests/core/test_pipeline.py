@@ -10,6 +10,7 @@ from sklearn.metrics import silhouette_samples, silhouette_score
 from custseg_gui.core.pipeline import run as run_analysis
 
 from custseg_gui.core.settings import AnalysisSettings
+
 from custseg_gui.core.columns import describe_columns
 from custseg_gui.core.errors import UserError
 from custseg_gui.core.ksearch import search_k, silhouette_sample
@@ -476,19 +477,24 @@ def test_left_out_customers_have_no_segment(tmp_path):
     assert sum(segmentation.sizes) == 39
 
 
-def test_same_seed_gives_identical_segments(tmp_path):
-    # Given overlapping groups, where different starts could find different splits
+def test_same_seed_gives_identical_segments_and_another_seed_may_not(tmp_path):
+    # Given overlapping groups, where different starts find different splits
     frame = blobs((60, 50, 40), ((0, 0), (3, 0), (0, 3)), seed=5, spread=1.5)
     prepared = prepared_from(load_frame(tmp_path, frame), ["Income", "Spend"])
 
-    # When segmented twice with the same seed
+    # When segmented twice with the same seed, and once with another
     first = segment(prepared, SegmentSettings(k=4, seed=7))
     second = segment(prepared, SegmentSettings(k=4, seed=7))
+    other = segment(prepared, SegmentSettings(k=4, seed=8))
 
-    # Then every customer lands in the same segment, and the scores agree exactly
+    # Then with the same seed every customer lands in the same segment, and the scores agree
+    # exactly
     assert np.array_equal(first.labels, second.labels)
     assert first.inertia == second.inertia
-    assert first.sizes == second.sizes
+    assert first.sizes == second.sizes == (46, 43, 33, 28)
+    # and the seed is really used: on this data seed 8 splits the customers differently
+    assert other.sizes == (45, 44, 33, 28)
+    assert not np.array_equal(first.labels, other.labels)
 
 
 def test_search_reuses_its_fit_for_the_final_segments(tmp_path):

@@ -18,6 +18,7 @@ import xlwt  # from the test extra: writes Excel 97-2003 files
 from custseg_gui.core.pipeline import run as run_analysis
 
 from custseg_gui.core.settings import AnalysisSettings
+
 from custseg_gui.core.columns import Role, describe_columns
 from custseg_gui.core.errors import UserError
 from custseg_gui.core.settings import LoadSettings

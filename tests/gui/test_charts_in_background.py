@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QStyledItemDelegate, QStyleOptionViewItem
 from custseg_gui.gui.views.chart_panel import ChartPanel
 
 from custseg_gui.gui.views.data_model import CustomerTableModel
+
 from custseg_gui.gui.tasks import ChartRenderer
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+import pytest
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtWidgets import QMessageBox, QPushButton, QTableWidget
 
@@ -45,6 +46,7 @@ def test_export_panel_writes_every_format_and_says_where(qtbot, wait_for_task, w
     assert not panel.open_folder_button.isHidden()
 
 
+@pytest.mark.shared_data
 def test_exports_carry_the_users_segment_names(qtbot, wait_for_task, window, mall_csv, tmp_path):
     # Given Mall segments, one of them renamed
     tmp_path = tmp_path / "export"
@@ -95,6 +97,7 @@ def test_export_to_a_missing_folder_shows_a_message_and_the_window_stays_usable(
     assert wait_for_task(window, "export", lambda: window.export_to(tmp_path)) == "returned"
 
 
+@pytest.mark.shared_data
 def test_save_and_reopen_gives_the_same_segments_and_names(qtbot, wait_for_task, window,
                                                            settings_file, mall_csv, tmp_path):
     # Given Mall segments at k = 4 with a renamed segment, saved as an analysis

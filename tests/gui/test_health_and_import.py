@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from PySide6.QtWidgets import QListWidget, QTableWidget
 
 from custseg_gui.core.settings import LoadSettings
@@ -18,6 +19,7 @@ def fix_labels(window):
     return [fixes.item(row).text() for row in range(fixes.count())]
 
 
+@pytest.mark.shared_data
 def test_health_panel_shows_each_column_and_applies_a_log_scale(wait_for_task, window,
                                                                  wholesale_csv):
     # Given the wholesale data, whose spend columns are heavily skewed

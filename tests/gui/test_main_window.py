@@ -60,6 +60,7 @@ def test_key_widgets_have_stable_object_names(window):
     assert isinstance(window.findChild(QTableView, "dataTable"), QTableView)
 
 
+@pytest.mark.shared_data
 def test_mall_whole_path_recommends_five_then_four_on_request(qtbot, wait_for_task, window, mall_csv):
     # Given the Mall data open with only income and spending ticked
     open_file(wait_for_task, window, mall_csv)
@@ -81,6 +82,7 @@ def test_mall_whole_path_recommends_five_then_four_on_request(qtbot, wait_for_ta
     assert any("Chosen: 4" in text.get_text() for text in elbow.axes[0].get_legend().get_texts())
 
 
+@pytest.mark.shared_data
 def test_feature_list_shows_roles_and_disables_unusable_columns(qtbot, wait_for_task, window, mall_csv):
     # Given the Mall data
     open_file(wait_for_task, window, mall_csv)
@@ -108,6 +110,7 @@ def test_changing_a_feature_marks_results_out_of_date(qtbot, wait_for_task, wind
     assert stale.isVisible()
 
 
+@pytest.mark.shared_data
 def test_selecting_a_segment_filters_the_data_table(qtbot, wait_for_task, window, mall_csv):
     # Given the Mall segments
     open_file(wait_for_task, window, mall_csv)
@@ -180,6 +183,7 @@ def test_closing_the_window_during_a_run_is_clean(qtbot, wait_for_task, settings
     assert not any(thread.name.startswith("custseg-") for thread in threading.enumerate())
 
 
+@pytest.mark.shared_data
 def test_window_geometry_and_recent_files_persist(qtbot, wait_for_task, settings_file, sample_csv, mall_csv):
     # Given a window in which the user opened a file and resized the window
     first = MainWindow(settings=QSettings(str(settings_file), QSettings.IniFormat))
@@ -233,6 +237,7 @@ def _mouse_event(canvas, name, x, y, button=None):
     return MouseEvent(name, canvas, x, y, button=button)
 
 
+@pytest.mark.shared_data
 def test_hovering_a_customer_shows_its_id_and_values(qtbot, wait_for_task, window, mall_csv):
     # Given the Mall segments on income and spending
     open_file(wait_for_task, window, mall_csv)
@@ -254,6 +259,7 @@ def test_hovering_a_customer_shows_its_id_and_values(qtbot, wait_for_task, windo
     assert f"{INCOME}: {window.document.table.raw.at[row, INCOME]}" in text
 
 
+@pytest.mark.shared_data
 def test_clicking_a_legend_entry_highlights_that_segment(qtbot, wait_for_task, wait_for_charts,
                                                          window, mall_csv):
     # Given the Mall segments
@@ -276,6 +282,7 @@ def test_clicking_a_legend_entry_highlights_that_segment(qtbot, wait_for_task, w
     assert lines["segment-4"].get_alpha() > lines["segment-1"].get_alpha()
 
 
+@pytest.mark.shared_data
 def test_renaming_a_segment_in_the_profile_table_renames_it_everywhere(qtbot, wait_for_task,
                                                                        wait_for_charts, window,
                                                                        mall_csv):
@@ -299,6 +306,7 @@ def test_renaming_a_segment_in_the_profile_table_renames_it_everywhere(qtbot, wa
     assert "Careful big earners" in window.results.descriptions.toPlainText()
 
 
+@pytest.mark.shared_data
 def test_a_duplicate_or_empty_name_is_refused_with_a_message(qtbot, wait_for_task, window,
                                                              mall_csv):
     # Given the Mall segments
@@ -316,6 +324,7 @@ def test_a_duplicate_or_empty_name_is_refused_with_a_message(qtbot, wait_for_tas
     assert "needs a name" in window.message_box.text()
 
 
+@pytest.mark.shared_data
 def test_double_clicking_a_legend_entry_asks_for_a_new_name(qtbot, wait_for_task,
                                                             wait_for_charts, window, mall_csv):
     # Given the Mall segments

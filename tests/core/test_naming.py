@@ -1,0 +1,327 @@
+"""Segment names, descriptions and suggested actions, word for word, from terms made here.
+
+A Term is one column in which a segment stands out: its standardized difference from the
+average customer (in standard deviations), its mean and the overall mean. Each test builds the
+terms a segment would have and checks the words a user reads, at and around every threshold:
+clearly different from 0.5, strongly ("very") from 1.5, worth a mention from 0.35.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from custseg_gui.core.naming import (AVERAGE_NAME, CategoryTerm, Term, category_terms, describe,
+                                     segment_names, suggest_action, term_words)
+
+IMPORTANT = 0.6  # a share of variance the segments clearly explain
+
+
+def named(*terms_by_segment: list[Term], importance: dict[str, float] | None = None) -> list[str]:
+    """The names of segments 1, 2, ... with the given terms (every column important)."""
+    columns = {term.column for terms in terms_by_segment for term in terms}
+    importance = importance or {column: IMPORTANT for column in columns}
+    names = segment_names(dict(enumerate(terms_by_segment, start=1)), importance)
+    return [names[number] for number in range(1, len(terms_by_segment) + 1)]
+
+
+# --- the words for one column -----------------------------------------------------------------
+
+@pytest.mark.parametrize("column, difference, words", [
+    ("Income", 0.6, "High income"),
+    ("Income", -0.6, "Low income"),
+    ("Income", 1.499, "High income"),
+    ("Income", 1.5, "Very high income"),
+    ("Income", -1.499, "Low income"),
+    ("Income", -1.5, "Very low income"),
+    ("Annual Income (k$)", 0.8, "High income"),
+    ("Spending Score (1-100)", -0.8, "Low spending"),
+    ("MntWines", 2.0, "Very high wines"),
+])
+def test_a_column_reads_high_or_low_and_very_from_one_and_a_half_deviations(column, difference,
+                                                                           words):
+    # Given a segment that differs from the average by `difference` standard deviations
+    # Then it reads high above the average, low below it, and "very" from 1.5 either way
+    assert term_words(Term(column, difference, 0.0, 0.0)) == words
+
+
+@pytest.mark.parametrize("column, difference, words", [
+    ("Age", -0.6, "Young"),
+    ("Age", 0.6, "Older"),
+    ("Age", -1.499, "Young"),
+    ("Age", -1.5, "Very young"),
+    ("Age", 1.499, "Older"),
+    ("Age", 1.5, "Much older"),
+    # A later year of birth is a younger customer.
+    ("Year_Birth", 0.6, "Young"),
+    ("Year_Birth", -0.6, "Older"),
+    ("Year_Birth", 1.5, "Very young"),
+    ("Year_Birth", -1.5, "Much older"),
+])
+def test_age_reads_young_or_older_and_a_birth_year_the_other_way_round(column, difference,
+                                                                       words):
+    assert term_words(Term(column, difference, 0.0, 0.0)) == words
+
+
+# --- names ------------------------------------------------------------------------------------
+
+def test_name_says_high_income_low_spending_and_the_reverse():
+    # Given one segment well above average on income and below on spending, and one the reverse
+    careful = [Term("Income", 1.2, 90, 60, position=0), Term("Spending", -1.1, 20, 50, position=1)]
+    keen = [Term("Income", -1.2, 30, 60, position=0), Term("Spending", 1.1, 80, 50, position=1)]
+
+    # When they are named, then each name says its own direction on each column
+    assert named(careful, keen) == ["High income, low spending", "Low income, high spending"]
+
+
+def test_name_lists_the_columns_in_file_order_not_by_size_of_difference():
+    # Given a segment that stands out most on spending, the second column of the file
+    terms = [Term("Spending", 2.0, 95, 50, position=1), Term("Income", 0.6, 70, 60, position=0),
+             Term("Age", -0.7, 30, 40, position=2)]
+
+    # Then the name reads in the file's order: income, spending, age
+    assert named(terms) == ["High income, very high spending, young"]
+
+
+def test_name_needs_half_a_standard_deviation():
+    # Given segments 0.5 and 0.499 standard deviations above average on income
+    # Then the first is named by it, the second is an average customer
+    assert named([Term("Income", 0.5, 65, 60)], [Term("Income", 0.499, 65, 60)]) == [
+        "High income", AVERAGE_NAME]
+
+
+def test_name_ignores_a_column_the_segments_hardly_separate():
+    # Given a segment far above average on a column the segmentation explains 4.9% of (below
+    # the 5% a name needs), and one on a column it explains 5% of
+    terms = {1: [Term("Tenure", 2.0, 30, 10)], 2: [Term("Visits", 2.0, 30, 10)]}
+    names = segment_names(terms, {"Tenure": 0.049, "Visits": 0.05})
+
+    # Then only the second is named by its column
+    assert names == {1: AVERAGE_NAME, 2: "Very high visits"}
+
+
+def test_name_uses_the_three_most_telling_columns():
+    # Given a segment that stands out on four columns, least on Age
+    terms = [Term("Age", 0.6, 45, 40, position=0), Term("Income", 1.0, 80, 60, position=1),
+             Term("Spending", -1.2, 20, 50, position=2), Term("Visits", 0.9, 9, 5, position=3)]
+
+    # Then its name uses the other three, in file order
+    assert named(terms) == ["High income, low spending, high visits"]
+
+
+def test_name_does_not_say_the_same_thing_twice():
+    # Given a segment high on cash advances and on how often it takes them
+    terms = [Term("CASH_ADVANCE", 1.8, 5000, 1000, position=0),
+             Term("CASH_ADVANCE_FREQUENCY", 1.6, 0.5, 0.1, position=1),
+             Term("PURCHASES", -0.7, 100, 1000, position=2)]
+
+    # Then "cash advance" appears once
+    assert named(terms) == ["Very high cash advance, low purchases"]
+
+
+def test_every_segment_near_the_average_is_called_average_customers():
+    # Given a segment within half a standard deviation of the average on every column
+    terms = [Term("Income", 0.45, 64, 60), Term("Spending", -0.3, 45, 50), Term("Age", 0.2, 41, 40)]
+
+    # Then it is called "Average customers"
+    assert named(terms) == [AVERAGE_NAME]
+
+
+def test_segments_with_the_same_words_are_numbered_apart():
+    # Given two segments that both stand out only by high income
+    # Then the second of them carries a number, so no two names are alike
+    assert named([Term("Income", 1.0, 80, 60)], [Term("Income", 1.1, 82, 60)],
+                 [Term("Income", -1.0, 40, 60)]) == [
+        "High income", "High income (2)", "Low income"]
+
+
+def test_segments_with_the_same_first_words_are_told_apart_by_more_words():
+    # Given two segments high on income and spending that differ on a fourth column
+    first = [Term("Income", 1.3, 90, 60, position=0), Term("Spending", 1.2, 80, 50, position=1),
+             Term("Visits", 1.1, 9, 5, position=2), Term("Age", -0.6, 35, 40, position=3)]
+    second = [Term("Income", 1.3, 90, 60, position=0), Term("Spending", 1.2, 80, 50, position=1),
+              Term("Visits", 1.1, 9, 5, position=2), Term("Age", 0.6, 45, 40, position=3)]
+
+    # Then each name grows by the column that sets them apart
+    assert named(first, second) == ["High income, high spending, high visits, young",
+                                    "High income, high spending, high visits, older"]
+
+
+# --- descriptions -----------------------------------------------------------------------------
+
+def test_description_gives_size_share_and_numbers_in_the_data_units():
+    # Given a segment of 39 of 200 customers, younger and high on income and spending
+    terms = [Term("Age", -0.5, 32.7, 38.9, position=1),
+             Term("Annual Income (k$)", 1.2, 86.5, 60.6, position=2),
+             Term("Spending Score (1-100)", 1.3, 82.1, 50.2, position=3)]
+
+    # Then the description opens with the size and share, and gives each column's mean against
+    # the average, in file order, with the unit of money and "younger" for age
+    assert describe(39, 39 / 200, terms) == (
+        "39 customers (19.5%). Younger (32.7 vs 38.9 on average); annual income 86.5 k$ vs "
+        "60.6; spending score 82.1 vs 50.2.")
+
+
+def test_description_says_older_for_an_older_segment():
+    # Given a segment older than average, then its description says "Older" with both ages
+    assert describe(20, 0.1, [Term("Age", 0.9, 52.4, 38.0)]) == (
+        "20 customers (10.0%). Older (52.4 vs 38.0 on average).")
+
+
+@pytest.mark.parametrize("size, share, opening", [
+    (1, 0.005, "1 customer (0.5%)."),
+    (2, 0.01, "2 customers (1.0%)."),
+    (1234, 0.6170, "1,234 customers (61.7%)."),
+])
+def test_description_counts_customers_in_words(size, share, opening):
+    # Given a segment of `size` customers, then the description opens with its size and share
+    assert describe(size, share, [Term("Income", 1.0, 80, 60)]).startswith(opening)
+
+
+def test_description_mentions_a_column_from_035_deviations():
+    # Given a segment 0.35 deviations above average on income and 0.349 on spending
+    terms = [Term("Income", 0.35, 64, 60, position=0), Term("Spending", 0.349, 53, 50,
+                                                             position=1)]
+
+    # Then income is mentioned and spending is not; with no clear difference it reads as close
+    # to the average customer
+    assert describe(50, 0.25, terms) == (
+        "50 customers (25.0%). Close to the average customer; income 64.0 vs 60.0 on average.")
+
+
+def test_description_of_a_segment_like_every_other_is_close_to_the_average():
+    # Given a segment that differs on nothing worth mentioning
+    assert describe(80, 0.4, [Term("Income", 0.1, 61, 60)]) == (
+        "80 customers (40.0%). Close to the average customer.")
+
+
+def test_description_is_close_to_the_average_when_only_columns_not_grouped_by_differ():
+    # Given a segment that differs strongly only on Age, which was not used to group customers
+    terms = [Term("Age", 1.2, 55.0, 40.0, is_feature=False, position=0),
+             Term("Income", 0.2, 62, 60, position=1)]
+
+    # Then it is close to the average customer on what it was grouped by, and older
+    assert describe(30, 0.15, terms) == (
+        "30 customers (15.0%). Close to the average customer; older (55.0 vs 40.0 on average).")
+
+
+def test_description_names_the_grouping_columns_first_and_at_most_four():
+    # Given a segment that stands out on five columns, one of them not used for grouping
+    terms = [Term("Age", -2.0, 25, 40, is_feature=False, position=0),
+             Term("Income", 0.6, 70, 60, position=1), Term("Spending", 1.4, 85, 50, position=2),
+             Term("Visits", -1.0, 2, 5, position=3), Term("Tenure", 0.5, 6, 5, position=4)]
+
+    # Then the grouping columns come first in file order, then Age; the least different of the
+    # five (Tenure) is left out
+    assert describe(40, 0.2, terms) == (
+        "40 customers (20.0%). Income 70.0 vs 60.0 on average; spending 85.0 vs 50.0; "
+        "visits 2.00 vs 5.00; younger (25.0 vs 40.0).")
+
+
+def test_description_says_mostly_female_and_names_the_column_of_a_code():
+    # Given a segment mostly of women and mostly in region 2
+    categories = [CategoryTerm("Gender", "Female", 0.7, 0.5), CategoryTerm("Region", "2", 0.8,
+                                                                            0.3)]
+
+    # Then the description says so with both shares; a bare code is named with its column
+    assert describe(60, 0.3, [Term("Income", 1.0, 80, 60)], categories) == (
+        "60 customers (30.0%). Income 80.0 vs 60.0 on average; mostly Female (70% vs 50% of "
+        "all customers); mostly region 2 (80% vs 30% of all customers).")
+
+
+def test_a_category_is_mentioned_from_half_the_segment_and_20_points_above_all_customers():
+    # Given the shares of three columns' categories in a segment and among all customers
+    shares = {"Gender": {"Female": 0.71, "Male": 0.29},
+              "Channel": {"Online": 0.69, "Shop": 0.31},
+              "Plan": {"Basic": 0.49, "Plus": 0.2, "Pro": 0.31}}
+    overall = {"Gender": {"Female": 0.5, "Male": 0.5},
+               "Channel": {"Online": 0.5, "Shop": 0.5},
+               "Plan": {"Basic": 0.1, "Plus": 0.5, "Pro": 0.4}}
+
+    # Then only Female counts: Online is 19 points above all customers, Basic under half
+    assert category_terms(shares, overall) == [CategoryTerm("Gender", "Female", 0.71, 0.5)]
+
+
+def test_a_category_exactly_20_points_above_all_customers_is_mentioned():
+    # Given a segment of 35 women of 50 customers, among 100 women of 200 customers
+    shares = {"Gender": {"Female": 35 / 50, "Male": 15 / 50}}
+    overall = {"Gender": {"Female": 100 / 200, "Male": 100 / 200}}
+
+    # Then "mostly Female" is said: 70% is 20 points above 50%
+    assert category_terms(shares, overall) == [CategoryTerm("Gender", "Female", 0.7, 0.5)]
+
+
+# --- suggested actions --------------------------------------------------------------------------
+
+def terms_of(**levels: float) -> list[Term]:
+    """Terms from keyword column names: terms_of(Income=1.0, Spending=-1.0)."""
+    return [Term(column.replace("_", " "), difference, 0.0, 0.0, position=position)
+            for position, (column, difference) in enumerate(levels.items())]
+
+
+ACTIONS = {
+    # case: (terms, the whole sentence a user reads)
+    "long since they bought": (terms_of(Recency=1.0, Income=1.0, Spending=1.0),
+                               "Win back: they have not bought for a long time; send a comeback "
+                               "offer or a reminder of what is new."),
+    "high income, high spending": (terms_of(Income=1.0, Spending=1.0),
+                                   "Premium offers: new collections, exclusive events and "
+                                   "loyalty perks suit customers who earn and spend well."),
+    "high income, low spending": (terms_of(Income=1.0, Spending=-1.0),
+                                  "Re-engage: they can afford more but spend little; find out "
+                                  "why and tempt them with personalised offers on higher-end "
+                                  "products."),
+    "low income, high spending": (terms_of(Income=-1.0, Spending=1.0),
+                                  "Value bundles: deals and loyalty points reward keen spenders "
+                                  "on a modest budget without eroding margins."),
+    "low income, low spending": (terms_of(Income=-1.0, Spending=-1.0),
+                                 "Keep it light: occasional promotions and budget-friendly "
+                                 "ranges; spend little marketing effort here."),
+    "frequent, high spending": (terms_of(Frequency=1.0, Spending=1.0),
+                                "Reward loyalty: a VIP programme, early access and personal "
+                                "thanks keep your best customers coming back."),
+    "frequent, high monetary value": (terms_of(Frequency=1.0, Monetary=1.0),
+                                      "Reward loyalty: a VIP programme, early access and "
+                                      "personal thanks keep your best customers coming back."),
+    "rare, high spending": (terms_of(Frequency=-1.0, Spending=1.0),
+                            "Encourage repeat visits: big but rare buyers may respond to "
+                            "reminders and subscriptions."),
+    "recent and frequent": (terms_of(Recency=-1.0, Frequency=1.0),
+                            "Keep them engaged: recent, frequent buyers are ready for loyalty "
+                            "rewards and new products."),
+    "young, high spending": (terms_of(Age=-1.0, Spending=1.0),
+                             "Trend-led products and social media campaigns suit young "
+                             "customers who spend freely."),
+    "born late, high spending": (terms_of(Year_Birth=1.0, Spending=1.0),
+                                 "Trend-led products and social media campaigns suit young "
+                                 "customers who spend freely."),
+    "older, high spending": (terms_of(Age=1.0, Spending=1.0),
+                             "Upsell and cross-sell: they already spend well; suggest "
+                             "complementary and premium products."),
+    "low spending": (terms_of(Spending=-1.0),
+                     "Activate: a welcome-back discount or a bundle can lift their spending."),
+    "high income": (terms_of(Income=1.0),
+                    "Show your premium range: they have the income for it."),
+}
+
+
+@pytest.mark.parametrize("case", list(ACTIONS))
+def test_each_pattern_gets_its_suggested_action(case):
+    # Given a segment standing out in this pattern, then this is the action suggested
+    terms, sentence = ACTIONS[case]
+    assert suggest_action(terms) == sentence
+
+
+@pytest.mark.parametrize("terms", [
+    terms_of(Income=-1.0),  # low income alone: nothing to advise
+    terms_of(Fresh=2.0, Milk=-1.0),  # columns whose meaning is not recognised
+    terms_of(Recency=0.49, Spending=-0.49),  # not clearly different from the average
+], ids=["low income alone", "unrecognised columns", "not clearly different"])
+def test_no_action_is_invented(terms):
+    # Given a segment with no recognised pattern, then no action is suggested
+    assert suggest_action(terms) is None
+
+
+def test_action_counts_a_column_from_half_a_standard_deviation():
+    # Given customers exactly half a deviation longer since their last purchase than average
+    # Then they need winning back
+    assert suggest_action(terms_of(Recency=0.5, Spending=-1.0)).startswith("Win back")
