@@ -173,6 +173,14 @@ def plotted_points(line) -> np.ndarray:
     return _sorted_points(*line.get_data())
 
 
+def segment_values(window, column: str) -> dict[int, np.ndarray]:
+    """Per segment, the values of `column` of its customers as the Data tab shows them, sorted."""
+    values = np.array([float(text) for text in data_column(window, column)])
+    segments = np.array(data_column(window, "Segment"))
+    return {int(number): np.sort(values[segments == number]) for number in set(segments)
+            if number}
+
+
 def segment_points(window, x_column: str, y_column: str) -> dict[int, np.ndarray]:
     """Per segment, the (x, y) values of its customers as the Data tab shows them, sorted."""
     x = [float(text) for text in data_column(window, x_column)]
