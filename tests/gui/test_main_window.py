@@ -20,23 +20,16 @@ from PySide6.QtWidgets import (QAbstractButton, QComboBox, QInputDialog, QLabel,
                                QTextBrowser, QToolTip, QWidget)
 
 from custseg_gui.gui import MainWindow
-from window_helpers import (choose_k, data_column, data_headers, data_rows_shown, feature_items,
-                            figure, find, find_segments, legend_entries, open_file,
-                            plotted_points, profile_names, profile_sizes, segment_lines,
-                            segment_points, show_tab, table_rows, text_of, tick_only, try_k_from,
-                            write_groups)
+from window_helpers import (GROUP_CENTRES, GROUP_SIZES, choose_k, data_column, data_headers,
+                            data_rows_shown, feature_items, figure, find, find_segments,
+                            legend_entries, open_file, plotted_points, profile_names,
+                            profile_sizes, segment_lines, segment_points, show_tab, text_of,
+                            tick_only, try_k_from)
 
 INCOME, SPENDING = "Annual Income (k$)", "Spending Score (1-100)"
 
-# Three well-apart groups of 30, 20 and 10 customers (IDs 1-30, 31-50, 51-60): segments 1, 2
-# and 3, largest first.
-CENTRES = {"Age": [25, 45, 65], "Income": [30, 90, 60], "Spend": [80, 20, 50]}
-SIZES = [30, 20, 10]
-
-
-@pytest.fixture
-def customers_csv(tmp_path):
-    return write_groups(tmp_path / "customers.csv", CENTRES, SIZES)
+# customers_csv (conftest): 60 customers in groups of 30, 20 and 10, IDs 1-30, 31-50, 51-60.
+CENTRES, SIZES = GROUP_CENTRES, GROUP_SIZES
 
 
 def open_and_segment(qtbot, wait_for_task, window, path, k_range=(2, 4)):

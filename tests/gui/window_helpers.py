@@ -34,6 +34,12 @@ def figure(window, canvas_name: str):
 
 # --- made-up customers ---------------------------------------------------------------------
 
+# Three well-apart groups of 30, 20 and 10 customers (IDs 1-30, 31-50, 51-60): segments 1, 2
+# and 3, largest first (the `customers_csv` fixture).
+GROUP_CENTRES = {"Age": [25, 45, 65], "Income": [30, 90, 60], "Spend": [80, 20, 50]}
+GROUP_SIZES = [30, 20, 10]
+
+
 def write_groups(path: Path, centres: dict[str, list[float]], sizes: list[int],
                  spread: float = 3.0, seed: int = 1) -> Path:
     """A CSV of customers in well-apart groups: CustomerID (1, 2, ...), then one column per
