@@ -379,11 +379,14 @@ def test_hovering_a_customer_shows_its_id_and_values(qtbot, wait_for_task, windo
     canvas.draw()
     line = segment_lines(window)[2]
     point = line.get_xdata()[0], line.get_ydata()[0]
+    QToolTip.hideText()
     # When the mouse rests on the first plotted customer of segment 2
     x, y = axes.transData.transform(point)
     canvas.callbacks.process("motion_notify_event",
                              mouse_event(canvas, "motion_notify_event", x, y))
-    # Then a tooltip names that customer, its segment and its values
+    # Then a tooltip names that customer, its segment and its values (the tooltip is the only
+    # place they show)
+    assert QToolTip.isVisible()
     lines = QToolTip.text().split("<br>")
     assert lines[0].startswith("<b>CustomerID ")
     customer = lines[0].removeprefix("<b>CustomerID ").removesuffix("</b>")
