@@ -8,6 +8,7 @@ import pytest
 from PySide6.QtCore import QSettings
 
 from custseg_gui.gui import MainWindow
+from window_helpers import GROUP_CENTRES, GROUP_SIZES, write_groups
 
 
 @pytest.fixture
@@ -48,6 +49,12 @@ def _wait_for_charts(qtbot, window, timeout: int = 30_000) -> None:
 def wait_for_charts(qtbot):
     """wait_for_charts(window): wait until every chart asked for is drawn and on screen."""
     return lambda window, timeout=30_000: _wait_for_charts(qtbot, window, timeout)
+
+
+@pytest.fixture
+def customers_csv(tmp_path):
+    """60 made-up customers in three clear groups of 30, 20 and 10 (see window_helpers)."""
+    return write_groups(tmp_path / "customers.csv", GROUP_CENTRES, GROUP_SIZES)
 
 
 @pytest.fixture(scope="session")

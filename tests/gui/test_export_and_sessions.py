@@ -2,171 +2,238 @@
 
 from __future__ import annotations
 
+import csv
 import json
 
 import pytest
 from PySide6.QtCore import QSettings, Qt
-from PySide6.QtWidgets import QMessageBox, QPushButton, QTableWidget
+from PySide6.QtWidgets import (QAbstractButton, QCheckBox, QFileDialog, QLineEdit, QSpinBox,
+                               QTableWidget, QWidget)
 
 from report_helpers import REPORT_FILES
-
 from custseg_gui.gui import MainWindow
+from window_helpers import (GROUP_CENTRES, GROUP_SIZES, choose_k, click_button, find,
+                            find_segments, open_file, profile_names, profile_sizes, show_tab,
+                            text_of, tick_only, ticked_features, try_k_from, write_groups)
 
 INCOME, SPENDING = "Annual Income (k$)", "Spending Score (1-100)"
 
 
 def analyse(qtbot, wait_for_task, window, path, features=None):
-    assert wait_for_task(window, "load", lambda: window.open_path(path)) == "returned"
+    open_file(wait_for_task, window, path)
     if features:
-        window.panel.check_only(set(features))
-    assert wait_for_task(window, "analysis", window.run_search) == "returned"
+        tick_only(window, set(features))
+    try_k_from(window, 2, 4)
+    find_segments(qtbot, wait_for_task, window)
 
 
-def click_button(box: QMessageBox, text: str) -> None:
-    button = next(b for b in box.buttons() if b.text().replace("&", "") == text)
-    button.click()
+def export_only(window, formats) -> None:
+    """Tick only these kinds of file on the Export tab."""
+    for fmt in ("csv", "xlsx", "pdf", "png", "json"):
+        find(window, QCheckBox, f"{fmt}Check").setChecked(fmt in formats)
+
+
+def rename(window, row: int, name: str) -> None:
+    """Type a new name into a segment's row of the profile table."""
+    find(window, QTableWidget, "profileTable").item(row, 0).setText(name)
 
 
 def test_export_panel_writes_every_format_and_says_where(qtbot, wait_for_task, window,
-                                                         sample_csv, tmp_path):
-    # Given segments of the sample customers and an export folder
-    tmp_path = tmp_path / "export"
-    tmp_path.mkdir()
-    analyse(qtbot, wait_for_task, window, sample_csv)
-    panel = window.results.export
-    panel.folder_edit.setText(str(tmp_path))
-    export_button = window.findChild(QPushButton, "exportButton")
+                                                         customers_csv, tmp_path):
+    # Given segments of made-up customers and an export folder
+    folder = tmp_path / "export"
+    folder.mkdir()
+    analyse(qtbot, wait_for_task, window, customers_csv)
+    show_tab(window, "Export")
+    find(window, QLineEdit, "exportFolderEdit").setText(str(folder))
+    export_button = find(window, QAbstractButton, "exportButton")
     assert export_button.isEnabled()
     # When the user presses Export
     assert wait_for_task(window, "export", lambda: qtbot.mouseClick(
         export_button, Qt.LeftButton)) == "returned"
-    # Then every file is there, and the panel says where with a button to open the folder
-    assert sorted(path.name for path in tmp_path.iterdir()) == sorted(REPORT_FILES)
-    assert str(tmp_path) in panel.result_label.text()
-    assert not panel.open_folder_button.isHidden()
+    # Then every file is there, and the panel says where, with a button to open the folder
+    written = REPORT_FILES
+    assert sorted(path.name for path in folder.iterdir()) == sorted(written)
+    result = text_of(window, "exportResultLabel")
+    assert result.startswith(f"Exported {len(written)} files to {folder}: segments.csv, ")
+    assert find(window, QAbstractButton, "openFolderButton").isVisible()
 
 
-@pytest.mark.shared_data
-def test_exports_carry_the_users_segment_names(qtbot, wait_for_task, window, mall_csv, tmp_path):
-    # Given Mall segments, one of them renamed
-    tmp_path = tmp_path / "export"
-    tmp_path.mkdir()
-    analyse(qtbot, wait_for_task, window, mall_csv, {INCOME, SPENDING})
-    window.rename_segment(2, "Big spenders")
-    for fmt, check in window.results.export.checks.items():
-        check.setChecked(fmt in ("csv", "json"))
+def test_exports_carry_the_users_segment_names(qtbot, wait_for_task, window, customers_csv,
+                                               tmp_path):
+    # Given segments of made-up customers, the second (IDs 31-50) renamed
+    folder = tmp_path / "export"
+    folder.mkdir()
+    analyse(qtbot, wait_for_task, window, customers_csv)
+    rename(window, 1, "Big spenders")
+    export_only(window, ("csv", "json"))
     # When exported
-    assert wait_for_task(window, "export", lambda: window.export_to(tmp_path)) == "returned"
-    # Then the name is in the customer list and the summary
-    summary = json.loads((tmp_path / "summary.json").read_text(encoding="utf-8"))
+    assert wait_for_task(window, "export", lambda: window.export_to(folder)) == "returned"
+    # Then only the chosen files are written, and both carry the name
+    assert sorted(path.name for path in folder.iterdir()) == ["segments.csv", "summary.json"]
+    summary = json.loads((folder / "summary.json").read_text(encoding="utf-8"))
     assert summary["segments"][1]["name"] == "Big spenders"
-    assert "Big spenders" in (tmp_path / "segments.csv").read_text(encoding="utf-8")
-    assert sorted(path.name for path in tmp_path.iterdir()) == ["segments.csv", "summary.json"]
+    with open(folder / "segments.csv", encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    named = [int(row["CustomerID"]) for row in rows if "Big spenders" in row.values()]
+    assert named == list(range(31, 51))
 
 
-def test_overwriting_an_earlier_export_asks_first(qtbot, wait_for_task, window, sample_csv,
+def test_overwriting_an_earlier_export_asks_first(qtbot, wait_for_task, window, customers_csv,
                                                   tmp_path):
     # Given an earlier export in the folder
-    analyse(qtbot, wait_for_task, window, sample_csv)
-    for fmt, check in window.results.export.checks.items():
-        check.setChecked(fmt == "csv")
-    window.results.export.folder_edit.setText(str(tmp_path))
-    (tmp_path / "segments.csv").write_text("earlier export", encoding="utf-8")
+    folder = tmp_path / "export"
+    folder.mkdir()
+    analyse(qtbot, wait_for_task, window, customers_csv)
+    export_only(window, ("csv",))
+    find(window, QLineEdit, "exportFolderEdit").setText(str(folder))
+    (folder / "segments.csv").write_text("earlier export", encoding="utf-8")
     # When the user exports again
-    window.export_clicked()
+    qtbot.mouseClick(find(window, QAbstractButton, "exportButton"), Qt.LeftButton)
     # Then the window asks before replacing it, and nothing is written yet
     box = window.question_box
-    assert box is not None and "Replace" in box.text()
-    assert (tmp_path / "segments.csv").read_text(encoding="utf-8") == "earlier export"
+    assert box is not None and box.isVisible()
+    assert box.windowTitle() == "Replace earlier export?"
+    assert box.text() == (f"{folder} already holds segments.csv. Replace them with this "
+                          "export?")
+    assert (folder / "segments.csv").read_text(encoding="utf-8") == "earlier export"
     # And once the user agrees, the file is replaced
     assert wait_for_task(window, "export", lambda: click_button(box, "Replace")) == "returned"
-    assert (tmp_path / "segments.csv").read_text(encoding="utf-8").startswith("CustomerID")
+    assert (folder / "segments.csv").read_text(encoding="utf-8").startswith("CustomerID")
 
 
 def test_export_to_a_missing_folder_shows_a_message_and_the_window_stays_usable(
-        qtbot, wait_for_task, window, sample_csv, tmp_path):
-    # Given segments of the sample customers
-    analyse(qtbot, wait_for_task, window, sample_csv)
+        qtbot, wait_for_task, window, customers_csv, tmp_path):
+    # Given segments of made-up customers
+    analyse(qtbot, wait_for_task, window, customers_csv)
+    export_only(window, ("csv",))
     missing = tmp_path / "gone"
     # When the export folder does not exist
     assert wait_for_task(window, "export", lambda: window.export_to(missing)) == "errored"
     # Then a plain message says so, nothing is created, and exporting elsewhere works
-    assert "does not exist" in window.message_box.text()
+    box = window.message_box
+    assert box.windowTitle() == "Export failed"
+    assert box.text() == (f"The folder {missing} does not exist. Choose an existing folder to "
+                          "export to.")
     assert not missing.exists()
-    window.message_box.close()
+    box.close()
     assert wait_for_task(window, "export", lambda: window.export_to(tmp_path)) == "returned"
+    assert (tmp_path / "segments.csv").is_file()
 
 
-@pytest.mark.shared_data
 def test_save_and_reopen_gives_the_same_segments_and_names(qtbot, wait_for_task, window,
-                                                           settings_file, mall_csv, tmp_path):
-    # Given Mall segments at k = 4 with a renamed segment, saved as an analysis
-    analyse(qtbot, wait_for_task, window, mall_csv, {INCOME, SPENDING})
-    assert wait_for_task(window, "segment", lambda: window.panel.k_spin.setValue(4)) \
-        == "returned"
-    window.rename_segment(1, "Core shoppers")
-    saved = tmp_path / "mall.custseg"
+                                                           settings_file, customers_csv,
+                                                           tmp_path):
+    # Given segments on two of three columns at k = 2, one renamed, saved as an analysis
+    analyse(qtbot, wait_for_task, window, customers_csv, {"Income", "Spend"})
+    choose_k(wait_for_task, window, 2)
+    rename(window, 0, "Core shoppers")
+    sizes = profile_sizes(window)
+    saved = tmp_path / "customers.custseg"
     window.save_analysis_to(saved)
-    sizes = window.current_analysis().segmentation.sizes
     # When it is opened in a new window
     other = MainWindow(settings=QSettings(str(settings_file), QSettings.IniFormat))
     qtbot.addWidget(other)
-    with qtbot.waitSignal(other.worker.finished, timeout=60_000,
-                          check_params_cb=lambda name, outcome: name == "analysis"):
-        other.open_analysis(saved)
-    # Then the same features, k, segments and names are back
-    assert other.panel.checked_features() == (INCOME, SPENDING)
-    assert other.current_analysis().segmentation.k == 4 and other.current_analysis().segmentation.sizes == sizes
-    assert other.document.names[1] == "Core shoppers"
-    assert other.findChild(QTableWidget, "profileTable").item(0, 0).text() == "Core shoppers"
-    other.worker.shutdown()
+    try:
+        assert wait_for_task(other, "analysis", lambda: other.open_analysis(saved)) \
+            == "returned"
+        # Then the same columns, k range, k, segments and names are back
+        assert ticked_features(other) == ["Income", "Spend"]
+        assert (find(other, QSpinBox, "kMinSpin").value(),
+                find(other, QSpinBox, "kMaxSpin").value()) == (2, 4)
+        assert find(other, QSpinBox, "kSpin").value() == 2
+        assert profile_sizes(other) == sizes
+        assert profile_names(other)[0] == "Core shoppers"
+    finally:
+        other.worker.shutdown(timeout=10)
 
 
-def test_reopening_after_the_data_changed_warns_first(qtbot, wait_for_task, window, sample_csv,
-                                                      tmp_path):
-    # Given an analysis saved on a copy of the sample data, which is then edited
-    data = tmp_path / "customers.csv"
-    data.write_bytes(sample_csv.read_bytes())
+def test_reopening_after_the_data_changed_warns_first(qtbot, wait_for_task, window, tmp_path):
+    # Given an analysis saved on a made-up file, whose last five customers are then removed
+    data = write_groups(tmp_path / "customers.csv", GROUP_CENTRES, GROUP_SIZES)
     analyse(qtbot, wait_for_task, window, data)
     saved = tmp_path / "customers.custseg"
     window.save_analysis_to(saved)
     lines = data.read_text(encoding="utf-8").splitlines()
     data.write_text("\n".join(lines[:-5]) + "\n", encoding="utf-8")
+    started = []
+    window.worker.started.connect(started.append)
     # When it is reopened
     assert wait_for_task(window, "load", lambda: window.open_analysis(saved)) == "returned"
     # Then the user is warned before anything is recomputed
     box = window.question_box
-    assert box is not None and "changed" in box.text()
-    assert not window.worker.is_busy("analysis")
+    assert box is not None and box.isVisible()
+    assert box.windowTitle() == "The data has changed"
+    assert box.text() == ("customers.csv has changed since this analysis was saved, so the "
+                          "segments may differ from before. Continue with the current data?")
+    assert started == ["load"]
+    assert find(window, QTableWidget, "profileTable").rowCount() == 0
     # And continuing reruns the analysis on the current data
     assert wait_for_task(window, "analysis", lambda: click_button(box, "Continue")) == "returned"
-    assert sum(window.current_analysis().segmentation.sizes) == 295
+    assert sum(profile_sizes(window)) == 55
 
 
-def test_a_missing_data_file_is_asked_for(qtbot, wait_for_task, window, sample_csv, tmp_path):
+def test_a_missing_data_file_is_asked_for(qtbot, wait_for_task, window, customers_csv,
+                                          tmp_path, monkeypatch):
     # Given an analysis whose data file was moved
-    data = tmp_path / "customers.csv"
-    data.write_bytes(sample_csv.read_bytes())
-    analyse(qtbot, wait_for_task, window, data)
+    analyse(qtbot, wait_for_task, window, customers_csv)
     saved = tmp_path / "customers.custseg"
     window.save_analysis_to(saved)
     moved = tmp_path / "moved.csv"
-    data.rename(moved)
+    customers_csv.rename(moved)
     asked = []
-    window.locate_data_file = lambda missing: asked.append(missing) or str(moved)
+
+    def choose_file(parent, caption, folder="", filters=""):
+        asked.append(caption)
+        return str(moved), filters
+
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", choose_file)
     # When it is reopened
     assert wait_for_task(window, "analysis", lambda: window.open_analysis(saved)) == "returned"
-    # Then the user was asked where the file is, and the analysis runs on it
-    assert asked == [data.resolve()]
-    assert window.document.table.report.file_name == "moved.csv"
+    # Then a message says the file is gone, the user is asked where it is, and the analysis
+    # runs on the file the user showed
+    box = window.message_box
+    assert box.windowTitle() == "Data file not found"
+    assert box.text() == (f"The data file of this analysis, customers.csv, is no longer at "
+                          f"{customers_csv.resolve().parent}. Please show CustSeg where it is "
+                          "now.")
+    assert asked == ["Where is customers.csv?"]
+    assert "moved.csv" in text_of(window, "fileLabel")
+    assert profile_sizes(window) == GROUP_SIZES
 
 
-def test_a_corrupted_analysis_file_gives_a_clear_message(window, tmp_path):
+def test_a_corrupted_analysis_file_gives_a_clear_message(qtbot, window, tmp_path):
     # Given a damaged .custseg file
     broken = tmp_path / "broken.custseg"
     broken.write_text('{"schema": "custseg-analysis", "version": 1, "data": ', encoding="utf-8")
     # When it is opened
-    window.open_analysis(broken)
+    with qtbot.assertNotEmitted(window.worker.started):
+        window.open_analysis(broken)
     # Then a plain message says so and nothing else happens
-    assert "not a CustSeg analysis, or it is damaged" in window.message_box.text()
-    assert window.document.table is None and not window.worker.is_busy()
+    box = window.message_box
+    assert box.windowTitle() == "Could not open the analysis"
+    assert box.text() == ("broken.custseg is not a CustSeg analysis, or it is damaged (it is "
+                          "not valid JSON). Open a .custseg file saved by CustSeg.")
+    assert text_of(window, "fileLabel") == "No file open"
+    assert find(window, QWidget, "startPage").isVisible()
+
+
+@pytest.mark.shared_data
+def test_mall_exports_carry_the_users_segment_names(qtbot, wait_for_task, window, mall_csv,
+                                                    tmp_path):
+    # Given the Mall segments on income and spending, the second renamed
+    open_file(wait_for_task, window, mall_csv)
+    tick_only(window, {INCOME, SPENDING})
+    find_segments(qtbot, wait_for_task, window)
+    rename(window, 1, "Big spenders")
+    export_only(window, ("csv", "json"))
+    # When exported
+    assert wait_for_task(window, "export", lambda: window.export_to(tmp_path)) == "returned"
+    # Then the summary has the five segments with their sizes and the user's name
+    summary = json.loads((tmp_path / "summary.json").read_text(encoding="utf-8"))
+    assert [segment["size"] for segment in summary["segments"]] == [81, 39, 35, 23, 22]
+    assert summary["segments"][1]["name"] == "Big spenders"
+    with open(tmp_path / "segments.csv", encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    assert len(rows) == 200
+    assert sum("Big spenders" in row.values() for row in rows) == 39
