@@ -24,7 +24,7 @@ REASONS = {20: f"Missing value in {INCOME}", 33: f"Missing value in {SPENDING}",
 FORMATS = ["--formats", "csv,json,xlsx"]
 NAMES = {
     AVERAGE.name: "Average customers",
-    PREMIUM.name: "High income, high spending",
+    PREMIUM.name: "High income and spending",
     YOUNG_SPENDERS.name: "Very young, very low income, high spending",
     CAREFUL_RICH.name: "Much older, high income, very low spending",
 }
@@ -98,12 +98,14 @@ def test_segment_names_say_which_way_each_group_differs(gapped):
 
 def test_each_segment_is_described_and_advised_in_words(gapped):
     # Given the report, then summary.json describes each segment in words with its size and
-    # share, and suggests the action of its pattern (none for the average customers)
+    # share, and suggests the action of its pattern; the average customers get one too
     _frame, written = gapped
     average, premium, young, careful = written.summary["segments"]
     assert average["description"].startswith(
         "43 customers (37.4%). Close to the average customer")
-    assert average["suggested_action"] is None
+    assert average["suggested_action"] == (
+        "Your typical customers: keep them informed through your regular campaigns, and watch "
+        "which way they move.")
     assert premium["description"].startswith("34 customers (29.6%). Income ")
     assert " k$ vs " in premium["description"] and "spending score " in premium["description"]
     assert premium["suggested_action"].startswith("Premium offers:")
@@ -122,9 +124,9 @@ def test_recommendation_sentence_agrees_with_the_elbow(gapped):
     best = next(entry for entry in summary["k_search"] if entry["k"] == 4)
     assert summary["elbow_k"] == 4
     assert summary["recommendation"] == (
-        "4 segments fit best: customers sit very clearly inside their segment (silhouette "
-        f"{best['silhouette']:.2f}, the highest for 2 to 6 segments). The elbow chart bends "
-        "there too.")
+        "4 segments fit best: customers fall into groups very clearly. How clearly customers "
+        f"fall into groups: {best['silhouette']:.2f}, strong (silhouette, the highest for 2 to 6 "
+        "segments). Adding segments stops paying off there too (the bend of the elbow chart).")
 
 
 # --- customers left out, and why ------------------------------------------------------------

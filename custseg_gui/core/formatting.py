@@ -22,6 +22,18 @@ def format_number(value: float) -> str:
     return f"{value:.3g}"
 
 
+def format_value(value: float, measure: str = "") -> str:
+    """A value of a column as people write that kind of value: a year without a thousands
+    separator (1893), a yes/no column's average as a share (6.8%), else format_number."""
+    if value is None or not math.isfinite(value):
+        return "–"
+    if measure == "year":
+        return f"{value:.0f}"
+    if measure == "flag":
+        return format_share(value)
+    return format_number(value)
+
+
 def format_share(share: float) -> str:
     return f"{share * 100:.1f}%"
 

@@ -11,8 +11,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from custseg_gui.core.columns import ColumnInfo, Role
-from custseg_gui.core.formatting import format_number, ordinal
+from custseg_gui.core.columns import COUNT, FLAG, YEAR, ColumnInfo, Role
+from custseg_gui.core.formatting import format_value, ordinal
 from custseg_gui.core.settings import CAP_PERCENTILES, AnalysisSettings
 from custseg_gui.core.sources import LoadedTable
 
@@ -69,6 +69,20 @@ class ColumnHealth:
     extremes: int
     warnings: tuple[str, ...]
     fixes: tuple[Fix, ...]
+    measure: str = ""  # columns.FLAG, COUNT, YEAR or "": how its values are written
+
+
+def placeholders(values: np.ndarray) -> np.ndarray:
+    """Values that look typed where the real one was unknown: one digit repeated four or more
+    times (9999, 666666), or 12345..., or -1 in a column otherwise never negative."""
+    whole = values[np.mod(values, 1) == 0]
+    texts = np.unique(np.abs(whole).astype(np.int64).astype(str))
+    typed = [int(text) for text in texts if len(text) >= 4 and (len(set(text)) == 1
+                                                                 or "123456789".startswith(text))]
+    found = np.isin(np.abs(values), typed) & (np.mod(values, 1) == 0)
+    if (values == -1).any() and (values[values != -1] >= 0).all():
+        found |= values == -1
+    return np.unique(values[found])
 
 
 def _number_health(name: str, values: pd.Series, info: ColumnInfo):
@@ -78,21 +92,38 @@ def _number_health(name: str, values: pd.Series, info: ColumnInfo):
         return None, None, None, None, 0, [], []
     q1, median, q3 = np.percentile(present, [25, 50, 75])
     spread = q3 - q1
-    extremes = int(((present < q1 - FAR_OUT * spread) | (present > q3 + FAR_OUT * spread)).sum()) \
-        if spread > 0 else 0
+    far_out = ((present < q1 - FAR_OUT * spread) | (present > q3 + FAR_OUT * spread)) \
+        if spread > 0 else np.zeros(len(present), dtype=bool)
+    extremes = int(far_out.sum())
     skew = float(pd.Series(present).skew()) if len(present) > 2 else 0.0
     warnings, fixes = [], []
-    if info.role is Role.NUMERIC and np.isfinite(skew) and skew > SKEWED and present.min() >= 0:
-        warnings.append(f"Very skewed (skewness {skew:.1f}): a few customers have much larger "
-                        "values and would dominate the segments. A log scale evens this out.")
+    # A yes/no column is a share, not an amount: neither lopsided nor extreme in any way that
+    # would mislead the segments.
+    amount = info.role is Role.NUMERIC and info.measure != FLAG
+    if amount and np.isfinite(skew) and skew > SKEWED and present.min() >= 0:
+        warnings.append(f"Lopsided: a few customers have much larger values than the rest "
+                        f"(skewness {skew:.1f}) and would dominate the segments. A log scale "
+                        "evens this out.")
         fixes.append(Fix("log", name))
-    if info.role is Role.NUMERIC and extremes:
+    if amount and extremes:
         largest = present[np.argmax(np.abs(present - median))]
-        warnings.append(f"{extremes:,} extreme value{'s' if extremes > 1 else ''} (such as "
-                        f"{format_number(largest)}): they can pull a segment of their own.")
+        warnings.append(f"{extremes:,} far-out value{'s' if extremes > 1 else ''} (such as "
+                        f"{format_value(largest, info.measure)}): they can pull a segment of "
+                        "their own.")
         fixes.append(Fix("cap", name))
+    typed = placeholders(present) if amount else np.array([])
+    if len(typed):
+        count = int(np.isin(present, typed).sum())
+        shown = ", ".join(format_value(value, info.measure) for value in typed[:3])
+        warnings.append(f"{shown} look{'s' if len(typed) == 1 else ''} like a placeholder typed "
+                        f"where the real value was unknown ({count:,} customer"
+                        f"{'s' if count > 1 else ''}): check it in your system; capping extreme "
+                        "values limits its pull.")
+        if not any(fix.kind == "cap" for fix in fixes):
+            fixes.append(Fix("cap", name))
     whole = bool(np.all(np.mod(present, 1) == 0))
-    if info.role is Role.NUMERIC and whole and 2 < info.distinct <= MAX_CODE_VALUES:
+    if info.role is Role.NUMERIC and whole and 2 < info.distinct <= MAX_CODE_VALUES and \
+            info.measure not in (FLAG, COUNT, YEAR):
         codes = ", ".join(f"{value:.0f}" for value in np.unique(present)[:5])
         warnings.append(f"Only {info.distinct} different whole numbers ({codes}): if they are "
                         "codes (like regions), treat them as categories, not amounts.")
@@ -124,8 +155,10 @@ def column_health(table: LoadedTable, columns: tuple[ColumnInfo, ...]) -> tuple[
                                f"({share:.0%}).")
         if info.reason:
             warnings.insert(0, f"Not usable: {info.reason}")
+        elif info.left_out_by_default:
+            warnings.append(f"Not ticked by the usual choice: {info.left_out_by_default}")
         records.append(ColumnHealth(
-            name=info.name, role=info.role.value, kind=kind,
+            name=info.name, role=info.role_text, kind=kind, measure=info.measure,
             unit=table.report.units.get(info.name, ""), missing=info.missing,
             distinct=info.distinct, minimum=minimum, median=median, maximum=maximum,
             skewness=skew, extremes=extremes, warnings=tuple(warnings), fixes=tuple(fixes)))

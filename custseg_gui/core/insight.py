@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 
 from custseg_gui.core.columns import ColumnInfo, Role
 from custseg_gui.core.sources import LoadedTable
-from custseg_gui.core.naming import (Term, category_terms, describe, segment_names,
-                                     suggest_action)
+from custseg_gui.core.formatting import format_value
+from custseg_gui.core.ksearch import is_weak_split
+from custseg_gui.core.naming import (Term, category_terms, describe, segment_action,
+                                     segment_names)
 from custseg_gui.core.prep import PreparedData
 from custseg_gui.core.segment import Segmentation
 from custseg_gui.core.stability import Stability, stability_reading
@@ -47,6 +49,11 @@ class Insights:
     overall_categories: dict[str, dict[str, float]]
     feature_importance: dict[str, float]  # eta squared per feature, largest first
     stability: Stability | None
+    measures: dict[str, str] = field(default_factory=dict)  # column -> "flag", "year", ...
+
+    def value_text(self, column: str, value: float) -> str:
+        """A value of a numeric column as people write it (a yes/no column's mean as a share)."""
+        return format_value(value, self.measures.get(column, ""))
 
     def names(self) -> dict[int, str]:
         return {profile.number: profile.name for profile in self.profiles}
@@ -142,6 +149,8 @@ def profile_segments(table: LoadedTable, columns: tuple[ColumnInfo, ...],
     overall_stds = {name: _clean(values[name].std(ddof=0)) for name in numbers}
     total = int(used.sum())
     silhouette = pd.Series(segmentation.silhouette_values).groupby(segmentation.labels).mean()
+    measures = {info.name: info.measure for info in columns}
+    weak = is_weak_split(segmentation.silhouette)
 
     # Which columns the segmentation separates: features and every other numeric column.
     column_importance = dict(zip(numbers, eta_squared(values.to_numpy(), segments,
@@ -163,7 +172,8 @@ def profile_segments(table: LoadedTable, columns: tuple[ColumnInfo, ...],
         rows[number] = (mean, difference, index)
         terms[number] = [Term(name, difference[name], mean[name], overall_means[name],
                               is_feature=name in prepared.settings.features,
-                              position=list(table.frame.columns).index(name))
+                              position=list(table.frame.columns).index(name),
+                              measure=measures[name])
                          for name in numbers if np.isfinite(difference[name])]
     names = segment_names(terms, column_importance)
 
@@ -182,11 +192,11 @@ def profile_segments(table: LoadedTable, columns: tuple[ColumnInfo, ...],
             description=describe(size, size / total, terms[number], category_terms(
                 {name: category_shares[name][number] for name in categoricals},
                 overall_categories)),
-            action=suggest_action(terms[number]),
+            action=segment_action(terms[number], size / total, weak),
             stability=jaccard, stability_reading=stability_reading(jaccard)))
     return Insights(profiles=tuple(profiles), numeric_columns=numbers,
                     categorical_columns=categoricals, overall_means=overall_means,
                     overall_medians={name: _clean(values[name].median()) for name in numbers},
                     overall_stds=overall_stds, overall_categories=overall_categories,
                     feature_importance=feature_importance(prepared, segmentation),
-                    stability=stability)
+                    stability=stability, measures={name: measures[name] for name in numbers})

@@ -163,17 +163,43 @@ def count_distinct_rows(matrix: np.ndarray, enough: int) -> int:
     return len(np.unique(matrix, axis=0))
 
 
-def silhouette_reading(value: float) -> str:
-    """Kaufman and Rousseeuw's reading of a mean silhouette, in plain words."""
+# How clearly customers fall into groups, by the mean silhouette (Kaufman and Rousseeuw's
+# bands, with their weak 0.26-0.50 band split at 0.35): (lowest value, word, sentence).
+SILHOUETTE_BANDS = (
+    (0.70, "strong", "customers fall into groups very clearly"),
+    (0.50, "good", "customers fall clearly into groups"),
+    (0.35, "fair", "the groups are real but overlap at their edges"),
+    (0.25, "weak", "the groups overlap a lot, so treat them as a rough split"),
+    (-1.0, "none", "the data shows no clear groups, so treat them as a convenient split"),
+)
+# From this band down, a split is announced as weak and what would help is said.
+WEAK_SPLIT = 0.35
+
+
+def silhouette_band(value: float) -> tuple[str, str]:
+    """The word ("fair") and the sentence for how clearly customers fall into groups."""
     if not math.isfinite(value):
-        return "the segments could not be scored"
-    if value > 0.70:
-        return "customers sit very clearly inside their segment"
-    if value > 0.50:
-        return "customers sit clearly inside their segment"
-    if value > 0.25:
-        return "the segments are real but overlap at their edges"
-    return "the data shows no clear segments, so treat them as a convenient split"
+        return "not scored", "the segments could not be scored"
+    for threshold, word, sentence in SILHOUETTE_BANDS:
+        if value > threshold:
+            return word, sentence
+    return SILHOUETTE_BANDS[-1][1:]
+
+
+def silhouette_reading(value: float) -> str:
+    """How clearly customers fall into groups, in plain words."""
+    return silhouette_band(value)[1]
+
+
+def is_weak_split(value: float) -> bool:
+    return not math.isfinite(value) or value <= WEAK_SPLIT
+
+
+def clarity(value: float) -> str:
+    """`how clearly customers fall into groups: 0.43, fair`: the plain words, then the figure."""
+    if not math.isfinite(value):
+        return "how clearly customers fall into groups: not scored"
+    return f"how clearly customers fall into groups: {value:.2f}, {silhouette_band(value)[0]}"
 
 
 def silhouette_sample(n_rows: int, seed: int) -> np.ndarray | None:
@@ -196,7 +222,8 @@ def recommend(scores: tuple[KScore, ...], knee: int | None) -> tuple[int, str]:
     """Highest mean silhouette wins: it rewards segments that are both tight and apart.
 
     The elbow is shown beside it but is not the rule, because on real data its bend is often
-    vague and it never says whether the segments are real.
+    vague and it never says whether the segments are real. The sentence leads with plain words;
+    each technical name follows in brackets.
     """
     scored = [score for score in scores if math.isfinite(score.silhouette)]
     if not scored:
@@ -205,13 +232,22 @@ def recommend(scores: tuple[KScore, ...], knee: int | None) -> tuple[int, str]:
                         "number tried is suggested.")
     best = max(scored, key=lambda score: score.silhouette)
     tried = f"{scores[0].k} to {scores[-1].k}" if len(scores) > 1 else f"{scores[0].k}"
-    sentence = (f"{best.k} segments fit best: {silhouette_reading(best.silhouette)} "
-                f"(silhouette {best.silhouette:.2f}, the highest for {tried} segments).")
+    word, reading = silhouette_band(best.silhouette)
+    if is_weak_split(best.silhouette):
+        sentence = f"{best.k} segments split the customers best, but weakly: {reading}."
+    else:
+        sentence = f"{best.k} segments fit best: {reading}."
+    sentence += (f" How clearly customers fall into groups: {best.silhouette:.2f}, {word} "
+                 f"(silhouette, the highest for {tried} segments).")
     if knee == best.k:
-        sentence += " The elbow chart bends there too."
+        sentence += " Adding segments stops paying off there too (the bend of the elbow chart)."
     elif knee is not None:
-        sentence += (f" The elbow chart bends at {knee}; choose {knee} if you prefer "
+        sentence += (f" Adding segments stops paying off at {knee} (the bend of the elbow "
+                     f"chart); choose {knee} if you prefer "
                      f"{'fewer, broader' if knee < best.k else 'more, finer'} segments.")
+    if is_weak_split(best.silhouette):
+        sentence += (" To find clearer groups, try other columns, or the fixes on the Data "
+                     "health tab (log scale, caps).")
     return best.k, sentence
 
 

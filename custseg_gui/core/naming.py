@@ -2,9 +2,11 @@
 
 A segment is described by the columns in which it differs most from the average customer,
 measured in standard deviations (the standardized difference). Column names are read as
-words ("Annual Income (k$)" reads "income"); columns recognisably about income, spending, age,
-recency, frequency or monetary value also get marketing advice. Columns whose meaning is not
-recognised are described, never advised on.
+words: `Annual Income (k$)` reads "income", the abbreviations exports use are spelt out
+(`MntWines` reads "wine spend", `NumWebVisitsMonth` "web visits a month"). Columns recognisably
+about age, income, spending, recency, frequency or monetary value read in those words ("Recent,
+frequent, big spenders", never "low recency") and get marketing advice; every segment gets an
+action, the most specific its columns allow.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from custseg_gui.core.formatting import format_number
+from custseg_gui.core.formatting import format_number, format_share, format_value
 
 # A segment differs "clearly" on a column from this many standard deviations, and "strongly"
 # from the second; closer than the first it is called average on that column.
@@ -23,23 +25,62 @@ NOTICEABLE = 0.35
 # a column the segmentation hardly touches does not define a segment.
 MIN_IMPORTANCE = 0.05
 MAX_NAME_TERMS = 3
+# A name longer than this is shortened: first words of long column names, then, well past it,
+# fewer columns.
+MAX_NAME_CHARS = 40
 MAX_DESCRIPTION_TERMS = 4
 AVERAGE_NAME = "Average customers"
+# A segment this large is a big part of the customer base: no advice to neglect it.
+LARGE_SHARE = 0.4
 
 _FILLER_WORDS = {"annual", "yearly", "monthly", "weekly", "daily", "total", "avg", "average",
                  "mean", "score", "amount", "num", "number", "of", "the", "in", "per", "mnt"}
+# Abbreviations of exports, spelt out.
+_ABBREVIATIONS = {"cmp": "campaign", "qty": "quantity", "amt": "amount", "trx": "transactions",
+                  "prc": "percent", "freq": "frequency", "cust": "customer", "txn": "transactions",
+                  "kidhome": "children at home", "teenhome": "teenagers at home",
+                  "dt": "date", "pct": "percent"}
+# Whole patterns of abbreviated names (the words lower case, split at capitals and "_").
+_PATTERNS = (
+    # MntWines, MntMeatProducts, MntGoldProds: money spent on something
+    (re.compile(r"^mnt (.+?)( products| prods| product)?$"), lambda m: f"{_singular(m[1])} spend"),
+    # NumWebPurchases, NumDealsPurchases: purchases of a kind
+    (re.compile(r"^num (.+?) purchases$"), lambda m: f"{_singular(m[1])} purchases"),
+    # NumWebVisitsMonth: visits a month
+    (re.compile(r"^num (.+?) visits month$"), lambda m: f"{_singular(m[1])} visits a month"),
+    (re.compile(r"^num (.+)$"), lambda m: m[1]),
+    (re.compile(r"^year birth$|^birth year$|^yob$"), lambda m: "birth year"),
+)
 
 CONCEPTS = {
-    # concept: pattern on the column name, lower case, camelCase and underscores made spaces
+    # concept: pattern on the column name without brackets, lower case, camelCase and
+    # underscores made spaces
     "age": r"\bage\b|birth",
     "income": r"income|salary|earning|\bwages?\b",
     "recency": r"recen|days since|last (purchase|order|visit)",
     "frequency": r"^frequency$|^f$|purchases? frequency|order frequency|visit frequency|"
                  r"(number of|num|count of|no of) (orders|purchases|visits|transactions)|"
                  r"^(orders|visits|transactions)$|^num .*purchases",
-    "monetary": r"monetary|revenue|lifetime value|\bclv\b|\bltv\b|total (spent|sales)",
+    "monetary": r"monetary|revenue|lifetime value|\bclv\b|\bltv\b|total (spent|sales)|"
+                r"net spend",
     "spending": r"spend|spent|expenditure|purchases|^mnt|amount",
 }
+# What a segment high or low on a concept is called, strongly and clearly: (very, clear) words.
+# A word ending in "..." comes before the column's words, others stand alone.
+_CONCEPT_WORDS = {
+    "age": {True: ("Much older", "Older"), False: ("Very young", "Young")},
+    "recency": {True: ("Long lapsed", "Lapsed"), False: ("Very recent", "Recent")},
+    "frequency": {True: ("Very frequent", "Frequent"), False: ("Rare", "Occasional")},
+    "monetary": {True: ("Very big spenders", "Big spenders"),
+                 False: ("Very small spenders", "Small spenders")},
+}
+
+
+# Columns that are the measure itself (not one kind of it, like web purchases): they read as
+# "frequent", "big spenders" on their own.
+_PLAIN_MEASURES = {"frequency", "f", "orders", "visits", "transactions", "purchases",
+                   "number of orders", "number of purchases", "monetary", "m", "monetary value",
+                   "net spend", "revenue", "total spent", "total sales", "lifetime value"}
 
 
 @dataclass(frozen=True)
@@ -52,24 +93,43 @@ class Term:
     overall: float
     is_feature: bool = True  # used to form the segments (else only described)
     position: int = 0  # column position in the file, for a stable reading order
+    measure: str = ""  # "flag" (a yes/no column: its mean is a share), "year", "count" or ""
 
     @property
     def high(self) -> bool:
         return self.difference > 0
 
-
-def concept(column: str) -> str | None:
-    """What a column is about, when its name says so (age, income, spending, ...)."""
-    name = _split_words(column).lower()
-    for key, pattern in CONCEPTS.items():
-        if re.search(pattern, name):
-            return key
-    return None
+    @property
+    def very(self) -> bool:
+        return abs(self.difference) >= STRONG
 
 
 def _split_words(column: str) -> str:
     spaced = re.sub(r"([a-z])([A-Z])", r"\1 \2", column)
+    spaced = re.sub(r"([A-Za-z])(\d)", r"\1 \2", spaced)
     return re.sub(r"[_\-.]+", " ", spaced).strip()
+
+
+def _words_of(column: str) -> str:
+    """The name's words, lower case, without anything in brackets."""
+    without_brackets = re.sub(r"[(\[][^)\]]*[)\]]", " ", column)
+    return " ".join(_split_words(without_brackets).lower().split())
+
+
+def _singular(words: str) -> str:
+    last = words.split()[-1]
+    if len(last) > 3 and last.endswith("s") and not last.endswith("ss"):
+        words = words[: -1]
+    return words
+
+
+def concept(column: str) -> str | None:
+    """What a column is about, when its name says so (age, income, spending, ...)."""
+    name = _words_of(column)
+    for key, pattern in CONCEPTS.items():
+        if re.search(pattern, name):
+            return key
+    return None
 
 
 def unit_of(column: str) -> str:
@@ -81,13 +141,18 @@ def unit_of(column: str) -> str:
 
 
 def readable(column: str, short: bool = True) -> str:
-    """A column name as words: `Annual Income (k$)` -> `income` (short) / `annual income`."""
-    without_brackets = re.sub(r"[(\[][^)\]]*[)\]]", " ", column)
-    words = _split_words(without_brackets).lower().split()
+    """A column name as words: `Annual Income (k$)` -> `income` (short) / `annual income`;
+    `MntWines` -> `wine spend`; `AcceptedCmp3` -> `accepted campaign 3`."""
+    words = _words_of(column)
+    for pattern, spelt in _PATTERNS:
+        match = pattern.match(words)
+        if match:
+            return spelt(match)
+    words = " ".join(_ABBREVIATIONS.get(word, word) for word in words.split())
     if short:
-        kept = [word for word in words if word not in _FILLER_WORDS]
-        words = kept or words
-    return " ".join(words) or column
+        kept = [word for word in words.split() if word not in _FILLER_WORDS]
+        words = " ".join(kept) or words
+    return words or column
 
 
 def is_age(column: str) -> bool:
@@ -99,17 +164,35 @@ def _age_inverted(column: str) -> bool:
     return "birth" in column.lower()
 
 
+def _direction_high(term: Term) -> bool:
+    """Whether the segment is high on what the column means (a later birth year is younger)."""
+    if is_age(term.column) and _age_inverted(term.column):
+        return not term.high
+    return term.high
+
+
+def _qualified(term: Term) -> tuple[str, str]:
+    """(qualifier, what): the words of a name for one column, as `("Very high", "income")`,
+    `("Young", "")` or `("Often", "accepted campaign 1")`."""
+    key = concept(term.column)
+    if key in _CONCEPT_WORDS and (key in ("age", "recency")
+                                  or _words_of(term.column) in _PLAIN_MEASURES):
+        very, clear = _CONCEPT_WORDS[key][_direction_high(term)]
+        return (very if term.very else clear), ""
+    if term.measure == "flag":
+        return ("Often" if term.high else "Rarely"), readable(term.column)
+    if term.measure == "count":
+        return ("Many more" if term.very else "More") if term.high else \
+            ("Far fewer" if term.very else "Fewer"), readable(term.column)
+    strength = "Very " if term.very else ""
+    level = "high" if term.high else "low"
+    return (f"{strength}{level}" if strength else level.capitalize()), readable(term.column)
+
+
 def term_words(term: Term) -> str:
-    """`High income`, `Very low spending`, `Young`, `Older`."""
-    high = term.high
-    if is_age(term.column):
-        younger = high == _age_inverted(term.column)
-        if abs(term.difference) >= STRONG:
-            return "Very young" if younger else "Much older"
-        return "Young" if younger else "Older"
-    strength = "very " if abs(term.difference) >= STRONG else ""
-    text = f"{strength}{'high' if high else 'low'} {readable(term.column)}"
-    return text[0].upper() + text[1:]
+    """`High income`, `Very low spending`, `Young`, `Recent`, `Big spenders`."""
+    qualifier, what = _qualified(term)
+    return f"{qualifier} {what}".strip()
 
 
 def distinctive_terms(terms: list[Term], threshold: float = CLEAR) -> list[Term]:
@@ -136,6 +219,65 @@ def name_terms(terms: list[Term], importance: dict[str, float]) -> list[Term]:
     return chosen
 
 
+def _listed(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} and {items[-1]}"
+
+
+# The last word of these column names is what they are about ("wine spend", "credit limit"):
+# a name may not be cut down to the words before it.
+_HEAD_WORDS = {"spend", "spending", "purchases", "visits", "transactions", "payments", "payment",
+               "frequency", "limit", "advance", "balance", "score", "amount", "value", "rate",
+               "count", "month", "home", "orders", "income", "size", "days", "years", "age"}
+
+
+def _short(what: str) -> str:
+    """A long column name cut to its first word where that keeps its meaning."""
+    words = what.split()
+    return words[0] if len(words) > 1 and words[-1] not in _HEAD_WORDS else what
+
+
+def compose_name(terms: list[Term], short: bool = False) -> str:
+    """The name of a segment from its terms (read in file order), never repeating a word:
+    columns with the same qualifier share it ("High income and spending", "Very high milk,
+    grocery and detergents"). `short` cuts long column names to their first word where that
+    keeps their meaning."""
+    if not terms:
+        return AVERAGE_NAME
+    groups: dict[str, list[str]] = {}
+    for term in sorted(terms, key=lambda term: term.position):
+        qualifier, what = _qualified(term)
+        if short and what:
+            what = _short(what)
+        groups.setdefault(qualifier, [])
+        if what and what not in groups[qualifier]:
+            groups[qualifier].append(what)
+    phrases = []
+    for qualifier, things in groups.items():
+        if things:
+            phrases.append(f"{qualifier} {_listed(things)}")
+        else:
+            phrases.append(qualifier)
+    # Stand-alone words (Recent, frequent, big spenders) read best in a row; lower case after
+    # the first, but keep the capitals of a column's own name (AcceptedCmp1 stays readable).
+    text = ", ".join([phrases[0]] + [phrase[0].lower() + phrase[1:] for phrase in phrases[1:]])
+    return text[0].upper() + text[1:]
+
+
+def _fitting_name(terms: list[Term], limit: int = MAX_NAME_CHARS) -> str:
+    """The name of these terms, about `limit` long at most: past it, long column names are cut
+    to their first word where that keeps their meaning; a name still well past it (by a
+    quarter) leaves out its least telling columns."""
+    name = compose_name(terms)
+    if len(name) <= limit:
+        return name
+    name = compose_name(terms, short=True)
+    kept = list(terms)
+    while len(name) > limit * 1.2 and len(kept) > 1:
+        kept.pop()  # terms come most telling first
+        name = compose_name(kept, short=True)
+    return name
+
+
 def segment_names(terms_by_segment: dict[int, list[Term]],
                   importance: dict[str, float]) -> dict[int, str]:
     """A short, unique name per segment from its most distinctive columns."""
@@ -144,14 +286,9 @@ def segment_names(terms_by_segment: dict[int, list[Term]],
     used = {number: min(MAX_NAME_TERMS, len(terms)) for number, terms in ordered.items()}
 
     def name(number: int) -> str:
-        # Chosen by how telling they are, read in the file's column order ("Young, high
-        # income, low spending"), as people list them.
-        terms = sorted(ordered[number][:used[number]], key=lambda term: term.position)
-        if not terms:
-            return AVERAGE_NAME
-        words = [term_words(terms[0])] + [term_words(term)[0].lower() + term_words(term)[1:]
-                                          for term in terms[1:]]
-        return ", ".join(words)
+        # A name grown to tell two segments apart may run a little longer.
+        limit = MAX_NAME_CHARS if used[number] <= MAX_NAME_TERMS else MAX_NAME_CHARS + 12
+        return _fitting_name(ordered[number][:used[number]], limit)
 
     names = {number: name(number) for number in ordered}
     # Two segments with the same words: say more about each, then number what is left alike.
@@ -176,9 +313,10 @@ def segment_names(terms_by_segment: dict[int, list[Term]],
     return names
 
 
-def _value(value: float, column: str) -> str:
-    unit = unit_of(column)
-    return f"{format_number(value)} {unit}".strip() if unit else format_number(value)
+def _value(value: float, term: Term) -> str:
+    text = format_value(value, term.measure)
+    unit = unit_of(term.column)
+    return f"{text} {unit}".strip() if unit and term.measure != "flag" else text
 
 
 @dataclass(frozen=True)
@@ -210,11 +348,21 @@ def category_terms(shares: dict[str, dict[str, float]],
 
 def _number_phrase(term: Term, first: bool) -> str:
     suffix = " on average" if first else ""
-    if is_age(term.column) and not _age_inverted(term.column):
-        word = "younger" if not term.high else "older"
+    key = concept(term.column)
+    if key == "age":
+        word = "older" if _direction_high(term) else "younger"
+        if _age_inverted(term.column):
+            return (f"{word} (born {format_value(term.mean, 'year')} vs "
+                    f"{format_value(term.overall, 'year')}{suffix})")
         return f"{word} ({format_number(term.mean)} vs {format_number(term.overall)}{suffix})"
-    return (f"{readable(term.column, short=False)} {_value(term.mean, term.column)} "
-            f"vs {format_number(term.overall)}{suffix}")
+    if key == "recency" and not unit_of(term.column).lower().startswith(("week", "month")):
+        return (f"last purchase {format_number(term.mean)} days ago vs "
+                f"{format_number(term.overall)}{suffix}")
+    if term.measure == "flag":
+        return (f"{readable(term.column, short=False)}: {format_share(term.mean)} vs "
+                f"{format_share(term.overall)} of all customers")
+    return (f"{readable(term.column, short=False)} {_value(term.mean, term)} "
+            f"vs {format_value(term.overall, term.measure)}{suffix}")
 
 
 def describe(size: int, share: float, terms: list[Term],
@@ -237,17 +385,20 @@ def describe(size: int, share: float, terms: list[Term],
     return f"{opening} {text[0].upper()}{text[1:]}."
 
 
-def suggest_action(terms: list[Term]) -> str | None:
-    """One marketing action for a recognisable pattern, or None when nothing is recognised."""
+def _levels(terms: list[Term]) -> dict[str, str]:
+    """"high" or "low" per recognised concept, from the most different column of each."""
     level: dict[str, str] = {}
     for term in distinctive_terms(terms):
         key = concept(term.column)
         if key is None or key in level:
             continue
-        high = term.high
-        if key == "age" and _age_inverted(term.column):
-            high = not high
-        level[key] = "high" if high else "low"
+        level[key] = "high" if _direction_high(term) else "low"
+    return level
+
+
+def suggest_action(terms: list[Term]) -> str | None:
+    """One marketing action for a recognisable pattern, or None when nothing is recognised."""
+    level = _levels(terms)
     income, spending = level.get("income"), level.get("spending") or level.get("monetary")
     frequency, recency, age = level.get("frequency"), level.get("recency"), level.get("age")
     if recency == "high":
@@ -274,6 +425,9 @@ def suggest_action(terms: list[Term]) -> str | None:
     if recency == "low" and frequency == "high":
         return ("Keep them engaged: recent, frequent buyers are ready for loyalty rewards and "
                 "new products.")
+    if recency == "low" and frequency == "low":
+        return ("Nurture new customers: a welcome series and a reason for a second purchase "
+                "turn first buyers into regulars.")
     if spending == "high" and age == "low":
         return ("Trend-led products and social media campaigns suit young customers who "
                 "spend freely.")
@@ -285,3 +439,92 @@ def suggest_action(terms: list[Term]) -> str | None:
     if income == "high":
         return ("Show your premium range: they have the income for it.")
     return None
+
+
+# When no pattern is recognised: what the most telling recognised column suggests.
+_SINGLE_ACTIONS = {
+    ("age", "high"): "Speak to experience: service, reassurance and loyalty recognition tend "
+                     "to work better than discounts for older customers.",
+    ("age", "low"): "Reach them where they are: mobile and social campaigns suit younger "
+                    "customers.",
+    ("income", "low"): "Clear value: budget-friendly ranges and simple prices suit customers "
+                       "on a modest income.",
+    ("frequency", "high"): "Reward the habit: points or perks for frequent visits keep them "
+                           "coming.",
+    ("frequency", "low"): "Build a habit: reminders and a reason to come back more often.",
+    ("recency", "low"): "Strike while it is warm: they bought recently, so follow up with "
+                        "what goes with it.",
+}
+
+
+def segment_action(terms: list[Term], share: float, weak: bool = False) -> str:
+    """The action suggested for a segment: the pattern's own (suggest_action), else what its
+    most telling column suggests, else a test of what sets it apart. Never none: every segment
+    is a group of customers someone has to do something with."""
+    action = suggest_action(terms)
+    if action is not None and action.startswith("Keep it light") and share >= LARGE_SHARE:
+        action = ("Keep them, cheaply: they are a large part of your customers, so reach them "
+                  "through low-cost channels (email, loyalty points) and budget-friendly "
+                  "ranges rather than dropping them.")
+    if action is None:
+        for term in distinctive_terms(terms):
+            key = concept(term.column)
+            single = _SINGLE_ACTIONS.get((key, "high" if _direction_high(term) else "low"))
+            if single:
+                action = single
+                break
+    if action is None:
+        telling = [term for term in distinctive_terms(terms) if term.is_feature][:2]
+        if telling:
+            what = compose_name(telling).lower()
+            action = (f"Build on what sets them apart ({what}): try an offer made for it on a "
+                      "small group first, and keep what works.")
+        else:
+            action = ("Your typical customers: keep them informed through your regular "
+                      "campaigns, and watch which way they move.")
+    if weak:
+        action += " The groups overlap a lot, so test this on a small group before a campaign."
+    return action
+
+
+# A name moves to a new segment only if the two share at least this much of their customers
+# (customers in both / customers in either) and are each other's closest match.
+CARRY_OVERLAP = 0.5
+
+
+def carry_names(renamed: dict[int, str], old_segments, new_segments
+                ) -> tuple[dict[int, str], list[str]]:
+    """The user's segment names moved to the new segments that hold the same customers.
+
+    `old_segments` and `new_segments` give each row of the same table its segment number (0
+    for a customer left out). A name moves to the new segment that shares the most of its
+    customers when that segment's closest old segment is the named one and they share at least
+    half their customers; the other names are returned as lost, in segment order."""
+    import numpy as np
+
+    old, new = np.asarray(old_segments), np.asarray(new_segments)
+    if not renamed:
+        return {}, []
+    if old.shape != new.shape:
+        return {}, [renamed[number] for number in sorted(renamed)]
+    both = (old > 0) & (new > 0)
+    overlap = np.zeros((int(old.max()) + 1, int(new.max()) + 1))
+    np.add.at(overlap, (old[both], new[both]), 1)
+    old_sizes = np.bincount(old[old > 0], minlength=overlap.shape[0])
+    new_sizes = np.bincount(new[new > 0], minlength=overlap.shape[1])
+    with np.errstate(invalid="ignore", divide="ignore"):
+        jaccard = overlap / (old_sizes[:, None] + new_sizes[None, :] - overlap)
+    jaccard = np.nan_to_num(jaccard)
+    jaccard[0, :] = jaccard[:, 0] = 0
+    carried, lost = {}, []
+    for number in sorted(renamed):
+        if number >= jaccard.shape[0] or not jaccard[number].any():
+            lost.append(renamed[number])
+            continue
+        match = int(np.argmax(jaccard[number]))
+        mutual = int(np.argmax(jaccard[:, match])) == number
+        if mutual and jaccard[number, match] >= CARRY_OVERLAP and match not in carried:
+            carried[match] = renamed[number]
+        else:
+            lost.append(renamed[number])
+    return carried, lost

@@ -12,6 +12,7 @@ from PySide6.QtCore import QObject, Signal
 from custseg_gui.core.charts import ChartInputs, ScatterData
 from custseg_gui.core.columns import ColumnInfo, default_features
 from custseg_gui.core.health import ColumnHealth
+from custseg_gui.core.naming import carry_names
 from custseg_gui.core.pipeline import AnalysisResult, column_roles
 from custseg_gui.core.settings import AnalysisSettings, LoadSettings
 from custseg_gui.core.sources import LoadedTable
@@ -35,6 +36,8 @@ class Document(QObject):
         self.result: AnalysisResult | None = None
         self.scatter: ScatterData | None = None
         self.renamed: dict[int, str] = {}  # the names the user gave
+        self.lost_names: list[str] = []  # the user's names the newest results could not keep
+        self._earlier = None  # (segment per row, names) of results before the file was re-read
         self.selected: int | None = None
 
     # --- what the views read --------------------------------------------------------------------
@@ -68,7 +71,11 @@ class Document(QObject):
 
     def set_table(self, path: Path, table: LoadedTable, detected: tuple[ColumnInfo, ...],
                   health: tuple[ColumnHealth, ...], load: LoadSettings) -> None:
-        """A newly read file: its usual columns ticked, no results yet."""
+        """A newly read file: its usual columns ticked, no results yet. The same file read
+        again (other import options) keeps the user's names for the next results."""
+        same_file = self.path is not None and Path(path) == Path(self.path)
+        self._earlier = (self.result.segmentation.row_segments, dict(self.renamed)) \
+            if same_file and self.result is not None and self.renamed else None
         self.path, self.table, self.detected, self.health = path, table, detected, health
         self.settings = AnalysisSettings(load=load, features=default_features(detected))
         self.result = self.scatter = self.selected = None
@@ -87,9 +94,20 @@ class Document(QObject):
 
     def set_result(self, result: AnalysisResult, scatter: ScatterData,
                    renamed: dict[int, str] | None = None) -> None:
-        """New results; the user's names that still apply come along."""
+        """New results. The user's names come along to the new segments that hold the same
+        customers (`renamed` instead, when given: a reopened analysis's own names); the names
+        that could not follow are kept in `lost_names` for the window to say so."""
+        self.lost_names = []
+        earlier = self._earlier if self.result is None else (
+            (self.result.segmentation.row_segments, self.renamed) if self.renamed else None)
+        self._earlier = None
+        if renamed is None:
+            renamed = {}
+            if earlier is not None:
+                renamed, self.lost_names = carry_names(earlier[1], earlier[0],
+                                                       result.segmentation.row_segments)
         self.result, self.scatter = result, scatter
-        self.renamed = {number: name for number, name in (renamed or {}).items()
+        self.renamed = {number: name for number, name in renamed.items()
                         if 1 <= number <= result.k}
         self.selected = None
         self.result_changed.emit()

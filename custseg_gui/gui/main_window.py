@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer, QUrl
-from PySide6.QtGui import QDesktopServices
+from PySide6.QtCore import QByteArray, QSettings, QSize, Qt, QTimer, QUrl
+from PySide6.QtGui import QDesktopServices, QGuiApplication
 from PySide6.QtWidgets import (QFileDialog, QMainWindow, QMessageBox, QScrollArea, QSplitter,
                                QStackedWidget, QVBoxLayout, QWidget)
 
@@ -34,6 +34,11 @@ from custseg_gui.logs import log, log_file
 from custseg_gui.resources_path import licenses_dir, sample_data
 
 MAX_RECENT = 8
+# The size of a first start on a screen with room for it; on a smaller screen (a 1366 x 768
+# laptop) the window starts maximised, so that nothing is below the bottom of the screen.
+PREFERRED_SIZE = QSize(1280, 800)
+SMALL_SCREEN = QSize(1400, 860)
+FRAME_ROOM = QSize(16, 40)
 
 
 class MainWindow(QMainWindow):
@@ -74,7 +79,10 @@ class MainWindow(QMainWindow):
         scroll = QScrollArea()
         scroll.setWidget(self.panel)
         scroll.setWidgetResizable(True)
-        scroll.setMinimumWidth(300)
+        # The panel narrows with the window (long texts wrap or are elided), never sideways.
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
+        scroll.setMinimumWidth(self.panel.minimumSizeHint().width()
+                               + scroll.verticalScrollBar().sizeHint().width() + 4)
         self.splitter = QSplitter(Qt.Horizontal)
         self.splitter.setObjectName("mainSplitter")
         right = QWidget()
@@ -85,7 +93,7 @@ class MainWindow(QMainWindow):
         self.splitter.addWidget(scroll)
         self.splitter.addWidget(right)
         self.splitter.setStretchFactor(1, 1)
-        self.splitter.setSizes([340, 940])
+        self.splitter.setSizes([320, 960])
 
         self.start_page = StartPage()
         self.start_page.open_clicked.connect(self.choose_file)
@@ -230,17 +238,21 @@ class MainWindow(QMainWindow):
         return box
 
     def ask(self, title: str, text: str, accept_text: str, on_accept,
-            on_cancel=None) -> QMessageBox:
-        """A non-blocking question; `on_accept` runs if the user agrees."""
+            on_cancel=None, other: tuple[str, object] | None = None) -> QMessageBox:
+        """A non-blocking question; `on_accept` runs if the user agrees, `other`'s function if
+        they choose its button (a third way, such as "Write beside them")."""
         box = QMessageBox(QMessageBox.Question, title, text, QMessageBox.Cancel, self)
         box.setObjectName("questionBox")
         accept = box.addButton(accept_text, QMessageBox.AcceptRole)
+        alternative = box.addButton(other[0], QMessageBox.ActionRole) if other else None
         box.setDefaultButton(accept)
         box.setAttribute(Qt.WA_DeleteOnClose)
 
         def answered(button):
             if button is accept:
                 on_accept()
+            elif alternative is not None and button is alternative:
+                other[1]()
             elif on_cancel is not None:
                 on_cancel()
 
@@ -274,13 +286,34 @@ class MainWindow(QMainWindow):
         geometry = self.settings.value("window/geometry")
         if isinstance(geometry, QByteArray) and not geometry.isEmpty():
             self.restoreGeometry(geometry)
-        else:
-            self.resize(1280, 800)
+        self._fit_to_screen(restored=isinstance(geometry, QByteArray) and not geometry.isEmpty())
         for name, splitter in {"main": self.splitter, **self.results.splitters()}.items():
             state = self.settings.value(f"splitters/{name}")
             if isinstance(state, QByteArray) and not state.isEmpty():
                 splitter.restoreState(state)
         self._refresh_recent()
+
+    def _fit_to_screen(self, restored: bool) -> None:
+        """A first start takes a comfortable size that fits the screen (a laptop's whole
+        screen); a restored size is kept, but never larger than the screen it opens on."""
+        screen = self.screen() or QGuiApplication.primaryScreen()
+        available = screen.availableGeometry()
+        # Room for the window's title bar and frame, which the window manager adds around it.
+        room = QSize(available.width() - FRAME_ROOM.width(),
+                     available.height() - FRAME_ROOM.height())
+        if not restored:
+            if available.width() < SMALL_SCREEN.width() or \
+                    available.height() < SMALL_SCREEN.height():
+                self.setWindowState(self.windowState() | Qt.WindowMaximized)
+            self.resize(min(PREFERRED_SIZE.width(), room.width()),
+                        min(PREFERRED_SIZE.height(), room.height()))
+            self.move(available.x() + (available.width() - self.width()) // 2,
+                      available.y() + max(0, (available.height() - self.height()) // 2 - 10))
+            return
+        if self.width() > room.width() or self.height() > room.height():
+            self.resize(min(self.width(), room.width()), min(self.height(), room.height()))
+        if not available.contains(self.geometry().topLeft()):
+            self.move(available.topLeft())
 
     def _save_settings(self) -> None:
         self.settings.setValue("window/geometry", self.saveGeometry())

@@ -147,3 +147,96 @@ def test_cc_general_columns(cc_general_csv):
     assert len(features) == 17 and "CUST_ID" not in features
     assert by_name["MINIMUM_PAYMENTS"].missing == 313
     assert by_name["CREDIT_LIMIT"].missing == 1
+
+
+# --- the usual choice, and why a column is left out of it ---------------------------------
+
+def roles_of(frame: pd.DataFrame) -> dict:
+    return {name: describe_column(name, frame[name]) for name in frame.columns}
+
+
+@pytest.fixture(scope="module")
+def campaign():
+    """A marketing file's kinds of column: amounts, a small count, yes/no flags, an outcome, a
+    birth year, a mostly empty column, and a loyalty card number."""
+    rng = np.random.default_rng(3)
+    rows = 200
+    income = rng.normal(50_000, 12_000, rows).round()
+    sparse = rng.normal(10, 2, rows)
+    sparse[:30] = np.nan  # 15% empty
+    return roles_of(pd.DataFrame({
+        "Income": income,
+        "Kidhome": rng.integers(0, 3, rows).astype(float),
+        "AcceptedCmp1": (rng.random(rows) < 0.1).astype(float),
+        "Complain": (rng.random(rows) < 0.05).astype(float),
+        "Response": (rng.random(rows) < 0.15).astype(float),
+        "Year_Birth": rng.integers(1940, 2000, rows).astype(float),
+        "Overflow": sparse,
+        "Loyalty card": rng.choice(np.arange(4_000_000_000_000_000, 4_000_000_000_100_000),
+                                   rows, replace=False).astype(float),
+        "Spend": rng.gamma(2, 100, rows).round(2),
+    }))
+
+
+def test_the_usual_choice_leaves_out_flags_outcomes_and_mostly_empty_columns(campaign):
+    # Given a file with every kind of number column, when the usual choice is made
+    chosen = default_features(tuple(campaign.values()))
+    # Then amounts, counts and years are ticked; yes/no flags, the outcome, the column that is
+    # mostly empty and the card number are not
+    assert chosen == ("Income", "Kidhome", "Year_Birth", "Spend")
+
+
+@pytest.mark.parametrize("name, words", [
+    ("AcceptedCmp1", "It is a yes/no column: grouping by it would mostly split the yes from the "
+                     "no. Its share in each segment is shown in the profiles; tick it to group "
+                     "by it."),
+    ("Response", "It looks like an outcome (such as who responded or left): its share in each "
+                 "segment is shown in the profiles, which says more than grouping by it. Tick it "
+                 "to group by it anyway."),
+    ("Overflow", "30 customers (15%) have no value here, and would be left out of the segments. "
+                 "Tick it to use it anyway, or fill the gaps (Missing values)."),
+])
+def test_a_column_the_usual_choice_leaves_out_says_why(campaign, name, words):
+    # Then each column left unticked says why, and can still be ticked
+    assert campaign[name].usable
+    assert campaign[name].left_out_by_default == words
+
+
+def test_yes_no_counts_and_years_are_recognised_for_what_they_measure(campaign):
+    # Then a 0/1 column reads "yes/no", a 0/1/2 count is a count (not a code), a year a year
+    assert (campaign["Complain"].measure, campaign["Complain"].role_text) == ("flag", "yes/no")
+    assert campaign["Kidhome"].measure == "count"
+    assert campaign["Year_Birth"].measure == "year"
+    assert campaign["Income"].measure == ""
+
+
+@pytest.mark.parametrize("name, values", [
+    ("Loyalty card", [4_929_000_000_000_000 + 7919 * n for n in range(40)]),  # long, one length
+    ("Klantnummer", list(range(80_101, 80_141))),  # a customer number, a name CustSeg may not know
+    ("Kundennr", list(np.random.default_rng(1).permutation(np.arange(500, 700)))),
+    ("Zähler", list(range(1, 41))),  # the rows counted, whatever the name
+    ("Ref", list(np.random.default_rng(2).permutation(np.arange(10_000, 10_150)))),  # dense
+])
+def test_distinct_whole_numbers_that_number_customers_are_identifiers(name, values):
+    # Given a column of distinct whole numbers that count or identify customers
+    info = describe_column(name, pd.Series(values, dtype=float))
+    # Then it is an identifier, whatever its name, and cannot be ticked
+    assert info.role is Role.IDENTIFIER and not info.usable
+
+
+def test_distinct_amounts_stay_numbers():
+    # Given distinct whole-number incomes (far apart, of different lengths) and a short list
+    incomes = pd.Series(np.random.default_rng(5).choice(np.arange(9_000, 250_000), 300,
+                                                        replace=False), dtype=float)
+    short = pd.Series([3.0, 18.0, 7.0, 42.0, 11.0, 25.0])
+    # Then they are measures, not identifiers
+    assert describe_column("Income", incomes).role is Role.NUMERIC
+    assert describe_column("Spend", short).role is Role.NUMERIC
+
+
+def test_with_every_column_gappy_the_usual_choice_still_takes_them():
+    # Given four customers, each number column with a gap
+    info = roles_of(pd.DataFrame({"Income": [1.0, np.nan, 3.0, 5.0],
+                                  "Score": [2.0, 4.0, np.nan, 6.0]}))
+    # Then the usual choice takes them anyway: a choice with gaps beats none
+    assert default_features(tuple(info.values())) == ("Income", "Score")

@@ -200,8 +200,9 @@ def test_k_sheet_lists_every_k_tried_and_the_recommendation(mall):
     # and says in words why 5 was recommended (the sentence as the user reads it, not the
     # analysis' own copy, so a wrong sentence fails here too)
     notes = [row[0] for row in rows if isinstance(row[0], str)]
-    assert ("5 segments fit best: customers sit clearly inside their segment (silhouette 0.55, "
-            "the highest for 2 to 10 segments). The elbow chart bends there too.") in notes
+    assert ("5 segments fit best: customers fall clearly into groups. How clearly customers fall "
+            "into groups: 0.55, good (silhouette, the highest for 2 to 10 segments). Adding "
+            "segments stops paying off there too (the bend of the elbow chart).") in notes
     assert "Recommended: 5 segments. Shown: 5 segments." in notes
 
 
@@ -240,8 +241,11 @@ def test_pdf_report_names_every_segment_with_its_size_and_the_recommendation(mal
         assert (f"{profile.number} {name} {profile.size:,} {format_share(profile.share)}"
                 in text), name
         assert f"{profile.number}. {name}" in text
-        assert f"Size: {profile.size:,} customers ({format_share(profile.share)})" in text
-    assert "Big spenders" in text and "High income, high spending" not in text
+        # the size said once per segment, at the start of its description
+        opening = f"{profile.size:,} customers ({format_share(profile.share)})."
+        assert text.count(f"{profile.number}. {name} {opening}") == 1, name
+    assert "Size:" not in text
+    assert "Big spenders" in text and "High income and spending" not in text
 
 
 @pytest.mark.shared_data
@@ -296,7 +300,7 @@ def test_summary_json_is_strict_json_with_the_exported_names_and_sizes(mall):
             for segment in content["segments"]] == [
         (number, mall.names[number], size)
         for number, size in zip(range(1, 6), (81, 39, 35, 23, 22))]
-    assert content["segments"][1]["automatic_name"] == "High income, high spending"
+    assert content["segments"][1]["automatic_name"] == "High income and spending"
     assert content["recommendation"] == mall.analysis.search.recommendation
 
 
@@ -660,7 +664,7 @@ def test_progress_only_moves_forward_and_says_what_is_written(sample, tmp_path):
     assert fractions == sorted(fractions)
     messages = " ".join(message for _, message in reports)
     for words in ("customer list (csv)", "workbook (excel)", "pdf report",
-                  "chart images (png)", "summary (json)"):
+                  "chart images (png)", "summary for other programs (json)"):
         assert f"Writing {words}..." in messages
 
 

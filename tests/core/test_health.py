@@ -18,8 +18,8 @@ from custseg_gui.core.health import column_health
 from custseg_gui.core.sources import load_table
 
 ROWS = 100
-LOG_WARNING = ("Very skewed (skewness {skew:.1f}): a few customers have much larger values and "
-               "would dominate the segments. A log scale evens this out.")
+LOG_WARNING = ("Lopsided: a few customers have much larger values than the rest (skewness "
+               "{skew:.1f}) and would dominate the segments. A log scale evens this out.")
 
 
 def far_out_column() -> np.ndarray:
@@ -110,7 +110,7 @@ def test_caps_are_offered_for_far_out_values_only(health):
 
     # Then only 400 counts as extreme, and capping at the 1st and 99th percentiles is offered
     assert record.extremes == 1
-    assert "1 extreme value (such as 400): they can pull a segment of their own." in \
+    assert "1 far-out value (such as 400): they can pull a segment of their own." in \
         record.warnings
     assert "Cap extreme values of Score at the 1st and 99th percentiles" in fix_labels(record)
 
@@ -170,3 +170,66 @@ def test_an_identifier_says_why_it_is_not_usable(health):
     assert health["CustomerID"].warnings == (
         "Not usable: It identifies customers (an ID or code), so it says nothing about what "
         "customers are like.",)
+
+
+# --- yes/no columns, counts, years and placeholders ------------------------------------------
+
+@pytest.fixture(scope="module")
+def marketing_like(tmp_path_factory):
+    """Columns as a marketing export has them: rare yes/no flags (very skewed as numbers), a
+    count of children 0/1/2, birth years with a few implausible ones, and incomes with a
+    placeholder 666666 typed for an unknown income."""
+    rng = np.random.default_rng(12)
+    rows = 300
+    income = rng.normal(52_000, 15_000, rows).round()
+    income[[7, 80]] = 666_666
+    years = rng.normal(1969, 10, rows).round()
+    years[[3, 4]] = [1893, 1899]
+    columns = {
+        "Complain": (rng.random(rows) < 0.02).astype(float),
+        "AcceptedCmp2": (rng.random(rows) < 0.05).astype(float),
+        "Kidhome": rng.choice([0.0, 1.0, 2.0], rows, p=[0.6, 0.35, 0.05]),
+        "Year_Birth": years,
+        "Income": income,
+    }
+    table = load_table(write_columns(tmp_path_factory.mktemp("marketing"), columns))
+    return {record.name: record for record in column_health(table, describe_columns(table))}
+
+
+@pytest.mark.parametrize("name", ["Complain", "AcceptedCmp2"])
+def test_a_yes_no_column_gets_no_log_scale_or_caps(marketing_like, name):
+    # Given a 0/1 column where few customers say yes (as skewed as numbers get)
+    record = marketing_like[name]
+    assert record.skewness > 3
+    # Then it is not called lopsided or extreme, and no fix is offered: a share is a share
+    assert record.fixes == ()
+    assert not any("Lopsided" in warning or "far-out" in warning for warning in record.warnings)
+    assert record.role == "yes/no"
+
+
+def test_a_small_count_is_not_offered_as_categories(marketing_like):
+    # Given the number of children at home, 0, 1 or 2
+    record = marketing_like["Kidhome"]
+    # Then it is a count: nothing says it may be codes
+    assert record.fixes == ()
+    assert not any("codes" in warning for warning in record.warnings)
+
+
+def test_years_are_written_without_a_thousands_separator(marketing_like):
+    # Given birth years with two implausible ones (1893, 1899)
+    record = marketing_like["Year_Birth"]
+    # Then the warning names the year as people write years
+    assert any("(such as 1893)" in warning for warning in record.warnings), record.warnings
+    assert not any("1,893" in warning for warning in record.warnings)
+    assert record.measure == "year"
+
+
+def test_a_placeholder_value_is_called_out_as_one(marketing_like):
+    # Given two incomes of 666,666, typed where the real income was unknown
+    record = marketing_like["Income"]
+    # Then the health tab says it looks like a placeholder, for how many customers, and offers
+    # a cap to limit its pull
+    assert ("666,666 looks like a placeholder typed where the real value was unknown (2 "
+            "customers): check it in your system; capping extreme values limits its pull."
+            ) in record.warnings
+    assert "cap" in [fix.kind for fix in record.fixes]

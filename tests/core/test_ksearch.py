@@ -7,6 +7,7 @@ silhouette in the middle of the range, the elbow at, below and above it, and no 
 from __future__ import annotations
 
 import math
+import re
 
 import pytest
 from made_data import four_groups, write_csv
@@ -14,16 +15,22 @@ from made_data import four_groups, write_csv
 from custseg_gui.core.columns import describe_columns
 
 from custseg_gui.core.ksearch import (KScore, KSearchSettings, recommend, search_k,
-                                      silhouette_reading)
+                                      silhouette_band, silhouette_reading)
 from custseg_gui.core.sources import load_table
 from custseg_gui.core.prep import prepare
 from custseg_gui.core.settings import PrepSettings
 
 NAN = float("nan")
-VERY_CLEAR = "customers sit very clearly inside their segment"
-CLEAR = "customers sit clearly inside their segment"
-OVERLAP = "the segments are real but overlap at their edges"
-NO_SEGMENTS = "the data shows no clear segments, so treat them as a convenient split"
+VERY_CLEAR = "customers fall into groups very clearly"
+CLEAR = "customers fall clearly into groups"
+OVERLAP = "the groups are real but overlap at their edges"
+ROUGH = "the groups overlap a lot, so treat them as a rough split"
+NO_SEGMENTS = "the data shows no clear groups, so treat them as a convenient split"
+HELP = (" To find clearer groups, try other columns, or the fixes on the Data health tab (log "
+        "scale, caps).")
+# Words a manager may not know: each may appear only in brackets, after plain words saying
+# the same thing.
+TECHNICAL = ("silhouette", "elbow", "inertia", "k-means", "jaccard", "rand index", "cluster")
 
 
 def scores(silhouettes: dict[int, float]) -> tuple[KScore, ...]:
@@ -41,34 +48,34 @@ def test_highest_silhouette_wins_and_the_sentence_gives_it():
     # Given scores for 2 to 6 segments, best (0.61) at 4, and no elbow found
     k, sentence = recommend(SEARCH, knee=None)
 
-    # Then 4 is recommended, with its reading and silhouette, and nothing about an elbow
+    # Then 4 is recommended, in plain words first, the figure and its name after them
     assert k == 4
-    assert sentence == (f"4 segments fit best: {CLEAR} (silhouette 0.61, the highest for 2 to 6 "
-                        "segments).")
+    assert sentence == (f"4 segments fit best: {CLEAR}. How clearly customers fall into groups: "
+                        "0.61, good (silhouette, the highest for 2 to 6 segments).")
 
 
 def test_elbow_at_the_recommended_k_agrees():
     # Given the best silhouette at 4, when the elbow chart also bends at 4
     k, sentence = recommend(SEARCH, knee=4)
     assert k == 4
-    assert sentence == (f"4 segments fit best: {CLEAR} (silhouette 0.61, the highest for 2 to 6 "
-                        "segments). The elbow chart bends there too.")
+    assert sentence.endswith(" Adding segments stops paying off there too (the bend of the "
+                             "elbow chart).")
 
 
 def test_elbow_below_the_recommended_k_offers_fewer_broader_segments():
     # Given the best silhouette at 4, when the elbow chart bends at 3
     k, sentence = recommend(SEARCH, knee=3)
     assert k == 4
-    assert sentence.endswith(" The elbow chart bends at 3; choose 3 if you prefer fewer, broader "
-                             "segments.")
+    assert sentence.endswith(" Adding segments stops paying off at 3 (the bend of the elbow "
+                             "chart); choose 3 if you prefer fewer, broader segments.")
 
 
 def test_elbow_above_the_recommended_k_offers_more_finer_segments():
     # Given the best silhouette at 4, when the elbow chart bends at 6
     k, sentence = recommend(SEARCH, knee=6)
     assert k == 4
-    assert sentence.endswith(" The elbow chart bends at 6; choose 6 if you prefer more, finer "
-                             "segments.")
+    assert sentence.endswith(" Adding segments stops paying off at 6 (the bend of the elbow "
+                             "chart); choose 6 if you prefer more, finer segments.")
 
 
 def test_a_tie_goes_to_the_fewer_segments():
@@ -80,10 +87,21 @@ def test_a_tie_goes_to_the_fewer_segments():
 
 def test_a_k_that_could_not_be_scored_is_passed_over():
     # Given a search where k = 3 could not be scored (fewer segments came out than asked)
-    k, sentence = recommend(scores({2: 0.35, 3: NAN, 4: 0.3}), knee=None)
+    k, sentence = recommend(scores({2: 0.36, 3: NAN, 4: 0.3}), knee=None)
     assert k == 2
-    assert sentence == (f"2 segments fit best: {OVERLAP} (silhouette 0.35, the highest for 2 to 4 "
-                        "segments).")
+    assert sentence == (f"2 segments fit best: {OVERLAP}. How clearly customers fall into "
+                        "groups: 0.36, fair (silhouette, the highest for 2 to 4 segments).")
+
+
+def test_a_weak_split_is_announced_as_weak_with_what_would_help():
+    # Given a search whose best split is weak (0.27, as on a marketing file with many columns)
+    k, sentence = recommend(scores({2: 0.27, 3: 0.2, 4: 0.18}), knee=3)
+    # Then it is not "fits best": the user reads that the split is weak and what to try
+    assert k == 2
+    assert sentence == (f"2 segments split the customers best, but weakly: {ROUGH}. How clearly "
+                        "customers fall into groups: 0.27, weak (silhouette, the highest for 2 "
+                        "to 4 segments). Adding segments stops paying off at 3 (the bend of the "
+                        "elbow chart); choose 3 if you prefer more, finer segments." + HELP)
 
 
 def test_when_no_k_could_be_scored_the_smallest_is_suggested_and_the_user_told():
@@ -98,33 +116,60 @@ def test_a_single_k_tried_is_named_alone():
     # Given a search of 5 segments only, then the sentence does not speak of a range
     k, sentence = recommend(scores({5: 0.72}), knee=None)
     assert k == 5
-    assert sentence == (f"5 segments fit best: {VERY_CLEAR} (silhouette 0.72, the highest for 5 "
-                        "segments).")
+    assert sentence == (f"5 segments fit best: {VERY_CLEAR}. How clearly customers fall into "
+                        "groups: 0.72, strong (silhouette, the highest for 5 segments).")
+
+
+@pytest.mark.parametrize("silhouettes, knee", [
+    ({2: 0.41, 3: 0.52, 4: 0.61}, None), ({2: 0.41, 3: 0.52, 4: 0.61}, 4),
+    ({2: 0.41, 3: 0.52, 4: 0.61}, 2), ({2: 0.27, 3: 0.2}, 3), ({2: 0.1, 3: 0.05}, None),
+    ({5: 0.9}, None)])
+def test_the_recommendation_has_no_technical_term_without_plain_words_before_it(silhouettes,
+                                                                                knee):
+    # Given any recommendation
+    _k, sentence = recommend(scores(silhouettes), knee=knee)
+    # Then it opens with plain words, and a technical term appears only inside brackets that
+    # follow plain words saying the same ("How clearly customers fall into groups ... (silhouette")
+    outside = re.sub(r"\([^)]*\)", "", sentence).lower()
+    assert not any(term in outside for term in TECHNICAL), sentence
+    assert sentence[0].isdigit() and " segments" in sentence.split(".")[0]
+    for term in TECHNICAL:
+        for found in re.finditer(term, sentence.lower()):
+            before = sentence[:found.start()]
+            assert before.count("(") > before.count(")"), (term, sentence)
+            plain = before[:before.rindex("(")].strip().lower()
+            assert plain.endswith(("fair", "good", "strong", "weak", "none", "there too",
+                                   f"at {knee}")), (term, sentence)
 
 
 # --- the silhouette in words -----------------------------------------------------------------
 
-@pytest.mark.parametrize("silhouette, words", [
-    (1.0, VERY_CLEAR),
-    (0.701, VERY_CLEAR),
-    (0.70, CLEAR),
-    (0.699, CLEAR),
-    (0.501, CLEAR),
-    (0.50, OVERLAP),
-    (0.499, OVERLAP),
-    (0.251, OVERLAP),
-    (0.25, NO_SEGMENTS),
-    (0.249, NO_SEGMENTS),
-    (0.0, NO_SEGMENTS),
-    (-0.2, NO_SEGMENTS),
-    (NAN, "the segments could not be scored"),
+@pytest.mark.parametrize("silhouette, words, band", [
+    (1.0, VERY_CLEAR, "strong"),
+    (0.701, VERY_CLEAR, "strong"),
+    (0.70, CLEAR, "good"),
+    (0.699, CLEAR, "good"),
+    (0.501, CLEAR, "good"),
+    (0.50, OVERLAP, "fair"),
+    (0.351, OVERLAP, "fair"),
+    (0.35, ROUGH, "weak"),
+    (0.251, ROUGH, "weak"),
+    (0.25, NO_SEGMENTS, "none"),
+    (0.249, NO_SEGMENTS, "none"),
+    (0.0, NO_SEGMENTS, "none"),
+    (-0.2, NO_SEGMENTS, "none"),
+    (NAN, "the segments could not be scored", "not scored"),
 ])
-def test_silhouette_reading_at_and_around_each_band(silhouette, words):
-    # Kaufman and Rousseeuw: 0.71-1 strong, 0.51-0.70 reasonable, 0.26-0.50 weak, below none
+def test_silhouette_reading_at_and_around_each_band(silhouette, words, band):
+    # Kaufman and Rousseeuw's bands (strong above 0.70, reasonable above 0.50, weak above 0.25,
+    # none below), with the weak band split at 0.35 into fair and weak
     assert silhouette_reading(silhouette) == words
+    assert silhouette_band(silhouette) == (band, words)
     if math.isfinite(silhouette):
         # and the recommendation reads the best silhouette the same way
-        assert f": {words} (silhouette" in recommend(scores({2: silhouette}), knee=None)[1]
+        sentence = recommend(scores({2: silhouette}), knee=None)[1]
+        assert f": {words}. How clearly customers fall into groups: {silhouette:.2f}, {band} " \
+               in sentence
 
 
 # --- a search on made data ---------------------------------------------------------------------
@@ -148,8 +193,9 @@ def test_four_separate_groups_give_four_segments_and_the_elbow_agrees(four_group
     assert best.k == 4 and best.silhouette > 0.7
     assert (search.recommended_k, search.knee) == (4, 4)
     assert search.recommendation == (
-        f"4 segments fit best: {VERY_CLEAR} (silhouette {best.silhouette:.2f}, the highest for "
-        "2 to 6 segments). The elbow chart bends there too.")
+        f"4 segments fit best: {VERY_CLEAR}. How clearly customers fall into groups: "
+        f"{best.silhouette:.2f}, strong (silhouette, the highest for 2 to 6 segments). Adding "
+        "segments stops paying off there too (the bend of the elbow chart).")
 
 
 def test_inertia_falls_as_segments_are_added(four_group_search):

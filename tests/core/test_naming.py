@@ -35,7 +35,9 @@ def named(*terms_by_segment: list[Term], importance: dict[str, float] | None = N
     ("Income", -1.5, "Very low income"),
     ("Annual Income (k$)", 0.8, "High income"),
     ("Spending Score (1-100)", -0.8, "Low spending"),
-    ("MntWines", 2.0, "Very high wines"),
+    ("MntWines", 2.0, "Very high wine spend"),
+    ("NumWebVisitsMonth", -0.6, "Low web visits a month"),
+    ("AcceptedCmp3", 0.6, "High accepted campaign 3"),
 ])
 def test_a_column_reads_high_or_low_and_very_from_one_and_a_half_deviations(column, difference,
                                                                            words):
@@ -95,8 +97,8 @@ def test_name_ignores_a_column_the_segments_hardly_separate():
     terms = {1: [Term("Tenure", 2.0, 30, 10)], 2: [Term("Visits", 2.0, 30, 10)]}
     names = segment_names(terms, {"Tenure": 0.049, "Visits": 0.05})
 
-    # Then only the second is named by its column
-    assert names == {1: AVERAGE_NAME, 2: "Very high visits"}
+    # Then only the second is named by its column (visits are how often they come)
+    assert names == {1: AVERAGE_NAME, 2: "Very frequent"}
 
 
 def test_name_uses_the_three_most_telling_columns():
@@ -105,7 +107,7 @@ def test_name_uses_the_three_most_telling_columns():
              Term("Spending", -1.2, 20, 50, position=2), Term("Visits", 0.9, 9, 5, position=3)]
 
     # Then its name uses the other three, in file order
-    assert named(terms) == ["High income, low spending, high visits"]
+    assert named(terms) == ["High income, low spending, frequent"]
 
 
 def test_name_does_not_say_the_same_thing_twice():
@@ -142,8 +144,8 @@ def test_segments_with_the_same_first_words_are_told_apart_by_more_words():
               Term("Visits", 1.1, 9, 5, position=2), Term("Age", 0.6, 45, 40, position=3)]
 
     # Then each name grows by the column that sets them apart
-    assert named(first, second) == ["High income, high spending, high visits, young",
-                                    "High income, high spending, high visits, older"]
+    assert named(first, second) == ["High income and spending, frequent, young",
+                                    "High income and spending, frequent, older"]
 
 
 # --- descriptions -----------------------------------------------------------------------------
@@ -325,3 +327,138 @@ def test_action_counts_a_column_from_half_a_standard_deviation():
     # Given customers exactly half a deviation longer since their last purchase than average
     # Then they need winning back
     assert suggest_action(terms_of(Recency=0.5, Spending=-1.0)).startswith("Win back")
+
+
+# --- names read in plain words ----------------------------------------------------------------
+
+@pytest.mark.parametrize("column, difference, words", [
+    # few days since the last purchase is recent, never "low recency"
+    ("Recency (days)", -0.8, "Recent"),
+    ("Recency (days)", -1.6, "Very recent"),
+    ("Recency (days)", 0.8, "Lapsed"),
+    ("Frequency (orders)", 0.8, "Frequent"),
+    ("Frequency (orders)", -0.8, "Occasional"),
+    ("Monetary (net spend)", 0.8, "Big spenders"),
+    ("Monetary (net spend)", -0.8, "Small spenders"),
+])
+def test_rfm_columns_read_as_what_they_mean(column, difference, words):
+    assert term_words(Term(column, difference, 0.0, 0.0)) == words
+
+
+def test_recent_frequent_big_spenders_read_in_one_name():
+    # Given a segment that bought recently, often and much
+    terms = [Term("Recency (days)", -1.0, 12, 90, position=0),
+             Term("Frequency (orders)", 1.2, 14, 4, position=1),
+             Term("Monetary (net spend)", 1.1, 5000, 900, position=2)]
+    # Then its name says so in words, and its description in days ago
+    assert named(terms) == ["Recent, frequent, big spenders"]
+    assert describe(30, 0.1, terms).startswith(
+        "30 customers (10.0%). Last purchase 12.0 days ago vs 90.0 on average;")
+
+
+@pytest.mark.parametrize("column, words", [
+    ("MntWines", "wine spend"), ("MntMeatProducts", "meat spend"), ("MntGoldProds", "gold spend"),
+    ("NumCatalogPurchases", "catalog purchases"), ("NumWebVisitsMonth", "web visits a month"),
+    ("AcceptedCmp3", "accepted campaign 3"), ("Kidhome", "children at home"),
+    ("CASH_ADVANCE_TRX", "cash advance transactions"), ("Annual Income (k$)", "income"),
+])
+def test_abbreviated_column_names_read_as_words(column, words):
+    from custseg_gui.core.naming import readable
+
+    assert readable(column) == words
+
+
+def test_a_name_never_repeats_a_word_and_stays_short():
+    # Given a segment very high on milk, grocery and detergents & paper (Wholesale's columns)
+    terms = [Term("Milk", 1.9, 0, 0, position=1), Term("Grocery", 2.0, 0, 0, position=2),
+             Term("Detergents_Paper", 2.1, 0, 0, position=4)]
+    # Then "very high" is said once, and the name stays short (about 40 characters)
+    assert named(terms) == ["Very high milk, grocery and detergents"]
+    # and income and spending both high read "High income and spending"
+    assert named([Term("Income", 1.0, 0, 0, position=0),
+                  Term("Spending", 1.0, 0, 0, position=1)]) == ["High income and spending"]
+
+
+def test_a_yes_no_column_reads_often_or_rarely_and_as_a_share():
+    # Given a segment where 40% complained, against 5% of all customers
+    term = Term("Complain", 1.6, 0.4, 0.05, measure="flag")
+    assert term_words(term) == "Often complain"
+    assert describe(50, 0.25, [term]) == (
+        "50 customers (25.0%). Complain: 40.0% vs 5.0% of all customers.")
+
+
+def test_a_birth_year_is_described_as_younger_with_years():
+    term = Term("Year_Birth", 0.9, 1985.4, 1969.2, measure="year")
+    assert describe(50, 0.25, [term]) == (
+        "50 customers (25.0%). Younger (born 1985 vs 1969 on average).")
+
+
+# --- every segment gets an action -------------------------------------------------------------
+
+@pytest.mark.parametrize("terms, start", [
+    (terms_of(Age=1.0), "Speak to experience:"),
+    (terms_of(Age=-1.0), "Reach them where they are:"),
+    (terms_of(Income=-1.0), "Clear value:"),
+    (terms_of(Fresh=2.0, Milk=-1.0), "Build on what sets them apart (very high fresh, low milk)"),
+    (terms_of(Income=0.1), "Your typical customers:"),
+    (terms_of(Recency=-1.0, Frequency=-1.0), "Nurture new customers:"),
+], ids=["older", "young", "low income", "unrecognised columns", "average", "new customers"])
+def test_every_segment_gets_an_action(terms, start):
+    # Given a segment with no pattern of its own (or only one column), then it still gets an
+    # action, from its most telling column
+    from custseg_gui.core.naming import segment_action
+
+    assert segment_action(terms, share=0.2).startswith(start)
+
+
+def test_a_large_segment_is_not_told_to_get_little_effort():
+    from custseg_gui.core.naming import segment_action
+
+    low = terms_of(Income=-1.0, Spending=-1.0)
+    # Given low earners and spenders who are a small part of the customers, then keep it light
+    assert segment_action(low, share=0.1).startswith("Keep it light")
+    # But when they are 60% of the customers, they are kept, cheaply, not neglected
+    action = segment_action(low, share=0.6)
+    assert action.startswith("Keep them, cheaply: they are a large part of your customers")
+    assert "little marketing effort" not in action
+
+
+def test_a_weak_split_tells_the_user_to_test_first():
+    from custseg_gui.core.naming import segment_action
+
+    action = segment_action(terms_of(Income=1.0, Spending=1.0), share=0.3, weak=True)
+    assert action.endswith("The groups overlap a lot, so test this on a small group before a "
+                           "campaign.")
+
+
+# --- the user's names follow their customers ------------------------------------------------
+
+def test_names_follow_the_customers_to_the_new_segments():
+    from custseg_gui.core.naming import carry_names
+
+    # Given six customers in segments 1, 1, 2, 2, 3, 3, the user having named 1 and 3
+    old = [1, 1, 2, 2, 3, 3]
+    # When a new run numbers the same groups 2, 2, 3, 3, 1, 1 (sizes changed order)
+    new = [2, 2, 3, 3, 1, 1]
+    # Then the names move with the customers
+    assert carry_names({1: "Loyal", 3: "Bargain hunters"}, old, new) == (
+        {2: "Loyal", 1: "Bargain hunters"}, [])
+
+
+def test_a_name_whose_customers_are_split_up_is_reported_lost():
+    from custseg_gui.core.naming import carry_names
+
+    # Given segment 2 of six customers split three ways, and 1 merged with 3 (a customer left
+    # out, 0, in both)
+    old = [1, 1, 1, 2, 2, 2, 2, 2, 2, 3, 3, 0]
+    new = [1, 1, 1, 2, 2, 3, 3, 4, 4, 1, 1, 0]
+    carried, lost = carry_names({1: "Core", 2: "Split up"}, old, new)
+    # Then "Core" follows its customers (they are most of new segment 1), "Split up" is lost
+    assert carried == {1: "Core"}
+    assert lost == ["Split up"]
+
+
+def test_names_of_another_table_are_all_lost():
+    from custseg_gui.core.naming import carry_names
+
+    assert carry_names({1: "A", 2: "B"}, [1, 2, 2], [1, 2]) == ({}, ["A", "B"])

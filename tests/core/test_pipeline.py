@@ -60,7 +60,8 @@ def test_mall_recommends_five_segments(mall_analysis):
     assert mall_analysis.search.recommended_k == 5
     assert [score.k for score in mall_analysis.search.scores] == list(range(2, 11))
     assert mall_analysis.search.recommendation.startswith("5 segments fit best")
-    assert "silhouette 0.55" in mall_analysis.search.recommendation
+    assert "How clearly customers fall into groups: 0.55, good (silhouette" in \
+        mall_analysis.search.recommendation
 
 
 @pytest.mark.shared_data

@@ -95,7 +95,8 @@ def test_overwriting_an_earlier_export_asks_first(qtbot, wait_for_task, window, 
     assert box is not None and box.isVisible()
     assert box.windowTitle() == "Replace earlier export?"
     assert box.text() == (f"{folder} already holds segments.csv. Replace them with this "
-                          "export?")
+                          "export, or keep them and write this export into a new folder beside "
+                          "it (export (2))?")
     assert (folder / "segments.csv").read_text(encoding="utf-8") == "earlier export"
     # And once the user agrees, the file is replaced
     assert wait_for_task(window, "export", lambda: click_button(box, "Replace")) == "returned"

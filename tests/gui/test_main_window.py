@@ -125,7 +125,8 @@ def test_mall_whole_path_recommends_five_then_four_on_request(qtbot, wait_for_ta
     find_segments(qtbot, wait_for_task, window)
     # Then five segments are recommended (the reference result) and shown everywhere
     assert text_of(window, "recommendationLabel").startswith("5 segments fit best")
-    assert "silhouette 0.55" in text_of(window, "recommendationLabel")
+    assert "How clearly customers fall into groups: 0.55, good (silhouette" in \
+        text_of(window, "recommendationLabel")
     assert find(window, QSpinBox, "kSpin").value() == 5
     assert len(legend_entries(window)) == 5
     assert profile_sizes(window) == [81, 39, 35, 23, 22]

@@ -19,7 +19,8 @@ def draw_elbow(fig: Figure, search: KSearchResult, chosen_k: int | None = None) 
     inertias = [score.inertia for score in search.scores]
     ax.plot(ks, inertias, marker="o", color=PALETTE[0], label="Spread within segments")
     if search.knee is not None:
-        ax.axvline(search.knee, color=MUTED, linestyle="--", label=f"Elbow at {search.knee}")
+        ax.axvline(search.knee, color=MUTED, linestyle="--",
+                   label=f"Bend (elbow) at {search.knee}")
     if chosen_k is not None and search.score(chosen_k) is not None:
         ax.plot([chosen_k], [search.score(chosen_k).inertia], marker="o", markersize=13,
                 markerfacecolor="none", markeredgecolor=ACCENT, markeredgewidth=2,
@@ -27,7 +28,7 @@ def draw_elbow(fig: Figure, search: KSearchResult, chosen_k: int | None = None) 
     ax.set_xticks(ks)
     ax.set_xlabel("Number of segments")
     ax.set_ylabel("Spread within segments")
-    ax.set_title("Elbow chart: spread of customers within their segments (inertia)")
+    ax.set_title("How spread out customers are within their segments")
     ax.grid(alpha=0.3)
     ax.legend(loc="upper right", fontsize="small")
 
@@ -35,7 +36,7 @@ def draw_elbow(fig: Figure, search: KSearchResult, chosen_k: int | None = None) 
 def _draw_silhouette_scores(ax, search: KSearchResult, chosen_k: int | None) -> None:
     ks = [score.k for score in search.scores]
     values = [score.silhouette for score in search.scores]
-    ax.plot(ks, values, marker="o", color=PALETTE[2], label="Mean silhouette")
+    ax.plot(ks, values, marker="o", color=PALETTE[2], label="How clearly (silhouette)")
     if search.silhouette_sample_size:
         # An estimate: show its 95% interval.
         low = [score.silhouette - score.silhouette_low for score in search.scores]
@@ -51,8 +52,8 @@ def _draw_silhouette_scores(ax, search: KSearchResult, chosen_k: int | None) -> 
                 linestyle="none", label=f"Chosen: {chosen_k}")
     ax.set_xticks(ks)
     ax.set_xlabel("Number of segments")
-    ax.set_ylabel("Mean silhouette (higher is better)")
-    title = "Silhouette by number of segments"
+    ax.set_ylabel("Higher is clearer")
+    title = "How clearly customers fall into groups"
     if search.silhouette_sample_size:
         title += f"\n(estimated on {search.silhouette_sample_size:,} customers)"
     ax.set_title(title)
@@ -83,7 +84,7 @@ def _draw_silhouette_knife(ax, segmentation: Segmentation, names: dict[int, str]
     ax.set_ylim(0, max(bottom, 1))
     ax.invert_yaxis()
     ax.set_xlim(min(-0.2, float(np.nanmin(values)) if scored.any() else 0), 1)
-    ax.set_xlabel("Silhouette of each customer")
+    ax.set_xlabel("How well each customer fits its segment (-1 to 1)")
     ax.set_title(f"How well each customer fits ({segmentation.k} segments)")
 
 

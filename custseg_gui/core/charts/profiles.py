@@ -7,8 +7,9 @@ import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 
-from custseg_gui.core.charts.style import PALETTE, _empty, _fresh, segment_color
-from custseg_gui.core.formatting import format_number, segment_label, wrap
+from custseg_gui.core.charts.style import (PALETTE, _empty, _fresh, fitting_font, segment_color,
+                                           size_inches)
+from custseg_gui.core.formatting import segment_label, wrap
 from custseg_gui.core.insight import Insights
 
 
@@ -32,17 +33,26 @@ def draw_profile_heatmap(fig: Figure, insights: Insights, names: dict[int, str],
         distance = np.where(spread > 0, (means - overall) / spread, 0.0)
     segment_names = [segment_label(p.number, names.get(p.number, p.name))
                      for p in insights.profiles]
-    sideways = len(columns) > 6
+    width, height = size_inches(fig)
+    # Columns across while each has room for its label (about an inch); else on their side,
+    # one row per column, so that long column names stay readable.
+    sideways = len(columns) > 6 or width * 0.55 / len(columns) < 0.9
     grid = np.clip(np.nan_to_num(distance), -2, 2)
     image = ax.imshow(grid.T if sideways else grid, cmap="PuOr_r", vmin=-2, vmax=2,
                       aspect="auto")
-    cells = len(columns) * len(insights.profiles)
-    font = "small" if cells <= 40 else ("x-small" if cells <= 120 else None)
+    texts = [[insights.value_text(column, means[row, col]) for col, column in enumerate(columns)]
+             for row in range(len(insights.profiles))]
+    # The numbers are written in the cells at a size that fits the cells as drawn now (the
+    # grid takes about half the chart's width and three quarters of its height), or not at all.
+    across, down = (len(insights.profiles), len(columns)) if sideways else \
+        (len(columns), len(insights.profiles))
+    font = fitting_font(width * 0.5 / across, height * 0.7 / down,
+                        max(len(text) for row in texts for text in row))
     if font:
         for row in range(len(insights.profiles)):
             for col in range(len(columns)):
                 x, y = (row, col) if sideways else (col, row)
-                ax.text(x, y, format_number(means[row, col]), ha="center", va="center",
+                ax.text(x, y, texts[row][col], ha="center", va="center",
                         fontsize=font, color="white" if abs(distance[row, col]) > 1.2
                         else "black")
     column_labels = [wrap(c, 30 if sideways else 12) for c in columns]
@@ -63,7 +73,7 @@ def draw_profile_heatmap(fig: Figure, insights: Insights, names: dict[int, str],
             ax.axhspan(highlight - 1.5, highlight - 0.5, fill=False, edgecolor="black",
                        linewidth=2)
     bar = fig.colorbar(image, ax=ax, shrink=0.8)
-    bar.set_label("← below average    above average →\n(in standard deviations)",
+    bar.set_label("← below average    above average →",
                   fontsize="small")
     fig.suptitle("Segment averages compared with all customers", fontsize="medium")
 

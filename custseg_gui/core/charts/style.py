@@ -38,3 +38,18 @@ def _empty(fig: Figure, message: str) -> None:
     ax = fig.add_subplot()
     ax.axis("off")
     ax.text(0.5, 0.5, message, ha="center", va="center", wrap=True, color="#555555")
+
+
+def size_inches(fig) -> tuple[float, float]:
+    """The width and height of a figure, or of a region (subfigure) of a report page."""
+    return fig.bbox.width / fig.dpi, fig.bbox.height / fig.dpi
+
+
+def fitting_font(width_in: float, height_in: float, chars: int, largest: float = 9.0,
+                 smallest: float = 5.5) -> float | None:
+    """The largest font size (points) at which `chars` characters fit a cell of this size,
+    or None when even the smallest would not: then the text is better left out."""
+    by_width = width_in * 72 * 0.9 / (0.6 * max(chars, 1))
+    by_height = height_in * 72 * 0.7
+    size = min(largest, by_width, by_height)
+    return size if size >= smallest else None

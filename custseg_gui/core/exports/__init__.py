@@ -51,8 +51,8 @@ EXPORTERS: tuple[Exporter, ...] = (
              "hand on", "pdf", 0.25),
     Exporter("png", "Chart images (PNG)", "One picture per chart (300 dpi), for slides",
              "images", 0.25),
-    Exporter("json", "Summary (JSON)", "summary.json: the analysis as data, for other programs "
-             "(and for `report --settings` to repeat it)", "summary", 0.05),
+    Exporter("json", "Summary for other programs (JSON)", "summary.json: the analysis as data, "
+             "for other programs (and for `report --settings` to repeat it)", "summary", 0.05),
 )
 FORMATS = tuple(exporter.key for exporter in EXPORTERS)
 DEFAULT_FORMATS = tuple(exporter.key for exporter in EXPORTERS if exporter.default)

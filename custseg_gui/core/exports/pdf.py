@@ -27,6 +27,8 @@ TEXT = "#1A1A1A"
 MUTED = "#555555"
 # Average character width of DejaVu Sans, as a share of the font size: for wrapping text.
 CHAR_WIDTH = 0.55
+# Room (inches) the profile charts need to share a page with the table before them.
+CHART_PAGE_ROOM = 6.0
 # Segments per profile table page: more columns would not fit the page width.
 SEGMENTS_PER_TABLE = 6
 
@@ -243,10 +245,10 @@ def _k_pages(writer: _Writer, analysis, inputs) -> None:
     writer.new_page()
     writer.heading("How the number of segments was chosen")
     writer.text(search.recommendation, size=10.5, space_after=0.15)
-    writer.text("The elbow chart shows how spread out customers are within their segments; "
+    writer.text("Top: how spread out customers are within their segments (the elbow chart): "
                 "adding segments always lowers it, and the bend marks where more segments stop "
-                "paying off. The silhouette says how clearly customers sit in their own "
-                "segment rather than the next one (from -1 to 1, higher is better).",
+                "paying off. Bottom: how clearly customers sit in their own segment rather than "
+                "the next one (the silhouette, from -1 to 1; higher is better).",
                 size=9, color=MUTED, space_after=0.15)
     writer.charts(writer.room() - 0.1, [
         lambda fig: chart("elbow").draw(fig, inputs),
@@ -277,8 +279,9 @@ def _profile_pages(writer: _Writer, analysis, names: dict[int, str], inputs) -> 
                     f"{sum(p.size for p in profiles):,}"],
                 ["Share"] + [format_share(p.share) for p in group] + ["100%"],
                 ["Stability"] + [p.stability_reading for p in group] + [""]]
-        rows += [[f"Mean {column}"] + [format_number(p.means[column]) for p in group]
-                 + [format_number(insights.overall_means[column])]
+        rows += [[f"{'Share' if insights.measures.get(column) == 'flag' else 'Mean'} {column}"]
+                 + [insights.value_text(column, p.means[column]) for p in group]
+                 + [insights.value_text(column, insights.overall_means[column])]
                  for column in insights.numeric_columns]
         for column in insights.categorical_columns:
             for category, overall in list(insights.overall_categories[column].items())[:6]:
@@ -286,8 +289,13 @@ def _profile_pages(writer: _Writer, analysis, names: dict[int, str], inputs) -> 
                             + [format_share(p.categories[column].get(category, 0.0))
                                for p in group] + [format_share(overall)])
         writer.table(header, rows, [2.2] + [1.1] * len(group) + [0.9], size=8)
-    writer.new_page()
-    writer.heading("What sets the segments apart")
+    # The charts follow on the same page when it has room for them (a page is not left
+    # holding a short table alone); the heading names the page, the charts their own parts.
+    if writer.room() < CHART_PAGE_ROOM:
+        writer.new_page()
+    else:
+        writer.cursor += 0.1
+    writer.heading("How the segments differ")
     writer.text("Top: each segment's average against all customers (orange above, purple "
                 "below). Bottom: how much of each column's variation the segments explain.",
                 size=9, color=MUTED, space_after=0.1)
@@ -298,24 +306,25 @@ def _profile_pages(writer: _Writer, analysis, names: dict[int, str], inputs) -> 
 
 def _segment_sections(writer: _Writer, analysis, names: dict[int, str]) -> None:
     insights = analysis.insights
-    writer.new_page()
+    writer.new_page()  # the page before ends with charts
     writer.heading("The segments one by one")
     for profile in insights.profiles:
         paragraphs = [(f"{profile.number}. {names[profile.number]}", 12.5, "bold",
                        segment_color(profile.number)),
                       (profile.description, 9.5, "normal", TEXT)]
-        facts = (f"Size: {profile.size:,} customers ({format_share(profile.share)}). "
-                 f"Stability: {profile.stability_reading}")
+        # The size is the description's first words: not said twice.
+        facts = f"How far to trust it: {profile.stability_reading}"
         if np.isfinite(profile.stability):
-            facts += (f" (Jaccard {profile.stability:.2f}: "
-                      f"{insights.stability.explanation(profile.number)})")
+            facts += (f", {insights.stability.explanation(profile.number)} "
+                      f"({profile.stability:.2f})")
         paragraphs.append((facts + ".", 9.5, "normal", TEXT))
         ranked = sorted(insights.numeric_columns,
                         key=lambda column: -abs(profile.difference.get(column, 0.0)))[:4]
         if ranked:
-            numbers = "; ".join(f"{column} {format_number(profile.means[column])} (average "
-                                f"{format_number(insights.overall_means[column])})"
-                                for column in ranked)
+            numbers = "; ".join(
+                f"{column} {insights.value_text(column, profile.means[column])} (average "
+                f"{insights.value_text(column, insights.overall_means[column])})"
+                for column in ranked)
             paragraphs.append((f"Key numbers: {numbers}.", 9.5, "normal", TEXT))
         if profile.action:
             paragraphs.append((f"Suggested action: {profile.action}", 9.5, "bold", TEXT))
@@ -327,7 +336,11 @@ def _segment_sections(writer: _Writer, analysis, names: dict[int, str]) -> None:
 
 
 def _appendix(writer: _Writer, analysis) -> None:
-    writer.new_page()
+    # Straight after the last segment when the page has room: no page holds one segment alone.
+    if writer.room() < 3.0:
+        writer.new_page()
+    else:
+        writer.cursor += 0.2
     writer.heading("Appendix: settings to reproduce this report")
     writer.table(["Setting", "Value"], [[label, value] for label, value in
                                         settings_rows(analysis)], [2.2, 4.6], size=8.5,
@@ -341,8 +354,11 @@ def _appendix(writer: _Writer, analysis) -> None:
     writer.text("Segments are K-Means clusters of the scaled features (10 starts, best kept); "
                 "the recommendation is the number with the highest mean silhouette. Stability "
                 "is the mean Jaccard similarity of each segment to its best match when K-Means "
-                "is refitted on bootstrap resamples (Hennig's reading: above 0.85 highly stable, "
-                "0.75 to 0.85 stable, 0.6 to 0.75 doubtful, below 0.6 not to be trusted).",
+                "is refitted on bootstrap resamples (Hennig's reading: 0.85 and above highly "
+                "stable, 0.75 to 0.85 stable, 0.6 to 0.75 doubtful, below 0.6 not to be "
+                "trusted). How clearly customers fall into groups is the mean silhouette: above "
+                "0.70 strong, 0.50 to 0.70 good, 0.35 to 0.50 fair, 0.25 to 0.35 weak, 0.25 or "
+                "less no clear groups.",
                 size=8.5, color=MUTED)
 
 

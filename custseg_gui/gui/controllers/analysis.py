@@ -156,6 +156,7 @@ class AnalysisController(QObject):
 
     def _task_started(self, channel: str) -> None:
         self.panel.progress_bar.setValue(0)
+        self.panel.progress_bar.setVisible(True)  # shown only while work runs
         self.update_enabled()
 
     def _task_progress(self, channel: str, fraction: float, message: str) -> None:
@@ -165,7 +166,8 @@ class AnalysisController(QObject):
 
     def _task_finished(self, channel: str, outcome: str) -> None:
         if not self.worker.is_busy():
-            self.panel.progress_bar.setValue(1000 if outcome == "returned" else 0)
+            self.panel.progress_bar.setValue(0)
+            self.panel.progress_bar.setVisible(False)
             self.panel.status_label.setText("Cancelled." if outcome == "cancelled" else "")
         if channel == Channel.ANALYSIS and outcome != "returned" and \
                 self.document.result is not None:

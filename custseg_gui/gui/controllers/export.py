@@ -14,6 +14,14 @@ from custseg_gui.gui.tasks import Channel
 from custseg_gui.logs import log
 
 
+def free_folder(folder: Path) -> Path:
+    """`folder (2)`, `folder (3)`, ...: the first such folder that does not exist yet."""
+    number = 2
+    while (candidate := folder.with_name(f"{folder.name} ({number})")).exists():
+        number += 1
+    return candidate
+
+
 class ExportController(QObject):
     def __init__(self, window, document: Document, parent: QObject | None = None):
         super().__init__(parent)
@@ -71,14 +79,36 @@ class ExportController(QObject):
         context = self.context()
         if context is None:
             return
+        if not folder.exists():
+            self.window.ask("Create the folder?",
+                            f"The folder {folder} does not exist yet. Create it and export "
+                            "into it?", "Create and export",
+                            lambda: self._create_and_export(folder, formats))
+            return
         existing = [name for name in output_files(context, formats) if (folder / name).exists()]
         if existing:
             shown = ", ".join(existing[:4]) + (", ..." if len(existing) > 4 else "")
+            beside = free_folder(folder)
             self.window.ask("Replace earlier export?",
-                            f"{folder} already holds {shown}. Replace them with this export?",
-                            "Replace", lambda: self.export_to(folder, formats))
+                            f"{folder} already holds {shown}. Replace them with this export, or "
+                            f"keep them and write this export into a new folder beside it "
+                            f"({beside.name})?",
+                            "Replace", lambda: self.export_to(folder, formats),
+                            other=("Write beside them",
+                                   lambda: self._create_and_export(beside, formats)))
         else:
             self.export_to(folder, formats)
+
+    def _create_and_export(self, folder: Path, formats) -> None:
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+        except OSError as error:
+            reason = error.strerror or str(error)
+            self.window.show_message(
+                "Export", f"CustSeg could not create the folder {folder} ({reason}). Choose a "
+                "folder of your own, such as one in Documents.", warning=True)
+            return
+        self.export_to(folder, formats)
 
     def export_to(self, folder: Path, formats: tuple[str, ...] | None = None) -> None:
         """Write the chosen files into `folder` in the background (replacing earlier ones)."""

@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QTableWidgetItem
 
 from custseg_gui.core.charts import CHARTS, ChartInputs, segment_color
 from custseg_gui.core.columns import Role
-from custseg_gui.core.formatting import format_number, format_share, segment_label
+from custseg_gui.core.formatting import format_share, segment_label
 from custseg_gui.gui.document import Document
 
 
@@ -81,7 +81,16 @@ class ResultsController(QObject):
         self.window.segments.fill_axes()
         self._show_names(draw=False)
         self._show_selection(draw=False)
+        self.results.fit_profile_rows(min(result.k, 8))
         self.draw_charts()
+        if self.document.lost_names:
+            lost = ", ".join(f"'{name}'" for name in self.document.lost_names)
+            self.window.show_message(
+                "Some segment names could not be kept",
+                f"The new segments do not match the earlier ones closely enough to keep your "
+                f"name{'s' if len(self.document.lost_names) > 1 else ''} {lost}: the customers "
+                "of those segments are now spread over other segments. The names that still "
+                "fit their customers were kept; rename the others on the Profiles tab.")
         if result.search is not self._shown_search:
             # A new search: its tab is turned to on the next pass, as the data page is.
             self._shown_search = result.search
@@ -168,8 +177,10 @@ class ResultsController(QObject):
     def fill_profile_table(self) -> None:
         insights, names = self.document.result.insights, self.document.names
         table = self.results.profile_table
+        # A yes/no column's average is the share of yes: it is headed and written as a share.
         columns = ["Segment", "Size", "Share", "Stability"] + [
-            f"Mean {name}" for name in insights.numeric_columns]
+            f"{'Share' if insights.measures.get(name) == 'flag' else 'Mean'} {name}"
+            for name in insights.numeric_columns]
         table.blockSignals(True)
         table.clear()
         table.setColumnCount(len(columns))
@@ -188,7 +199,8 @@ class ResultsController(QObject):
             stability = (f"{profile.stability_reading} ({profile.stability:.2f})"
                          if np.isfinite(profile.stability) else profile.stability_reading)
             cells = [f"{profile.size:,}", format_share(profile.share), stability] + [
-                format_number(profile.means[name]) for name in insights.numeric_columns]
+                insights.value_text(name, profile.means[name])
+                for name in insights.numeric_columns]
             for column, text in enumerate(cells, start=1):
                 item = QTableWidgetItem(text)
                 item.setFlags(Qt.ItemIsEnabled | Qt.ItemIsSelectable)
@@ -205,11 +217,12 @@ class ResultsController(QObject):
         insights, names = self.document.result.insights, self.document.names
         blocks = []
         if insights.stability is not None and np.isfinite(insights.stability.ari):
+            stability = insights.stability
             blocks.append(
-                f"<p style='color:#444'>Stability was checked by finding the segments again in "
-                f"{insights.stability.resamples} random resamples of "
-                f"{insights.stability.rows:,} customers. Overall agreement (adjusted Rand "
-                f"index): {insights.stability.ari:.2f} (1 = always the same segments).</p>")
+                f"<p style='color:#444'>How far to trust the segments: CustSeg looked for them "
+                f"again in {stability.resamples} random resamples of {stability.rows:,} "
+                f"customers, and found the same segments {stability.ari:.2f} of the way (1 = "
+                f"always the same; the adjusted Rand index).</p>")
         for profile in insights.profiles:
             colour = segment_color(profile.number)
             name = html.escape(segment_label(profile.number, names[profile.number]))

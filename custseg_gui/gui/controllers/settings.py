@@ -99,9 +99,11 @@ class SettingsController(QObject):
         self.panel.import_button.setEnabled(True)
         notes = (f"<br><span style='color:#B35900'>{len(table.report.notes)} thing(s) to "
                  "check on the Data health tab</span>" if table.report.notes else "")
+        name = table.report.file_name
+        if len(name) > 34:  # a long name is shortened in the middle; the tooltip has it whole
+            name = f"{name[:20]}…{name[-13:]}"
         self.panel.file_label.setText(
-            f"<b>{html.escape(table.report.file_name)}</b><br>"
-            f"{html.escape(table.report.describe())}{notes}")
+            f"<b>{html.escape(name)}</b><br>{html.escape(table.report.describe())}{notes}")
         self.panel.file_label.setToolTip(str(document.path))
 
     def _show_stale(self) -> None:

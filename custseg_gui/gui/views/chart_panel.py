@@ -175,6 +175,25 @@ def _use_fixed_icons(toolbar: NavigationToolbar2QT) -> None:
         action.setIcon(_icon_cache[action.text()])
 
 
+# matplotlib's toolbar buttons, by their text, with what they do in plain words.
+TOOL_TIPS = {
+    "Home": "Show the whole chart again",
+    "Back": "Back to the previous view",
+    "Forward": "Forward to the next view",
+    "Pan": "Move the chart: drag with the left button; drag with the right button to stretch it",
+    "Zoom": "Zoom in: drag a rectangle around what you want to see",
+    "Subplots": "Change the margins around the chart",
+    "Customize": "Change the chart's titles, axes and colours",
+    "Save": "Save this chart as a picture",
+}
+
+
+def _plain_tool_tips(toolbar: NavigationToolbar2QT) -> None:
+    for action in toolbar.actions():
+        if action.text() in TOOL_TIPS:
+            action.setToolTip(TOOL_TIPS[action.text()])
+
+
 class ChartPanel(QWidget):
     """Canvas + toolbar (zoom, pan, save image) + optional help line below."""
 
@@ -192,6 +211,7 @@ class ChartPanel(QWidget):
         self.toolbar = NavigationToolbar2QT(self.canvas, self)
         self.toolbar.setIconSize(self.toolbar.iconSize() * 0.8)
         _use_fixed_icons(self.toolbar)
+        _plain_tool_tips(self.toolbar)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(2)

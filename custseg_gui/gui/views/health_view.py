@@ -6,12 +6,37 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (QAbstractItemView, QLabel, QListWidget, QListWidgetItem, QSplitter,
                                QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
 
-from custseg_gui.core.formatting import format_number
+from custseg_gui.core.formatting import format_value
 from custseg_gui.core.health import ColumnHealth, Fix
 
 FIX_KEY = Qt.UserRole + 2
-HEADERS = ["Column", "Role", "Type", "Unit", "Missing", "Distinct", "Min", "Median", "Max",
-           "Skewness", "Extreme values", "Advice"]
+# The advice comes right after the column's name: it is what the tab is for, and it must be
+# read without scrolling sideways. The figures behind it follow, each named plainly first.
+HEADERS = ["Column", "Advice", "Role", "Type", "Unit", "Missing", "Different values", "Lowest",
+           "Middle", "Highest", "Lopsided (skewness)", "Far-out values"]
+ADVICE = HEADERS.index("Advice")
+FIGURES = range(HEADERS.index("Missing"), len(HEADERS))  # right-aligned
+
+
+def _number(value, measure: str) -> str:
+    """A value of a column (its lowest, middle, highest) as written in the data: a year as a
+    year, other values with at most two decimals, none for whole numbers (766.5, 2,000)."""
+    if value is None or value != value:  # None or NaN: nothing to show
+        return ""
+    if measure == "year":
+        return format_value(value, measure)
+    return f"{value:,.2f}".rstrip("0").rstrip(".")
+
+
+class _HealthTable(QTableWidget):
+    """The health table, whose advice column keeps about half its width as the window changes
+    size (its rows grow to show the advice whole)."""
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        if self.columnCount() > ADVICE:
+            self.setColumnWidth(ADVICE, max(260, int(self.viewport().width() * 0.5)))
+            self.resizeRowsToContents()
 
 
 class HealthView(QSplitter):
@@ -22,7 +47,7 @@ class HealthView(QSplitter):
     def __init__(self, parent: QWidget | None = None):
         super().__init__(Qt.Vertical, parent)
         self.setObjectName("healthSplitter")
-        self.table = QTableWidget()
+        self.table = _HealthTable()
         self.table.setObjectName("healthTable")
         self.table.setEditTriggers(QAbstractItemView.NoEditTriggers)
         self.table.setSelectionBehavior(QAbstractItemView.SelectRows)
@@ -58,25 +83,25 @@ class HealthView(QSplitter):
         table.setRowCount(len(records))
         table.setHorizontalHeaderLabels(HEADERS)
         for row, record in enumerate(records):
-            def number(value):
-                return format_number(value) if value is not None else ""
-            cells = [record.name, record.role, record.kind, record.unit, f"{record.missing:,}",
-                     f"{record.distinct:,}", number(record.minimum), number(record.median),
-                     number(record.maximum),
-                     f"{record.skewness:.1f}" if record.skewness is not None else "",
-                     f"{record.extremes:,}" if record.kind == "number" else "",
-                     " ".join(record.warnings)]
+            skew = record.skewness
+            cells = [record.name, " ".join(record.warnings), record.role, record.kind,
+                     record.unit, f"{record.missing:,}", f"{record.distinct:,}",
+                     _number(record.minimum, record.measure),
+                     _number(record.median, record.measure),
+                     _number(record.maximum, record.measure),
+                     f"{skew:.1f}" if skew is not None and skew == skew else "",
+                     f"{record.extremes:,}" if record.kind == "number" else ""]
             for column, text in enumerate(cells):
                 item = QTableWidgetItem(text)
-                if 4 <= column <= 10:
+                if column in FIGURES:
                     item.setTextAlignment(Qt.AlignRight | Qt.AlignVCenter)
-                if column == 11 and text:
+                if column == ADVICE and text:
                     item.setToolTip(text)
                 table.setItem(row, column, item)
         table.resizeColumnsToContents()
-        table.setColumnWidth(0, min(table.columnWidth(0), 220))
-        table.horizontalHeader().setStretchLastSection(True)  # the advice takes what is left
-        table.setColumnWidth(11, 360)
+        table.setColumnWidth(0, min(table.columnWidth(0), 200))
+        # The advice takes about half the table's width, whatever the window's size.
+        table.setColumnWidth(ADVICE, max(260, int(table.viewport().width() * 0.5)))
         table.resizeRowsToContents()
         self.notes.setText("<b>While reading the file:</b> " + " ".join(notes) if notes else "")
 

@@ -80,7 +80,9 @@ class ResultsView(QTabWidget):
         k_page.addWidget(self.charts["silhouette"])
         k_page.setSizes([380, 460])
         self.k_splitter = k_page
-        self.addTab(k_page, "Number of segments")
+        self.addTab(k_page, "How many")
+        self.setTabToolTip(self.count() - 1, "How many segments: how clearly customers fall "
+                                             "into groups for each number tried")
 
         # Segments
         segments_page = QWidget()
@@ -148,10 +150,24 @@ class ResultsView(QTabWidget):
         apart.addWidget(self.charts["spread"])
         apart.setSizes([380, 620])
         self.apart_splitter = apart
-        self.addTab(apart, "What sets them apart")
+        self.addTab(apart, "Differences")
+        self.setTabToolTip(self.count() - 1, "What sets the segments apart, column by column")
 
         self.export = ExportPanel()
         self.addTab(self.export, "Export")
+
+    def fit_profile_rows(self, rows: int) -> None:
+        """Give the profile table the height its first `rows` rows need (up to 8 segments are
+        all in view), the rest of the tab to the descriptions and the chart."""
+        table = self.profile_table
+        needed = (table.horizontalHeader().height() + 2 * table.frameWidth()
+                  + sum(table.rowHeight(row) for row in range(rows))
+                  + table.horizontalScrollBar().sizeHint().height() + 4)
+        page = self.profiles_splitter.widget(0)
+        help_height = page.layout().itemAt(0).widget().sizeHint().height()
+        total = sum(self.profiles_splitter.sizes())
+        top = min(needed + help_height + 8, int(total * 0.6)) if total else needed
+        self.profiles_splitter.setSizes([top, max(total - top, 200)])
 
     def splitters(self) -> dict[str, QSplitter]:
         return {"explore": self.explore_splitter, "k": self.k_splitter,

@@ -73,14 +73,15 @@ class SettingsPanel(QWidget):
         self.file_label.setObjectName("fileLabel")
         self.file_label.setWordWrap(True)
         self.file_label.setTextInteractionFlags(Qt.TextSelectableByMouse)
+        layout.addWidget(self.file_label)
         file_row = QHBoxLayout()
-        file_row.addWidget(self.file_label, 1)
         self.import_button = QPushButton("Import options...")
         self.import_button.setObjectName("importOptionsButton")
         self.import_button.setToolTip("See how the file was read (separator, decimal mark, "
                                       "header row, dates...) and change it, with a preview")
         self.import_button.setEnabled(False)
-        file_row.addWidget(self.import_button, 0, Qt.AlignTop)
+        file_row.addWidget(self.import_button)
+        file_row.addStretch(1)
         layout.addLayout(file_row)
 
         columns_box = QGroupBox("1. Columns that describe customers")
@@ -140,9 +141,10 @@ class SettingsPanel(QWidget):
         k_layout.addLayout(range_row)
         seed_row = QHBoxLayout()
         self.seed_spin = self._spin("seedSpin", 0, 2_147_483_647,
-                                    "Random seed: the same seed always gives the same segments. "
-                                    "Change it to check that the segments do not depend on luck.")
-        seed_row.addWidget(QLabel("Random seed"))
+                                    "Where K-Means starts (the random seed): the same number "
+                                    "always gives the same segments. Change it to check that "
+                                    "the segments do not depend on luck.")
+        seed_row.addWidget(QLabel("Starting point"))
         seed_row.addWidget(self.seed_spin)
         seed_row.addStretch(1)
         k_layout.addLayout(seed_row)
@@ -165,6 +167,7 @@ class SettingsPanel(QWidget):
         self.progress_bar.setTextVisible(False)
         self.progress_bar.setMaximumHeight(10)
         self.progress_bar.setToolTip("Progress of the work in progress")
+        self.progress_bar.setVisible(False)  # shown while work runs
         k_layout.addWidget(self.progress_bar)
         self.status_label = QLabel("")
         self.status_label.setObjectName("statusLabel")

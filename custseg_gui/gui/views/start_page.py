@@ -29,7 +29,9 @@ class StartPage(QWidget):
             "in your data's own units.</p>"
             "<p>You can also drop a file onto this window.</p>")
         intro.setWordWrap(True)
-        intro.setMaximumWidth(560)
+        # A fixed width: a wrapped label in a centred layout is otherwise given the height of
+        # a wider text, and its last line is cut off.
+        intro.setFixedWidth(520)
         self.open_button = QPushButton("Open a customer file...")
         self.open_button.setObjectName("startOpenButton")
         self.open_button.setToolTip("Choose a CSV or Excel file of your customers (Ctrl+O)")
