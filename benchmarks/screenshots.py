@@ -4,10 +4,11 @@
         [--scale 1.5] [--out benchmarks/results/screenshots]
 
 For each file and screen size, the window opens on a screen of that size (Qt's offscreen
-platform, configured with that screen; `--scale` sets the screen's device pixel ratio, as a
-150% display setting does), sized as CustSeg sizes itself, finds segments with the usual
-choice, and saves a picture of every tab: `<file>_<size>[_x<scale>]_<n>_<tab>.png`. The
-window's frame is not drawn (offscreen windows have none); everything inside it is.
+platform, configured with that screen; `--scale 1.5` scales everything as a 150% display
+setting does, so a 1920 x 1080 screen holds 1280 x 720 of the window's units), sized as
+CustSeg sizes itself, finds segments with the usual choice, and saves a picture of every tab:
+`<file>_<size>[_x<scale>]_<n>_<tab>.png`. The window's frame is not drawn (offscreen windows
+have none); everything inside it is.
 """
 
 from __future__ import annotations
@@ -30,9 +31,10 @@ def shoot(path: Path, width: int, height: int, scale: float, out: Path) -> None:
         config = Path(folder) / "screen.json"
         config.write_text(json.dumps({"screens": [{
             "name": "screen", "x": 0, "y": 0, "width": width, "height": height,
-            "logicalDpi": 96, "logicalBaseDpi": 96, "dpr": scale}]}), encoding="utf-8")
+            "logicalDpi": 96, "logicalBaseDpi": 96, "dpr": 1.0}]}), encoding="utf-8")
         env = {**os.environ, "QT_QPA_PLATFORM": f"offscreen:configfile={config}",
-               "CUSTSEG_DATA_DIR": folder, "PYTHONPATH": str(REPO)}
+               "QT_SCALE_FACTOR": f"{scale:g}", "CUSTSEG_DATA_DIR": folder,
+               "PYTHONPATH": str(REPO)}
         subprocess.run([sys.executable, __file__, "--one", str(path), f"{width}x{height}",
                         str(scale), str(out)], env=env, check=True, cwd=REPO)
 

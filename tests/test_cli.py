@@ -17,7 +17,7 @@ import pytest
 
 import custseg_gui
 from made_data import no_groups, write_csv
-from report_helpers import CHART_IMAGES, REPORT_FILES, assert_one_error_line, run_report
+from report_helpers import REPORT_FILES, assert_one_error_line, run_report
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 INCOME = "Annual Income (k$)"

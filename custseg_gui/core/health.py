@@ -74,7 +74,8 @@ class ColumnHealth:
 
 def placeholders(values: np.ndarray) -> np.ndarray:
     """Values that look typed where the real one was unknown: one digit repeated four or more
-    times (9999, 666666), or 12345..., or -1 in a column otherwise never negative."""
+    times (9999, 666666), or 12345..., or -1 in a column otherwise never negative. (The caller
+    keeps those that stand out from the column's other values.)"""
     whole = values[np.mod(values, 1) == 0]
     texts = np.unique(np.abs(whole).astype(np.int64).astype(str))
     typed = [int(text) for text in texts if len(text) >= 4 and (len(set(text)) == 1
@@ -111,7 +112,12 @@ def _number_health(name: str, values: pd.Series, info: ColumnInfo):
                         f"{format_value(largest, info.measure)}): they can pull a segment of "
                         "their own.")
         fixes.append(Fix("cap", name))
+    # A typed stand-in matters where it stands out: far out, or all nines (9999, 99999).
     typed = placeholders(present) if amount else np.array([])
+    if len(typed) and spread > 0:
+        fences = (q1 - FAR_OUT * spread, q3 + FAR_OUT * spread)
+        nines = np.array([set(f"{abs(value):.0f}") == {"9"} for value in typed])
+        typed = typed[nines | (typed < fences[0]) | (typed > fences[1])]
     if len(typed):
         count = int(np.isin(present, typed).sum())
         shown = ", ".join(format_value(value, info.measure) for value in typed[:3])

@@ -95,8 +95,8 @@ def _check_fixes(settings: PrepSettings, by_name: dict[str, ColumnInfo]) -> None
                             "log scale or capped.")
     for cap in settings.cap:
         if not 0 <= cap.low < cap.high <= 100:
-            raise UserError(f"The caps for '{cap.column}' must be percentiles from 0 to 100, the "
-                            f"lower below the upper (got {cap.low:g} and {cap.high:g}).")
+            raise UserError(f"The caps for '{cap.column}' must be percentiles from 0 to 100, "
+                            f"the lower below the upper (got {cap.low:g} and {cap.high:g}).")
 
 
 def _fill_value(values: pd.Series, role: Role, policy: str):

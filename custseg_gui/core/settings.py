@@ -263,7 +263,8 @@ class LoadSettings:
     header_row: int | None = option(None, "header_row", "Row of the column names", OPTIONAL_INT,
                                     "--header-row", "row holding the column names", "N")
     day_first: bool | None = option(None, "dates", "Dates", _words(DATE_WORDS), "--dates",
-                                    "order of day and month in dates like 03/04/2024", choices=DATE_WORDS)
+                                    "order of day and month in dates like 03/04/2024",
+                                    choices=DATE_WORDS)
 
 
 @dataclass(frozen=True)

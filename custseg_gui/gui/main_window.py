@@ -181,7 +181,7 @@ class MainWindow(QMainWindow):
     def open_sample(self) -> None:
         self.open_path(sample_data())
 
-    # --- what the window shows besides the views ---------------------------------------------------
+    # --- what the window shows besides the views ------------------------------------------------
 
     @property
     def locate_data_file(self):
@@ -280,7 +280,7 @@ class MainWindow(QMainWindow):
                 lambda: QDesktopServices.openUrl(QUrl.fromLocalFile(str(folder))))
         return box
 
-    # --- settings that persist ---------------------------------------------------------------------
+    # --- settings that persist ------------------------------------------------------------------
 
     def _restore_settings(self) -> None:
         geometry = self.settings.value("window/geometry")

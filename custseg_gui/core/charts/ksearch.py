@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 from matplotlib.figure import Figure
 
-from custseg_gui.core.charts.style import ACCENT, MUTED, PALETTE, _fresh, segment_color
+from custseg_gui.core.charts.style import ACCENT, MUTED, PALETTE, _fresh, segment_color, wrap_to
 from custseg_gui.core.formatting import segment_label
 from custseg_gui.core.ksearch import KSearchResult
 from custseg_gui.core.segment import Segmentation
@@ -28,7 +28,7 @@ def draw_elbow(fig: Figure, search: KSearchResult, chosen_k: int | None = None) 
     ax.set_xticks(ks)
     ax.set_xlabel("Number of segments")
     ax.set_ylabel("Spread within segments")
-    ax.set_title("How spread out customers are within their segments")
+    ax.set_title(wrap_to(fig, "How spread out customers are within their segments", share=0.8))
     ax.grid(alpha=0.3)
     ax.legend(loc="upper right", fontsize="small")
 
@@ -55,8 +55,8 @@ def _draw_silhouette_scores(ax, search: KSearchResult, chosen_k: int | None) -> 
     ax.set_ylabel("Higher is clearer")
     title = "How clearly customers fall into groups"
     if search.silhouette_sample_size:
-        title += f"\n(estimated on {search.silhouette_sample_size:,} customers)"
-    ax.set_title(title)
+        title += f" (estimated on {search.silhouette_sample_size:,} customers)"
+    ax.set_title(wrap_to(ax.figure, title, share=0.42))
     ax.grid(alpha=0.3)
     ax.legend(loc="best", fontsize="small")
 
@@ -85,7 +85,8 @@ def _draw_silhouette_knife(ax, segmentation: Segmentation, names: dict[int, str]
     ax.invert_yaxis()
     ax.set_xlim(min(-0.2, float(np.nanmin(values)) if scored.any() else 0), 1)
     ax.set_xlabel("How well each customer fits its segment (-1 to 1)")
-    ax.set_title(f"How well each customer fits ({segmentation.k} segments)")
+    ax.set_title(wrap_to(ax.figure, f"How well each customer fits ({segmentation.k} segments)",
+                         share=0.42))
 
 
 def draw_silhouette(fig: Figure, search: KSearchResult, segmentation: Segmentation | None,

@@ -8,7 +8,7 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 
 from custseg_gui.core.charts.style import (PALETTE, _empty, _fresh, fitting_font, segment_color,
-                                           size_inches)
+                                           size_inches, wrap_to)
 from custseg_gui.core.formatting import segment_label, wrap
 from custseg_gui.core.insight import Insights
 
@@ -42,11 +42,17 @@ def draw_profile_heatmap(fig: Figure, insights: Insights, names: dict[int, str],
                       aspect="auto")
     texts = [[insights.value_text(column, means[row, col]) for col, column in enumerate(columns)]
              for row in range(len(insights.profiles))]
-    # The numbers are written in the cells at a size that fits the cells as drawn now (the
-    # grid takes about half the chart's width and three quarters of its height), or not at all.
+    # The numbers are written in the cells at a size that fits the cells as drawn now, or not
+    # at all: the grid has the width left by its row labels (about 5 points a character) and
+    # the colour bar, and the height left by the titles.
+    row_labels = [wrap(c, 30) for c in columns] if sideways else \
+        [wrap(name, 26) for name in segment_names]
+    label_width = max(len(line) for label in row_labels for line in label.split("\n")) * 5 / 72
     across, down = (len(insights.profiles), len(columns)) if sideways else \
         (len(columns), len(insights.profiles))
-    font = fitting_font(width * 0.5 / across, height * 0.7 / down,
+    grid_width = max(width - label_width - 1.2, 0.5)
+    grid_height = max(height - 1.2, 0.5)
+    font = fitting_font(grid_width / across, grid_height / down,
                         max(len(text) for row in texts for text in row))
     if font:
         for row in range(len(insights.profiles)):
@@ -73,9 +79,9 @@ def draw_profile_heatmap(fig: Figure, insights: Insights, names: dict[int, str],
             ax.axhspan(highlight - 1.5, highlight - 0.5, fill=False, edgecolor="black",
                        linewidth=2)
     bar = fig.colorbar(image, ax=ax, shrink=0.8)
-    bar.set_label("← below average    above average →",
-                  fontsize="small")
-    fig.suptitle("Segment averages compared with all customers", fontsize="medium")
+    bar.set_label("below ← average → above", fontsize="small")
+    fig.suptitle(wrap_to(fig, "Segment averages compared with all customers"),
+                 fontsize="medium")
 
 
 def draw_importance(fig: Figure, insights: Insights) -> None:
@@ -96,8 +102,8 @@ def draw_importance(fig: Figure, insights: Insights) -> None:
         ax.text(bar.get_width(), bar.get_y() + bar.get_height() / 2, f" {value:.0f}%",
                 va="center", fontsize="small")
     ax.set_xlim(0, 115)
-    ax.set_xlabel("Variation explained (%)")
-    title = "What sets the segments apart"
+    ax.set_xlabel("Differences explained (%)")
+    title = wrap_to(fig, "What sets the segments apart")
     if len(importance) > len(names):
         title += f"\n(top {len(names)} of {len(importance)} columns)"
     fig.suptitle(title, fontsize="medium")
@@ -117,7 +123,9 @@ def draw_segment_distributions(fig: Figure, frame: pd.DataFrame, row_segments: n
         used = np.sort(np.random.default_rng(0).choice(used, max_rows, replace=False))
     segments = row_segments[used]
     numbers = sorted(names)
-    cols = min(3, len(columns))
+    width, _height = size_inches(fig)
+    wide = width >= 6.5  # a narrow chart puts its legend below and fewer boxes in a row
+    cols = min(3 if width >= 4.5 else 2, len(columns))
     rows = int(np.ceil(len(columns) / cols))
     axes = np.atleast_1d(fig.subplots(rows, cols, squeeze=False)).ravel()
     for ax, column in zip(axes, columns):
@@ -131,12 +139,14 @@ def draw_segment_distributions(fig: Figure, frame: pd.DataFrame, row_segments: n
             patch.set_alpha(0.8)
         ax.set_xticks(range(1, len(numbers) + 1), [str(number) for number in numbers],
                       fontsize="x-small")
-        ax.set_title(wrap(column, 16), fontsize="small")
+        # Each small chart's title wraps to its own width (about 6 points a character).
+        ax.set_title(wrap(column, max(8, int(width / cols * 72 * 0.8 / 6))), fontsize="small")
         ax.tick_params(axis="y", labelsize="x-small")
     for ax in axes[len(columns):]:
         ax.axis("off")
     handles = [Patch(facecolor=segment_color(n), label=segment_label(n, names[n])) for n in numbers]
     for handle in handles:
         handle.set_label(wrap(handle.get_label(), 24))
-    fig.legend(handles=handles, loc="outside right upper", fontsize="small", title="Segments")
-    fig.suptitle("Spread within each segment", fontsize="medium")
+    fig.legend(handles=handles, loc="outside right upper" if wide else "outside lower center",
+               ncols=1 if wide else 2, fontsize="small", title="Segments")
+    fig.suptitle(wrap_to(fig, "Spread within each segment"), fontsize="medium")

@@ -8,7 +8,7 @@ import numpy as np
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
-from custseg_gui.core.charts.style import MUTED, _fresh, segment_color
+from custseg_gui.core.charts.style import MUTED, _fresh, segment_color, size_inches
 from custseg_gui.core.formatting import segment_label, wrap
 from custseg_gui.core.prep import PreparedData
 from custseg_gui.core.segment import Segmentation
@@ -92,6 +92,7 @@ def draw_segments(fig: Figure, data: ScatterData, names: dict[int, str],
     _fresh(fig)
     ax = fig.add_subplot()
     size = 5 if len(data.x) <= 2_000 else (3 if len(data.x) <= 10_000 else 1.5)
+    wide = size_inches(fig)[0] >= 6.5
     handles = []
     for number in sorted(names):
         members = data.segments == number
@@ -100,19 +101,25 @@ def draw_segments(fig: Figure, data: ScatterData, names: dict[int, str],
         (line,) = ax.plot(data.x[members], data.y[members], linestyle="none", marker="o",
                           markersize=size, markeredgewidth=0, color=segment_color(number),
                           alpha=0.12 if faded else 0.75,
-                          label=wrap(segment_label(number, names[number]), 28),
+                          label=wrap(segment_label(number, names[number]), 28 if wide else
+                                     max(16, int(size_inches(fig)[0] * 72 / 2 / 7) - 6)),
                           gid=f"segment-{number}")
         handles.append(line)
     ax.plot(data.centres_x, data.centres_y, linestyle="none", marker="X", markersize=12,
             color="white", markeredgecolor="black", markeredgewidth=1.2, label="_centres")
     ax.set_xlabel(data.x_label)
     ax.set_ylabel(data.y_label)
+    width, _height = size_inches(fig)
+    # On a wide chart the legend stands at the right; on a narrow one (a small window) below,
+    # so the customers keep most of the room. The title wraps to the width it has.
+    room = int((width * (0.6 if wide else 0.85)) * 72 / (12 * 0.55))
     title = "Customers by segment (X: centre)"
-    if data.sampled:  # wrapped to the first line's width: it must not run under the legend
-        title += "\n" + wrap(f"a random {len(data.x):,} of {data.total:,} customers shown", 34)
-    ax.set_title(title)
+    if data.sampled:
+        title += f". A random {len(data.x):,} of {data.total:,} customers shown"
+    ax.set_title(wrap(title, max(room, 20)))
     ax.grid(alpha=0.25)
-    legend = fig.legend(handles=handles, loc="outside right upper", fontsize="small",
+    legend = fig.legend(handles=handles, loc="outside right upper" if wide else
+                        "outside lower center", ncols=1 if wide else 2, fontsize="small",
                         title="Segments", markerscale=max(1.0, 6 / size))
     for legend_line in legend.get_lines():
         legend_line.set_alpha(1.0)
@@ -133,8 +140,10 @@ def draw_sizes(fig: Figure, segmentation: Segmentation, names: dict[int, str],
     largest = max(segmentation.sizes)
     colours = [segment_color(n) if highlight in (None, n) else MUTED for n in numbers]
     bars = ax.barh(range(len(numbers)), segmentation.sizes, height=0.45, color=colours)
+    # Names wrap to the chart's width (about 7 points a character at "small").
+    room = max(16, int(size_inches(fig)[0] * 72 * 0.85 / 6.2))
     for position, (number, bar, size) in enumerate(zip(numbers, bars, segmentation.sizes)):
-        label = wrap(segment_label(number, names.get(number, f"Segment {number}")), 40)
+        label = wrap(segment_label(number, names.get(number, f"Segment {number}")), room)
         ax.text(0, position - 0.26, label, va="bottom", ha="left", fontsize="small")
         # Long bars carry their count inside, so it never runs past the axes.
         inside = size > 0.55 * largest

@@ -53,3 +53,12 @@ def fitting_font(width_in: float, height_in: float, chars: int, largest: float =
     by_height = height_in * 72 * 0.7
     size = min(largest, by_width, by_height)
     return size if size >= smallest else None
+
+
+def wrap_to(fig, text: str, size_pt: float = 12.0, share: float = 0.95) -> str:
+    """`text` wrapped to `share` of the figure's width, at a font of `size_pt` points (a
+    character is about 0.55 of the font size wide)."""
+    from custseg_gui.core.formatting import wrap
+
+    width, _height = size_inches(fig)
+    return wrap(text, max(12, int(width * share * 72 / (size_pt * 0.55))))

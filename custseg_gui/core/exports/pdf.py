@@ -1,7 +1,8 @@
 """report.pdf: a segment report a manager can read without the app, A4 or US Letter.
 
 Every page is a matplotlib figure, so the charts are the window's own drawing functions
-(the chart catalogue, core/charts) rendered as vector graphics, and the text is real, searchable text.
+(the chart catalogue, core/charts) rendered as vector graphics, and the text is real,
+searchable text.
 """
 
 from __future__ import annotations

@@ -125,6 +125,9 @@ class ResultsView(QTabWidget):
                                            | QAbstractItemView.EditKeyPressed)
         self.profile_table.setToolTip("One row per segment; click a row to focus on it, "
                                       "double-click its name to rename it")
+        # Compact rows, so that eight segments fit above the descriptions on a laptop screen.
+        self.profile_table.verticalHeader().setDefaultSectionSize(
+            self.profile_table.fontMetrics().height() + 8)
         table_layout.addWidget(self.profile_table)
         self.descriptions = QTextBrowser()
         self.descriptions.setObjectName("descriptionsView")
@@ -166,7 +169,7 @@ class ResultsView(QTabWidget):
         page = self.profiles_splitter.widget(0)
         help_height = page.layout().itemAt(0).widget().sizeHint().height()
         total = sum(self.profiles_splitter.sizes())
-        top = min(needed + help_height + 8, int(total * 0.6)) if total else needed
+        top = min(needed + help_height + 8, int(total * 0.7)) if total else needed
         self.profiles_splitter.setSizes([top, max(total - top, 200)])
 
     def splitters(self) -> dict[str, QSplitter]:

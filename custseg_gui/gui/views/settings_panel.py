@@ -236,18 +236,20 @@ class SettingsPanel(QWidget):
         self.feature_list.clear()
         for info in columns:
             item = QListWidgetItem(info.name)
-            role_text = info.role.value
+            role_text = info.role_text
             if info.missing:
                 role_text += f" · {info.missing:,} missing"
             item.setData(ROLE_TEXT, role_text)
             if info.usable:
                 item.setFlags(Qt.ItemIsEnabled | Qt.ItemIsSelectable | Qt.ItemIsUserCheckable)
                 item.setCheckState(Qt.Checked if info.name in checked else Qt.Unchecked)
-                tip = f"{info.name}: {info.role.value}, {info.distinct:,} different values"
+                tip = f"{info.name}: {info.role_text}, {info.distinct:,} different values"
                 if info.role is Role.CATEGORICAL:
                     tip += ". If ticked, each category becomes its own 0/1 column."
                 if info.missing:
                     tip += f"; {info.missing:,} customers have no value here"
+                if info.left_out_by_default:
+                    tip += f".\nNot in the usual choice: {info.left_out_by_default}"
                 item.setToolTip(tip)
             else:
                 item.setFlags(Qt.ItemIsSelectable)  # shown, but neither enabled nor checkable
