@@ -151,8 +151,8 @@ CHARTS: tuple[Chart, ...] = (
           "candidate."),
     Chart("silhouette", "silhouette chart", "silhouetteCanvas", "silhouette.png", "segments",
           _silhouette,
-          "How to read this chart: the silhouette says how clearly customers sit in their own "
-          "segment rather than the next one, from -1 (wrong segment) to 1 (perfectly clear). "
+          "How to read this chart: how clearly customers sit in their own segment rather than "
+          "the next one (the silhouette), from -1 (wrong segment) to 1 (perfectly clear). "
           "Left: the average for each number of segments (higher is better; the star is the "
           "recommendation). Right: one bar per customer at the number shown, grouped by "
           "segment. Long bars are customers who fit well; bars below 0 would fit another "

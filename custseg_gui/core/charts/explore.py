@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
-from custseg_gui.core.charts.style import PALETTE, _empty, _fresh
+from custseg_gui.core.charts.style import PALETTE, _empty, _fresh, fitting_font, size_inches
 from custseg_gui.core.formatting import wrap
 
 
@@ -18,6 +18,7 @@ def draw_distributions(fig: Figure, frame: pd.DataFrame, features: list[str],
     if not numeric:
         _empty(fig, "Tick numeric columns on the left to see how their values are spread.")
         return
+    width, _height = size_inches(fig)
     cols = min(3, len(numeric))
     rows = int(np.ceil(len(numeric) / cols))
     axes = np.atleast_1d(fig.subplots(rows, cols, squeeze=False)).ravel()
@@ -25,7 +26,8 @@ def draw_distributions(fig: Figure, frame: pd.DataFrame, features: list[str],
         values = frame[name].to_numpy(dtype=float)
         values = values[np.isfinite(values)]
         ax.hist(values, bins=min(40, max(5, int(np.sqrt(len(values))))), color=PALETTE[0])
-        ax.set_title(wrap(name, 30), fontsize="small")
+        # Each small chart's title wraps to its own width (about 6 points a character).
+        ax.set_title(wrap(name, max(8, int(width / cols * 72 * 0.8 / 6))), fontsize="small")
         ax.tick_params(labelsize="x-small")
     for ax in axes[len(numeric):]:
         ax.axis("off")
@@ -45,14 +47,23 @@ def draw_correlations(fig: Figure, frame: pd.DataFrame, features: list[str]) -> 
     matrix = sample.corr().to_numpy()
     ax = fig.add_subplot()
     image = ax.imshow(matrix, cmap="PuOr_r", vmin=-1, vmax=1)
-    font = "small" if len(numeric) <= 8 else "x-small"
-    if len(numeric) <= 12:
-        for i in range(len(numeric)):
-            for j in range(len(numeric)):
+    width, height = size_inches(fig)
+    count = len(numeric)
+    # The grid gets about half the chart each way: numbers in its cells and names beside it at
+    # sizes that fit, or numbered columns across when the names would collide.
+    font = fitting_font(width * 0.5 / count, height * 0.55 / count, 5)
+    if font:
+        for i in range(count):
+            for j in range(count):
                 ax.text(j, i, f"{matrix[i, j]:.2f}", ha="center", va="center", fontsize=font,
                         color="white" if abs(matrix[i, j]) > 0.6 else "black")
-    labels = [wrap(name, 14) for name in numeric]
-    ax.set_xticks(range(len(numeric)), labels, rotation=45, ha="right", fontsize=font)
-    ax.set_yticks(range(len(numeric)), labels, fontsize=font)
+    label_font = max(5.0, min(8.0, height * 0.55 * 72 / count * 0.8))
+    numbered = width * 0.5 / count < 0.35  # too narrow for names across
+    labels = [f"{position}. {wrap(name, 24)}" if numbered else wrap(name, 14)
+              for position, name in enumerate(numeric, start=1)]
+    across = [str(position) for position in range(1, count + 1)] if numbered else labels
+    ax.set_xticks(range(count), across, rotation=0 if numbered else 45,
+                  ha="center" if numbered else "right", fontsize=label_font)
+    ax.set_yticks(range(count), labels, fontsize=label_font)
     fig.colorbar(image, ax=ax, shrink=0.8, label="Correlation")
-    ax.set_title("Correlations")
+    ax.set_title("How the columns move together")

@@ -61,7 +61,8 @@ def draw_profile_heatmap(fig: Figure, insights: Insights, names: dict[int, str],
                 ax.text(x, y, texts[row][col], ha="center", va="center",
                         fontsize=font, color="white" if abs(distance[row, col]) > 1.2
                         else "black")
-    column_labels = [wrap(c, 30 if sideways else 12) for c in columns]
+    column_labels = [wrap(c, (40 if len(columns) > 12 else 30) if sideways else 12)
+                     for c in columns]
     if sideways:
         ax.set_yticks(range(len(columns)), column_labels,
                       fontsize="small" if len(columns) <= 12 else "x-small")
@@ -102,7 +103,7 @@ def draw_importance(fig: Figure, insights: Insights) -> None:
         ax.text(bar.get_width(), bar.get_y() + bar.get_height() / 2, f" {value:.0f}%",
                 va="center", fontsize="small")
     ax.set_xlim(0, 115)
-    ax.set_xlabel("Differences explained (%)")
+    ax.set_xlabel("% explained")
     title = wrap_to(fig, "What sets the segments apart")
     if len(importance) > len(names):
         title += f"\n(top {len(names)} of {len(importance)} columns)"
