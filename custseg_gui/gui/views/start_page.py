@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QTextDocument
 from PySide6.QtWidgets import QLabel, QPushButton, QVBoxLayout, QWidget
 
 from custseg_gui import APP_NAME
@@ -29,9 +30,15 @@ class StartPage(QWidget):
             "in your data's own units.</p>"
             "<p>You can also drop a file onto this window.</p>")
         intro.setWordWrap(True)
-        # A fixed width: a wrapped label in a centred layout is otherwise given the height of
-        # a wider text, and its last line is cut off.
+        # Qt quirk: a word-wrapped rich-text label in a centred layout is given the height of
+        # a wider text, and its last lines are cut off; its width is fixed and its height
+        # measured from the text laid out at that width.
         intro.setFixedWidth(520)
+        document = QTextDocument()
+        document.setDefaultFont(intro.font())
+        document.setHtml(intro.text())
+        document.setTextWidth(520)
+        intro.setMinimumHeight(int(document.size().height()) + 4)
         self.open_button = QPushButton("Open a customer file...")
         self.open_button.setObjectName("startOpenButton")
         self.open_button.setToolTip("Choose a CSV or Excel file of your customers (Ctrl+O)")
