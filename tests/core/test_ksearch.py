@@ -13,7 +13,7 @@ from made_data import four_groups, write_csv
 
 from custseg_gui.core.columns import describe_columns
 
-from custseg_gui.core.ksearch import (KScore, KSearchSettings, recommend, search_k,
+from custseg_gui.core.ksearch import (KScore, KSearchSettings, _knee, recommend, search_k,
                                       silhouette_reading)
 from custseg_gui.core.sources import load_table
 from custseg_gui.core.prep import prepare
@@ -59,8 +59,9 @@ def test_elbow_below_the_recommended_k_offers_fewer_broader_segments():
     # Given the best silhouette at 4, when the elbow chart bends at 3
     k, sentence = recommend(SEARCH, knee=3)
     assert k == 4
-    assert sentence.endswith(" The elbow chart bends at 3; choose 3 if you prefer fewer, broader "
-                             "segments.")
+    assert sentence == (f"4 segments fit best: {CLEAR} (silhouette 0.61, the highest for 2 to 6 "
+                        "segments). The elbow chart bends at 3; choose 3 if you prefer fewer, "
+                        "broader segments.")
 
 
 def test_elbow_above_the_recommended_k_offers_more_finer_segments():
@@ -92,6 +93,20 @@ def test_when_no_k_could_be_scored_the_smallest_is_suggested_and_the_user_told()
     assert k == 3
     assert sentence == ("3 segments: the segments could not be scored, so the smallest number "
                         "tried is suggested.")
+
+
+def test_two_k_tried_are_named_as_a_range():
+    # Given a search of 2 and 3 segments, then the sentence names both ends of the range
+    k, sentence = recommend(scores({2: 0.45, 3: 0.4}), knee=None)
+    assert k == 2
+    assert sentence == (f"2 segments fit best: {OVERLAP} (silhouette 0.45, the highest for 2 to 3 "
+                        "segments).")
+
+
+def test_a_straight_elbow_curve_has_no_bend():
+    # Given inertias that fall by the same amount for every segment added
+    # Then no elbow is claimed
+    assert _knee([2, 3, 4, 5], [400.0, 300.0, 200.0, 100.0]) is None
 
 
 def test_a_single_k_tried_is_named_alone():
