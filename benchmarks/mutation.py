@@ -188,7 +188,7 @@ def compact_change(diff: str, source_lines: list[str], span: tuple[int, int]) ->
     return line_number, change
 
 
-def read_results(work: Path, targets: list[Target]) -> dict[str, dict]:
+def read_results(work: Path, targets: list[Target], untested: bool = False) -> dict[str, dict]:
     """Per target: every mutant's status, and each survivor's line and change."""
     from mutmut.mutation.diff_apply import get_diff_for_mutant
 
@@ -206,6 +206,8 @@ def read_results(work: Path, targets: list[Target]) -> dict[str, dict]:
                 function = function_of(mutant)
                 if target.functions and function not in target.functions:
                     continue
+                if code is None and untested:
+                    code = 33  # mutmut's code for "no test calls this function"
                 status = KILLED.get(code) or NOT_KILLED.get(code, f"exit code {code}")
                 statuses[mutant] = status
                 if code in KILLED:
@@ -217,8 +219,7 @@ def read_results(work: Path, targets: list[Target]) -> dict[str, dict]:
             results[target.name] = {
                 "path": target.path, "tests": list(target.tests),
                 "functions": list(target.functions), "mutants": len(statuses),
-                "killed": sum(code in KILLED for mutant, code in meta["exit_code_by_key"].items()
-                              if mutant in statuses),
+                "killed": sum(status in KILLED.values() for status in statuses.values()),
                 "statuses": _count(statuses.values()),
                 "survivors": sorted(survivors, key=lambda survivor: survivor["line"])}
         return results
@@ -251,11 +252,15 @@ def run_group(targets: list[Target], snapshot: Path, workers: int) -> tuple:
         finished = subprocess.run(command, cwd=work, env=env, stdout=log,
                                   stderr=subprocess.STDOUT)
     seconds = time.perf_counter() - started
-    if finished.returncode != 0:
-        tail = (work / "mutmut.log").read_text(encoding="utf-8", errors="replace")[-3000:]
+    log = (work / "mutmut.log").read_text(encoding="utf-8", errors="replace")
+    # mutmut stops, with status 1, when no listed test calls any mutated function: then every
+    # mutant is one that no test checks.
+    untested = "could not find any test case for any mutant" in log
+    if finished.returncode != 0 and not untested:
         raise SystemExit(f"mutation: mutmut failed on {', '.join(t.name for t in targets)} "
-                         f"(exit status {finished.returncode}); the end of its log:\n{tail}")
-    return read_results(work, targets), seconds
+                         f"(exit status {finished.returncode}); the end of its log:\n"
+                         f"{log[-3000:]}")
+    return read_results(work, targets, untested), seconds
 
 
 def groups_of(targets: list[Target]) -> list[list[Target]]:
