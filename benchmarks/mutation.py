@@ -27,6 +27,7 @@ import ast
 import json
 import os
 import re
+import resource
 import shutil
 import subprocess
 import sys
@@ -239,7 +240,7 @@ def _count(values) -> dict[str, int]:
 
 
 def run_group(targets: list[Target], snapshot: Path, workers: int) -> tuple:
-    """One mutmut run over modules that share their tests; returns (results, seconds)."""
+    """One mutmut run over modules that share their tests: (results, seconds, CPU seconds)."""
     work = snapshot.parent / targets[0].name.replace("/", "-")
     shutil.copytree(snapshot, work)
     write_config(work, targets)
@@ -247,11 +248,11 @@ def run_group(targets: list[Target], snapshot: Path, workers: int) -> tuple:
     env.pop("CI", None)  # shared-data tests are deselected; CI=true would only fail them
     command = [sys.executable, "-m", "mutmut", "run", "--max-children", str(workers),
                *mutant_patterns(targets)]
-    started = time.perf_counter()
+    started, cpu_before = time.perf_counter(), _children_cpu()
     with open(work / "mutmut.log", "w", encoding="utf-8") as log:
         finished = subprocess.run(command, cwd=work, env=env, stdout=log,
                                   stderr=subprocess.STDOUT)
-    seconds = time.perf_counter() - started
+    seconds, cpu = time.perf_counter() - started, _children_cpu() - cpu_before
     log = (work / "mutmut.log").read_text(encoding="utf-8", errors="replace")
     # mutmut stops, with status 1, when no listed test calls any mutated function: then every
     # mutant is one that no test checks.
@@ -260,7 +261,13 @@ def run_group(targets: list[Target], snapshot: Path, workers: int) -> tuple:
         raise SystemExit(f"mutation: mutmut failed on {', '.join(t.name for t in targets)} "
                          f"(exit status {finished.returncode}); the end of its log:\n"
                          f"{log[-3000:]}")
-    return read_results(work, targets, untested), seconds
+    return read_results(work, targets, untested), seconds, cpu
+
+
+def _children_cpu() -> float:
+    """CPU seconds used by finished child processes (mutmut and the workers it waited for)."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 def groups_of(targets: list[Target]) -> list[list[Target]]:
@@ -271,7 +278,7 @@ def groups_of(targets: list[Target]) -> list[list[Target]]:
 
 
 def print_report(results: dict[str, dict], seconds: float, group_seconds: dict[str, float],
-                 workers: int) -> None:
+                 workers: int, cpu: float) -> None:
     print()
     print(f"{'module':<20} {'mutants':>7} {'killed':>7} {'survived':>8} {'kill rate':>9}"
           f" {'time':>7}")
@@ -285,7 +292,9 @@ def print_report(results: dict[str, dict], seconds: float, group_seconds: dict[s
     print(f"{'overall':<20} {mutants:>7} {killed:>7} {mutants - killed:>8} "
           f"{killed / max(mutants, 1):>9.1%} {_minutes(seconds):>7}")
     print(f"\n{mutants} mutants in {_minutes(seconds)} with {workers} workers "
-          f"({mutants / max(seconds, 1e-9):.1f} mutants/s).")
+          f"({mutants / max(seconds, 1e-9):.1f} mutants/s) and {_minutes(cpu)} of CPU time; "
+          f"the machine's load average over the last 15 minutes was "
+          f"{os.getloadavg()[2]:.1f} (other work slows a run down).")
     print("\nSurviving mutants (not killed by any test):")
     for name, result in results.items():
         for survivor in result["survivors"]:
@@ -335,43 +344,47 @@ def main(argv: list[str] | None = None) -> int:
         print(f"    tested by {' '.join(group[0].tests)}")
     work = Path(tempfile.mkdtemp(prefix="custseg-mutation-"))
     try:
-        results, group_seconds, seconds = mutate(targets, work, args.workers)
+        results, group_seconds, seconds, cpu = mutate(targets, work, args.workers)
     finally:
         if args.keep:
             print(f"\nKept {work}: in a module's folder there, `{sys.executable} -m mutmut show "
                   "NAME` shows a mutant.")
         else:
             shutil.rmtree(work, ignore_errors=True)
-    print_report(results, seconds, group_seconds, args.workers)
+    print_report(results, seconds, group_seconds, args.workers, cpu)
     if len(groups_of(targets)) < len(targets):
         print("\n(* the time of the run shared by the modules marked (group) below it)")
     args.json.parent.mkdir(parents=True, exist_ok=True)
     args.json.write_text(json.dumps({
         "mutmut": installed, "workers": args.workers, "seconds": round(seconds, 1),
+        "cpu_seconds": round(cpu, 1),
         "pytest_args": list(PYTEST_ARGS), "modules": results}, indent=2, ensure_ascii=False),
         encoding="utf-8")
     print(f"\nFigures written to {args.json}")
     return 0
 
 
-def mutate(targets: list[Target], work: Path, workers: int) -> tuple[dict, dict, float]:
-    """Every group's mutmut run in `work`: the results per module, times, total seconds."""
+def mutate(targets: list[Target], work: Path, workers: int) -> tuple[dict, dict, float, float]:
+    """Every group's mutmut run in `work`: results per module, times, seconds, CPU seconds."""
     snapshot = work / "project"
     snapshot_project(snapshot)
-    results, group_seconds = {}, {}
+    results, group_seconds, cpu = {}, {}, 0.0
     started = time.perf_counter()
     for group in groups_of(targets):
         print(f"\nmutating {', '.join(target.name for target in group)}...", flush=True)
-        group_results, seconds = run_group(group, snapshot, workers)
+        group_results, seconds, group_cpu = run_group(group, snapshot, workers)
+        cpu += group_cpu
         counts = {name: result["mutants"] for name, result in group_results.items()}
-        print(f"  {sum(counts.values())} mutants in {_minutes(seconds)}", flush=True)
+        print(f"  {sum(counts.values())} mutants in {_minutes(seconds)} "
+              f"({_minutes(group_cpu)} of CPU time)", flush=True)
         results.update(group_results)
         for target in group:
             group_seconds[target.name] = _minutes(seconds) if len(group) == 1 else "(group)"
         if len(group) > 1:
             group_seconds[group[0].name] = _minutes(seconds) + "*"
     seconds = time.perf_counter() - started
-    return {target.name: results[target.name] for target in targets}, group_seconds, seconds
+    return ({target.name: results[target.name] for target in targets}, group_seconds, seconds,
+            cpu)
 
 
 if __name__ == "__main__":
