@@ -8,13 +8,13 @@ import numpy as np
 import pandas as pd
 import pytest
 from made_data import (AGE, AVERAGE, BY_SIZE, CAREFUL_RICH, FOUR_GROUPS, PREMIUM, YOUNG_SPENDERS,
-                       four_groups, write_csv)
+                       four_groups, write_columns, write_csv)
 from made_data import INCOME as MADE_INCOME, SPENDING as MADE_SPENDING
 
 from custseg_gui.core.columns import describe_columns
 from custseg_gui.core.insight import eta_squared, profile_segments
 from custseg_gui.core.pipeline import analyse as analyse_table, run as run_analysis
-from custseg_gui.core.prep import prepare
+from custseg_gui.core.prep import prepare, with_categories
 from custseg_gui.core.segment import SegmentSettings, segment
 from custseg_gui.core.settings import AnalysisSettings, PrepSettings
 from custseg_gui.core.sources import LoadedTable, LoadReport, load_table
@@ -332,5 +332,71 @@ def test_eta_squared_is_the_share_of_variance_between_segments():
     # Then the first is 81/82 explained, the constant one 0, and the third 3/4 (means 1 and
     # 4 around 3)
     assert eta_squared(values, labels, 2) == pytest.approx([81 / 82, 0.0, 6 / 8])
-    # and a column with fewer than two values is not explained at all
-    assert eta_squared(np.array([[np.nan], [1.0]]), np.array([1, 2]), 2) == [0.0]
+    # and a column with fewer than two values is not explained at all, while one with two
+    # values in different segments is wholly explained; neither stops the next column
+    sparse = np.array([[np.nan, 1.0, 1.0], [1.0, np.nan, 2.0], [np.nan, np.nan, 10.0],
+                       [np.nan, 5.0, 11.0]])
+    assert eta_squared(sparse, labels, 2) == pytest.approx([0.0, 1.0, 81 / 82])
+
+
+def test_profiles_of_edge_columns_codes_and_gaps(tmp_path):
+    # Given 12 customers in two groups of spending (one more left out for a gap), described by
+    # columns that are not used to group: Tenure the same for every customer used, Rate with a
+    # small spread (0.1 against 0.3), Balance averaging 0 (-1 against 1), Score known only in
+    # the first group; Region codes (one missing) treated as categories, and a Gender (one
+    # missing)
+    columns = {
+        "Spend": ["10", "11", "12", "10", "11", "12", "90", "91", "92", "90", "91", "92", ""],
+        "Tenure": ["5"] * 12 + ["9"],
+        "Rate": ["0.1"] * 6 + ["0.3"] * 6 + ["0.2"],
+        "Balance": ["-1"] * 6 + ["1"] * 6 + ["0"],
+        "Score": ["1", "2", "3", "4", "5", "6"] + [""] * 6 + ["3"],
+        "Region": ["1", "1", "1", "2", "", "1", "2", "2", "2", "1", "2", "2", "1"],
+        "Gender": ["F", "F", "F", "F", "F", "", "M", "M", "M", "M", "M", "F", "M"],
+    }
+    table = load_table(write_columns(tmp_path, columns))
+    described = with_categories(describe_columns(table), ("Region",))
+    prepared = prepare(table, described, PrepSettings(features=("Spend",)))
+
+    # When the two segments are profiled
+    insights = profile_segments(table, described, prepared, segment(prepared,
+                                                                     SegmentSettings(k=2)))
+    low, high = insights.profiles
+
+    # Then a column the same for everyone used is average in every segment, not undefined
+    assert (low.difference["Tenure"], low.index["Tenure"]) == (0.0, 100.0)
+    # a small spread still counts: Rate is a full deviation apart and names the segments
+    assert (low.difference["Rate"], high.difference["Rate"]) == pytest.approx((-1.0, 1.0))
+    assert (low.difference["Balance"], high.difference["Balance"]) == (-1.0, 1.0)
+    assert [low.name, high.name] == ["Low spend, low rate, low balance",
+                                     "High spend, high rate, high balance"]
+    # an index against an average of 0 has no meaning, and a column a segment has no values
+    # in has no mean there
+    assert np.isnan(low.index["Balance"]) and np.isnan(high.index["Balance"])
+    assert low.means["Score"] == 3.5 and np.isnan(high.means["Score"])
+    assert np.isnan(high.medians["Score"]) and np.isnan(high.difference["Score"])
+    # codes are shares of the codes as written, and a missing value is a category of its own
+    assert low.categories == {
+        "Region": {"2": pytest.approx(1 / 6), "1": pytest.approx(4 / 6),
+                   "(missing)": pytest.approx(1 / 6)},
+        "Gender": {"F": pytest.approx(5 / 6), "M": 0.0, "(missing)": pytest.approx(1 / 6)}}
+    assert insights.overall_categories["Region"] == pytest.approx(
+        {"2": 6 / 12, "1": 5 / 12, "(missing)": 1 / 12})
+    assert list(insights.overall_categories["Region"]) == ["2", "1", "(missing)"]
+    assert high.description == (
+        "6 customers (50.0%). Spend 91.0 vs 51.0 on average; rate 0.3 vs 0.2; balance 1.00 vs "
+        "0; mostly M (83% vs 42% of all customers); mostly region 2 (83% vs 50% of all "
+        "customers).")
+
+
+def test_a_segment_like_the_average_customer_is_called_so(profiled):
+    # Given the made-up groups profiled without Visits, on which the average group differs
+    columns = tuple(info for info in profiled.columns if info.name != "Visits")
+    insights = profile_segments(profiled.table, columns, profiled.prepared,
+                                profiled.segmentation)
+
+    # Then Segment 1 is "Average customers", with no number added
+    assert insights.names() == {
+        1: AVERAGE_NAME, 2: "High income, high spending",
+        3: "Very young, very low income, high spending",
+        4: "Much older, high income, very low spending"}
