@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
-from made_data import four_groups, write_csv
+from made_data import four_groups, write_columns, write_csv
 
 from custseg_gui.core.columns import describe_columns
 from custseg_gui.core.pipeline import run as run_analysis
@@ -213,3 +213,32 @@ def test_a_small_segment_is_judged_only_on_the_resamples_that_hold_it(tmp_path):
     # for the resamples that missed them
     assert stability.jaccard[4] == pytest.approx(1.0)
     assert stability.reading(5) == "highly stable"
+
+
+@pytest.fixture(scope="module")
+def three_customers(tmp_path_factory):
+    """Three customers in two segments: two alike (spend 0 and 1) and one apart (spend 10).
+    A resample of three draws holds all three in 2 draws out of 9."""
+    table = load_table(write_columns(tmp_path_factory.mktemp("three"),
+                                     {"Spend": [0, 1, 10], "Visits": [1, 2, 9]}))
+    prepared = prepare(table, describe_columns(table), PrepSettings(features=("Spend",
+                                                                              "Visits")))
+    return prepared, segment(prepared, SegmentSettings(k=2))
+
+
+def test_three_customers_are_assessed_on_the_resamples_that_hold_all_three(three_customers):
+    # Given three customers in two segments; a resample that misses one of them cannot be
+    # cut in two different segments, and is passed over
+    # When the 20 resamples are checked, then the ones holding all three find the same segments
+    stability = assess_stability(*three_customers)
+    assert stability.jaccard == (1.0, 1.0) and stability.ari == 1.0
+    assert stability.reading(1) == "highly stable"
+
+
+def test_segments_no_resample_could_check_read_not_assessed(three_customers):
+    # Given 3 resamples (of seed 0) that each miss one of the three customers
+    stability = assess_stability(*three_customers, StabilitySettings(resamples=3, seed=0))
+
+    # Then no segment could be checked: no figure, "not assessed", and no overall agreement
+    assert np.isnan(stability.jaccard).all() and np.isnan(stability.ari)
+    assert [stability.reading(number) for number in (1, 2)] == ["not assessed"] * 2
