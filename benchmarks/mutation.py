@@ -174,6 +174,8 @@ def compact_change(diff: str, source_lines: list[str], span: tuple[int, int]) ->
         # The hunk says roughly where in the function; the same line may occur twice in it.
         expected = first
         for line in diff.splitlines():
+            if line.startswith(("---", "+++")):
+                continue
             if line.startswith("@@"):
                 expected = first + int(re.match(r"@@ -(\d+)", line).group(1)) - 1
             elif line.startswith(" "):
