@@ -14,6 +14,7 @@ import gc
 import hashlib
 import json
 import os
+import re
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -26,6 +27,7 @@ from pypdf import PdfReader
 import custseg_gui.core.exports.images as images_module
 import custseg_gui.core.exports.staging as staging_module
 import custseg_gui.core.settings as settings_module
+from custseg_gui import __version__
 from custseg_gui.core import exports
 from custseg_gui.core.charts import CHARTS
 from custseg_gui.core.errors import Cancelled, UserError
@@ -724,3 +726,197 @@ def test_export_never_overwrites_the_input_through_a_link(tmp_path):
     assert data.read_bytes() == content
     assert [entry.name for entry in folder.iterdir()] == ["segments.csv"]
     assert (folder / "segments.csv").is_symlink()
+
+
+# --- made-up customers, every field a user reads --------------------------------------------------
+
+MADE_GAPS = {20: ("Income (k$)",), 33: ("Spending Score",), 41: ("Income (k$)", "Spending Score")}
+
+
+@pytest.fixture(scope="module")
+def made(tmp_path_factory):
+    """The four made-up groups (tests/made_data.py) as a tab-separated file, 3 customers with
+    gaps left out, k 2..6 searched, segment 2 renamed; CSV, workbook and summary.json."""
+    from made_data import four_groups, with_gaps
+
+    folder = tmp_path_factory.mktemp("made-export")
+    frame = with_gaps(four_groups(), MADE_GAPS).drop(columns="Group")
+    path = folder / "customers.tsv"
+    frame.to_csv(path, sep="\t", index=False, lineterminator="\n")
+    # 5 stability resamples instead of 20: what is exported of them is the same, sooner
+    # (benchmarks/mutation.sh runs these tests once per mutant of the export writers).
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(settings_module, "StabilitySettings",
+                      functools.partial(StabilitySettings, resamples=5))
+        analysis = run_analysis(path, AnalysisSettings(k_min=2, k_max=6))
+    out = folder / "export"
+    out.mkdir()
+    export_files(analysis, out, ["csv", "xlsx", "json"], names={2: "Big spenders"})
+    return SimpleNamespace(
+        analysis=analysis, input=path, out=out,
+        names={**analysis.insights.names(), 2: "Big spenders"},
+        workbook=openpyxl.load_workbook(out / "segments.xlsx"),
+        summary=json.loads((out / "summary.json").read_text(encoding="utf-8")))
+
+
+def test_made_analysis_finds_the_four_groups(made):
+    # A check of the made data: 4 segments recommended and shown, sizes by the groups
+    assert (made.analysis.search.recommended_k, made.analysis.k) == (4, 4)
+    assert made.analysis.segmentation.sizes == (43, 34, 24, 14)
+
+
+def test_summary_json_states_the_input_the_counts_and_the_search(made):
+    # Given summary.json of the made-up file
+    summary, analysis = made.summary, made.analysis
+    search = analysis.search
+
+    # Then it names the file as read, and the settings as run
+    assert summary["schema"] == "custseg-summary/1"
+    assert summary["app_version"] == __version__
+    assert summary["input"]["file"] == "customers.tsv"
+    assert summary["input"]["sha256"] == hashlib.sha256(made.input.read_bytes()).hexdigest()
+    assert (summary["input"]["rows"], summary["input"]["columns"]) == (118, 4)
+    assert (summary["input"]["delimiter"], summary["input"]["decimal"]) == ("\t", ".")
+    assert summary["input"]["header_row"] == analysis.table.report.header_row
+    assert summary["input"]["encoding"] == analysis.table.report.encoding
+    assert summary["settings"] == analysis.settings.to_dict()
+    assert (summary["rows_used"], summary["rows_left_out"]) == (115, 3)
+    # and every k tried with its four scores and the silhouette's interval (exact here)
+    assert [entry["k"] for entry in summary["k_search"]] == [2, 3, 4, 5, 6]
+    for entry, score in zip(summary["k_search"], search.scores):
+        assert (entry["inertia"], entry["silhouette"], entry["calinski_harabasz"],
+                entry["davies_bouldin"]) == pytest.approx(
+            (score.inertia, score.silhouette, score.calinski_harabasz, score.davies_bouldin))
+        assert entry["silhouette_interval"] == pytest.approx([score.silhouette] * 2)
+    assert (summary["search_sample_size"], summary["silhouette_sample_size"]) == (None, None)
+    assert (summary["elbow_k"], summary["recommended_k"], summary["k"]) == (4, 4, 4)
+    assert summary["recommendation"] == search.recommendation
+    assert summary["stability_ari"] == pytest.approx(analysis.insights.stability.ari)
+    assert summary["stability_resamples"] == 5
+    assert summary["feature_importance"] == pytest.approx(analysis.insights.feature_importance)
+    assert list(summary["feature_importance"]) == list(analysis.insights.feature_importance)
+
+
+def test_summary_json_profiles_every_segment_under_the_users_names(made):
+    # Given summary.json's segments, then each is its profile, under the name the user gave
+    for written, profile in zip(made.summary["segments"], made.analysis.insights.profiles):
+        assert written["number"] == profile.number
+        assert written["name"] == made.names[profile.number]
+        assert written["automatic_name"] == profile.name
+        assert written["size"] == profile.size
+        assert written["share"] == pytest.approx(profile.share)
+        assert written["description"] == profile.description
+        assert written["suggested_action"] == profile.action
+        for key, values in (("means", profile.means), ("medians", profile.medians),
+                            ("index", profile.index),
+                            ("standardized_difference", profile.difference)):
+            assert written[key] == pytest.approx(values), key
+        assert written["categories"] == profile.categories
+        assert written["silhouette"] == pytest.approx(profile.silhouette)
+        assert written["stability"] == pytest.approx(profile.stability)
+        assert written["stability_reading"] == profile.stability_reading
+    assert made.summary["segments"][1]["name"] == "Big spenders"
+
+
+def test_json_safe_writes_missing_numbers_as_null_and_numpy_numbers_as_plain_ones():
+    from custseg_gui.core.exports.summary import json_safe
+
+    # Given NaN, infinity and numpy numbers, in dicts, lists and tuples
+    safe = json_safe({"a": float("nan"), "b": np.float64(1.5), 3: (np.int64(2), float("inf")),
+                      "d": [np.nan, "text", None]})
+
+    # Then missing numbers are null and the rest plain Python (keys as text)
+    assert safe == {"a": None, "b": 1.5, "3": [2, None], "d": [None, "text", None]}
+    assert type(safe["b"]) is float and type(safe["3"][0]) is int
+
+
+def test_segments_sheet_lists_each_segment_as_the_window_does(made):
+    # Given the Segments sheet
+    sheet = made.workbook["Segments"]
+    rows = list(sheet.iter_rows(values_only=True))
+    numbers = list(made.analysis.insights.numeric_columns)
+
+    # Then its columns are, in order, these
+    assert list(rows[0]) == (["Segment", "Name", "Description", "Suggested action", "Size",
+                              "Share", "Stability (Jaccard)", "Stability reading"]
+                             + [f"Mean {name}" for name in numbers]
+                             + [f"Index {name} (100 = average)" for name in numbers])
+    # and one row per segment with the user's names and the profile's numbers
+    for row, profile in zip(rows[1:], made.analysis.insights.profiles):
+        assert row[:3] == (profile.number, made.names[profile.number], profile.description)
+        assert (row[3] or None) == profile.action  # no action: an empty cell
+        assert row[4:8] == (profile.size, pytest.approx(profile.share),
+                            pytest.approx(profile.stability), profile.stability_reading)
+        assert list(row[8:8 + len(numbers)]) == pytest.approx(
+            [profile.means[name] for name in numbers])
+        assert list(row[8 + len(numbers):]) == pytest.approx(
+            [profile.index[name] for name in numbers])
+    assert len([row for row in rows[1:] if row[0] is not None]) == 4
+    # shown as a share, a two-decimal figure, amounts and whole indexes
+    second = [cell.number_format for cell in sheet[2]]
+    assert second[5:7] == ["0.0%", "0.00"]
+    assert set(second[8:8 + len(numbers)]) == {"#,##0.00"}
+    assert set(second[8 + len(numbers):]) == {"0"}
+    # with the indexes coloured from purple (50) through white (100) to orange (150)
+    ranges = [str(rule.sqref) for rule in sheet.conditional_formatting]
+    assert ranges == [f"L2:N5"]
+    # and a bar chart of the customers per segment
+    assert [chart.title.tx.rich.p[0].r[0].t for chart in sheet._charts] == [
+        "Customers per segment"]
+    assert sheet.freeze_panes == "A2" and sheet.auto_filter.ref == "A1:N5"
+
+
+def test_k_sheet_scores_every_k_and_says_why(made):
+    # Given the "How k was chosen" sheet
+    rows = list(made.workbook["How k was chosen"].iter_rows(values_only=True))
+    search = made.analysis.search
+
+    # Then each k tried has its four scores
+    assert rows[0] == ("Segments (k)", "Inertia", "Silhouette", "Calinski-Harabasz",
+                       "Davies-Bouldin")
+    assert [row[0] for row in rows[1:6]] == [2, 3, 4, 5, 6]
+    for row, score in zip(rows[1:6], search.scores):
+        assert row[1:5] == pytest.approx((score.inertia, score.silhouette,
+                                          score.calinski_harabasz, score.davies_bouldin))
+    # and below them, in words, why 4 was chosen
+    notes = [row[0] for row in rows[6:] if row and row[0]]
+    assert notes == [search.recommendation, "Recommended: 4 segments. Shown: 4 segments.",
+                     "The elbow of the inertia curve is at 4 segments."]
+
+
+def test_settings_sheet_says_how_the_file_was_read_and_what_was_used(made):
+    # Given the Settings sheet as label -> value
+    rows = list(made.workbook["Settings"].iter_rows(values_only=True))
+    settings = dict(rows[1:])
+    report = made.analysis.table.report
+
+    # Then it names the file, how it was read (a tab is written as the word), the counts,
+    # the stability check, the version and the date
+    assert [label for label, _value in rows[1:7]] == [
+        "Input file", "SHA-256 of the input file", "Encoding", "Delimiter", "Number format",
+        "Rows in the file"]
+    assert settings["Input file"] == "customers.tsv"
+    assert (settings["Encoding"], settings["Delimiter"]) == (report.encoding, "tab")
+    assert settings["Number format"] == "decimal point"
+    assert (settings["Rows in the file"], settings["Customers used"],
+            settings["Customers left out"]) == ("118", "115", "3")
+    assert settings["Stability check"] == "5 bootstrap resamples of 115 customers"
+    assert settings["CustSeg version"] == __version__
+    assert re.fullmatch(r"\d{4}-\d\d-\d\d \d\d:\d\d.*", settings["Date"])
+    assert "Sheet" not in settings
+
+
+def test_customers_sheet_has_a_frozen_bold_header_and_a_filter_over_every_row(made):
+    # Given the Customers sheet: 118 customers, 4 columns of the file and 3 added
+    sheet = made.workbook["Customers"]
+    assert [cell.value for cell in sheet[1]] == ["CustomerID", "Age", "Income (k$)",
+                                                 "Spending Score", "Segment", "Segment name",
+                                                 "Left out because"]
+    assert all(cell.font.b for cell in sheet[1])
+    assert sheet.freeze_panes == "A2"
+    assert sheet.auto_filter.ref == "A1:G119"
+    # and the columns are wide enough for their header and cells, within 6 to 60
+    widths = [sheet.column_dimensions[letter].width for letter in "ABCDEFG"]
+    assert widths[0] == len("CustomerID") + 2
+    assert widths[5] == max(len(name) for name in made.names.values()) + 2
+    assert widths[6] == len("Missing values in Income (k$), Spending Score") + 2

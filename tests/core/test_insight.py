@@ -2,15 +2,23 @@
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 import numpy as np
 import pandas as pd
 import pytest
+from made_data import (AGE, AVERAGE, BY_SIZE, CAREFUL_RICH, FOUR_GROUPS, PREMIUM, YOUNG_SPENDERS,
+                       four_groups, write_columns, write_csv)
+from made_data import INCOME as MADE_INCOME, SPENDING as MADE_SPENDING
 
+from custseg_gui.core.columns import describe_columns
+from custseg_gui.core.insight import eta_squared, profile_segments
 from custseg_gui.core.pipeline import analyse as analyse_table, run as run_analysis
-
-from custseg_gui.core.settings import AnalysisSettings
-
-from custseg_gui.core.sources import LoadedTable, LoadReport
+from custseg_gui.core.prep import prepare, with_categories
+from custseg_gui.core.segment import SegmentSettings, segment
+from custseg_gui.core.settings import AnalysisSettings, PrepSettings
+from custseg_gui.core.sources import LoadedTable, LoadReport, load_table
+from custseg_gui.core.stability import Stability
 from custseg_gui.core.naming import (AVERAGE_NAME, Term, readable, segment_names, suggest_action,
                                      unit_of)
 
@@ -154,3 +162,242 @@ def test_actions_only_for_recognised_columns():
     # And low income with high spending calls for value bundles
     assert suggest_action([Term("Income", -1.2, 20, 60), Term("Spending", 1.1, 80, 50)]) \
         .startswith("Value bundles")
+
+
+# --- profiles of made-up customers, checked against the groups they were made in -----------------
+
+GAP_ROW = 50  # an AVERAGE customer whose income is left empty: left out of the segments
+
+
+@pytest.fixture(scope="module")
+def profiled(tmp_path_factory):
+    """The four made-up groups with a Gender (careful rich all women, young spenders all men,
+    premium 24 women and 10 men, average half and half), a Visits column not used to group
+    (2, 5, 9 and 12 per group, one gap), and one customer left out; profiled in 4 segments."""
+    frame = four_groups()
+    genders = {CAREFUL_RICH.name: ["Female"] * 14, AVERAGE.name: ["Female", "Male"] * 23,
+               YOUNG_SPENDERS.name: ["Male"] * 24, PREMIUM.name: ["Female"] * 24 + ["Male"] * 10}
+    frame.insert(2, "Gender", np.concatenate([genders[group.name] for group in FOUR_GROUPS]))
+    frame["Visits"] = np.concatenate([np.full(group.size, visits, dtype=float)
+                                      for group, visits in zip(FOUR_GROUPS, (2, 5, 9, 12))])
+    frame.loc[3, "Visits"] = np.nan
+    frame.loc[GAP_ROW, MADE_INCOME] = np.nan
+    table = load_table(write_csv(frame, tmp_path_factory.mktemp("insight")))
+    columns = describe_columns(table)
+    prepared = prepare(table, columns, PrepSettings(
+        features=(AGE, MADE_INCOME, MADE_SPENDING, "Gender")))
+    segmentation = segment(prepared, SegmentSettings(k=4))
+    used = frame.drop(index=GAP_ROW)
+    return SimpleNamespace(frame=frame, used=used, table=table, columns=columns,
+                           prepared=prepared, segmentation=segmentation,
+                           insights=profile_segments(table, columns, prepared, segmentation))
+
+
+def rows_of(profiled, group) -> pd.DataFrame:
+    """The customers used of one made-up group."""
+    return profiled.used[profiled.used["Group"] == group.name]
+
+
+NUMBERS = (AGE, MADE_INCOME, MADE_SPENDING, "Visits")
+
+
+def test_profiles_give_each_segments_size_share_means_and_medians(profiled):
+    # Given the made-up groups, Segment 1 the largest (average, one customer left out)
+    # Then each segment's size, share of the 117 customers used, means and medians are those
+    # of its group, in the file's units (a gap in Visits skipped, not counted as zero)
+    assert profiled.insights.numeric_columns == NUMBERS
+    assert profiled.insights.categorical_columns == ("Gender",)
+    for profile, group in zip(profiled.insights.profiles, BY_SIZE):
+        rows = rows_of(profiled, group)
+        assert (profile.number, profile.size) == (BY_SIZE.index(group) + 1, len(rows))
+        assert profile.share == pytest.approx(len(rows) / 117)
+        for column in NUMBERS:
+            assert profile.means[column] == pytest.approx(rows[column].mean()), column
+            assert profile.medians[column] == pytest.approx(rows[column].median()), column
+
+
+def test_index_and_standardized_difference_are_against_every_customer_used(profiled):
+    # Given the overall mean and (population) standard deviation of each column
+    insights, used = profiled.insights, profiled.used
+    for column in NUMBERS:
+        assert insights.overall_means[column] == pytest.approx(used[column].mean())
+        assert insights.overall_stds[column] == pytest.approx(used[column].std(ddof=0))
+        assert insights.overall_medians[column] == pytest.approx(used[column].median())
+    # Then a segment's index is its mean against the overall mean (100 = average), and its
+    # difference is in standard deviations
+    for profile in insights.profiles:
+        for column in NUMBERS:
+            mean, overall = profile.means[column], used[column].mean()
+            assert profile.index[column] == pytest.approx(100 * mean / overall)
+            assert profile.difference[column] == pytest.approx(
+                (mean - overall) / used[column].std(ddof=0))
+
+
+def test_category_shares_per_segment_against_all_customers(profiled):
+    # Given the genders of the made-up groups
+    insights = profiled.insights
+
+    # Then each segment has the share of each gender, most common overall first
+    assert [profile.categories for profile in insights.profiles] == [
+        {"Gender": {"Female": pytest.approx(22 / 45), "Male": pytest.approx(23 / 45)}},
+        {"Gender": {"Female": pytest.approx(24 / 34), "Male": pytest.approx(10 / 34)}},
+        {"Gender": {"Female": 0.0, "Male": 1.0}},
+        {"Gender": {"Female": 1.0, "Male": 0.0}}]
+    assert [list(profile.categories["Gender"]) for profile in insights.profiles] == [
+        ["Female", "Male"]] * 4
+    assert insights.overall_categories == {"Gender": {"Female": pytest.approx(60 / 117),
+                                                      "Male": pytest.approx(57 / 117)}}
+
+
+def test_feature_importance_is_eta_squared_with_a_category_counted_once(profiled):
+    # Given the share of each feature's variance that the groups explain (eta squared); the
+    # Gender column's two 0/1 columns count together
+    used = profiled.used
+    groups = used["Group"]
+
+    def eta_squared_of(values: pd.DataFrame) -> float:
+        means = values.groupby(groups).transform("mean")
+        between = ((means - values.mean()) ** 2).to_numpy().sum()
+        return between / ((values - values.mean()) ** 2).to_numpy().sum()
+
+    expected = {column: eta_squared_of(used[[column]]) for column in (AGE, MADE_INCOME,
+                                                                       MADE_SPENDING)}
+    expected["Gender"] = eta_squared_of(pd.get_dummies(used["Gender"], dtype=float))
+
+    # Then the features are ranked by it, largest first
+    importance = profiled.insights.feature_importance
+    assert importance == pytest.approx(expected)
+    assert list(importance) == sorted(expected, key=lambda name: -expected[name])
+
+
+def test_segment_silhouette_is_the_mean_of_its_customers(profiled):
+    # Given every customer's silhouette, as scikit-learn computes it
+    from sklearn.metrics import silhouette_samples
+
+    labels = profiled.segmentation.labels
+    values = silhouette_samples(profiled.prepared.matrix, labels)
+
+    # Then each segment's silhouette is the mean over its customers
+    assert [profile.silhouette for profile in profiled.insights.profiles] == pytest.approx(
+        [values[labels == number].mean() for number in (1, 2, 3, 4)])
+
+
+def test_profiles_are_named_described_and_advised_from_their_numbers(profiled):
+    # Given the made-up groups, then the names say what sets each apart, Visits included
+    # (it is not used to group, but the segments separate it)
+    insights = profiled.insights
+    assert insights.names() == {
+        1: "Occasional", 2: "High income and spending, frequent",
+        3: "Very young, very low income, high spending",
+        4: "Much older, very low spending, rare"}
+    # and the descriptions give the numbers, the columns used to group first, then Visits
+    # and the gender that stands out
+    assert insights.profile(3).description == (
+        "24 customers (20.5%). Younger (23.4 vs 36.5 on average); income 23.9 k$ vs 67.1; "
+        "spending score 84.6 vs 65.1; visits 9.00 vs 7.54; mostly Male (100% vs 49% of all "
+        "customers).")
+    assert insights.profile(1).description == (
+        "45 customers (38.5%). Close to the average customer; spending score 55.5 vs 65.1 on "
+        "average; visits 5.00 vs 7.54.")
+    # every segment gets an action: the average one from what sets it apart (fewer visits)
+    assert insights.profile(1).action.startswith("Build a habit:")
+    assert insights.profile(4).action.startswith("Re-engage:")
+
+
+def test_stability_is_given_with_each_segments_reading(profiled):
+    # Given stability figures for the four segments
+    stability = Stability(jaccard=(0.9, 0.8, 0.7, 0.4), ari=0.8, resamples=20, rows=117)
+
+    # When the segments are profiled with them
+    insights = profile_segments(profiled.table, profiled.columns, profiled.prepared,
+                                profiled.segmentation, stability)
+
+    # Then each profile has its own segment's figure and reading
+    assert insights.stability is stability
+    assert [(profile.stability, profile.stability_reading) for profile in insights.profiles] \
+        == [(0.9, "highly stable"), (0.8, "stable"), (0.7, "doubtful"),
+            (0.4, "not to be trusted")]
+    # and without a check, every segment reads "not assessed"
+    assert all(np.isnan(profile.stability) and profile.stability_reading == "not assessed"
+               for profile in profiled.insights.profiles)
+    assert profiled.insights.stability is None
+
+
+def test_eta_squared_is_the_share_of_variance_between_segments():
+    # Given two segments of two customers, a column that separates them, a constant one, and
+    # one with a gap (skipped) and a single value left in one segment
+    values = np.array([[1.0, 5.0, 1.0], [2.0, 5.0, np.nan], [10.0, 5.0, 3.0],
+                       [11.0, 5.0, 5.0]])
+    labels = np.array([1, 1, 2, 2])
+
+    # Then the first is 81/82 explained, the constant one 0, and the third 3/4 (means 1 and
+    # 4 around 3)
+    assert eta_squared(values, labels, 2) == pytest.approx([81 / 82, 0.0, 6 / 8])
+    # and a column with fewer than two values is not explained at all, while one with two
+    # values in different segments is wholly explained; neither stops the next column
+    sparse = np.array([[np.nan, 1.0, 1.0], [1.0, np.nan, 2.0], [np.nan, np.nan, 10.0],
+                       [np.nan, 5.0, 11.0]])
+    assert eta_squared(sparse, labels, 2) == pytest.approx([0.0, 1.0, 81 / 82])
+
+
+def test_profiles_of_edge_columns_codes_and_gaps(tmp_path):
+    # Given 12 customers in two groups of spending (one more left out for a gap), described by
+    # columns that are not used to group: Tenure the same for every customer used, Rate with a
+    # small spread (0.1 against 0.3), Balance averaging 0 (-1 against 1), Score known only in
+    # the first group; Region codes (one missing) treated as categories, and a Gender (one
+    # missing)
+    columns = {
+        "Spend": ["10", "11", "12", "10", "11", "12", "90", "91", "92", "90", "91", "92", ""],
+        "Tenure": ["5"] * 12 + ["9"],
+        "Rate": ["0.1"] * 6 + ["0.3"] * 6 + ["0.2"],
+        "Balance": ["-1"] * 6 + ["1"] * 6 + ["0"],
+        "Score": ["1", "2", "3", "4", "5", "6"] + [""] * 6 + ["3"],
+        "Region": ["1", "1", "1", "2", "", "1", "2", "2", "2", "1", "2", "2", "1"],
+        "Gender": ["F", "F", "F", "F", "F", "", "M", "M", "M", "M", "M", "F", "M"],
+    }
+    table = load_table(write_columns(tmp_path, columns))
+    described = with_categories(describe_columns(table), ("Region",))
+    prepared = prepare(table, described, PrepSettings(features=("Spend",)))
+
+    # When the two segments are profiled
+    insights = profile_segments(table, described, prepared, segment(prepared,
+                                                                     SegmentSettings(k=2)))
+    low, high = insights.profiles
+
+    # Then a column the same for everyone used is average in every segment, not undefined
+    assert (low.difference["Tenure"], low.index["Tenure"]) == (0.0, 100.0)
+    # a small spread still counts: Rate is a full deviation apart and names the segments
+    assert (low.difference["Rate"], high.difference["Rate"]) == pytest.approx((-1.0, 1.0))
+    assert (low.difference["Balance"], high.difference["Balance"]) == (-1.0, 1.0)
+    assert [low.name, high.name] == ["Low spend, rate and balance",
+                                     "High spend, rate and balance"]
+    # an index against an average of 0 has no meaning, and a column a segment has no values
+    # in has no mean there
+    assert np.isnan(low.index["Balance"]) and np.isnan(high.index["Balance"])
+    assert low.means["Score"] == 3.5 and np.isnan(high.means["Score"])
+    assert np.isnan(high.medians["Score"]) and np.isnan(high.difference["Score"])
+    # codes are shares of the codes as written, and a missing value is a category of its own
+    assert low.categories == {
+        "Region": {"2": pytest.approx(1 / 6), "1": pytest.approx(4 / 6),
+                   "(missing)": pytest.approx(1 / 6)},
+        "Gender": {"F": pytest.approx(5 / 6), "M": 0.0, "(missing)": pytest.approx(1 / 6)}}
+    assert insights.overall_categories["Region"] == pytest.approx(
+        {"2": 6 / 12, "1": 5 / 12, "(missing)": 1 / 12})
+    assert list(insights.overall_categories["Region"]) == ["2", "1", "(missing)"]
+    assert high.description == (
+        "6 customers (50.0%). Spend 91.0 vs 51.0 on average; rate 0.3 vs 0.2; balance 1.00 vs "
+        "0; mostly M (83% vs 42% of all customers); mostly region 2 (83% vs 50% of all "
+        "customers).")
+
+
+def test_a_segment_like_the_average_customer_is_called_so(profiled):
+    # Given the made-up groups profiled without Visits, on which the average group differs
+    columns = tuple(info for info in profiled.columns if info.name != "Visits")
+    insights = profile_segments(profiled.table, columns, profiled.prepared,
+                                profiled.segmentation)
+
+    # Then Segment 1 is "Average customers", with no number added
+    assert insights.names() == {
+        1: AVERAGE_NAME, 2: "High income and spending",
+        3: "Very young, very low income, high spending",
+        4: "Much older, high income, very low spending"}

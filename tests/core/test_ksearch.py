@@ -14,7 +14,7 @@ from made_data import four_groups, write_csv
 
 from custseg_gui.core.columns import describe_columns
 
-from custseg_gui.core.ksearch import (KScore, KSearchSettings, recommend, search_k,
+from custseg_gui.core.ksearch import (KScore, KSearchSettings, _knee, recommend, search_k,
                                       silhouette_band, silhouette_reading)
 from custseg_gui.core.sources import load_table
 from custseg_gui.core.prep import prepare
@@ -110,6 +110,20 @@ def test_when_no_k_could_be_scored_the_smallest_is_suggested_and_the_user_told()
     assert k == 3
     assert sentence == ("3 segments: the segments could not be scored, so the smallest number "
                         "tried is suggested.")
+
+
+def test_two_k_tried_are_named_as_a_range():
+    # Given a search of 2 and 3 segments, then the sentence names both ends of the range
+    k, sentence = recommend(scores({2: 0.45, 3: 0.4}), knee=None)
+    assert k == 2
+    assert sentence == (f"2 segments fit best: {OVERLAP}. How clearly customers fall into "
+                        "groups: 0.45, fair (silhouette, the highest for 2 to 3 segments).")
+
+
+def test_a_straight_elbow_curve_has_no_bend():
+    # Given inertias that fall by the same amount for every segment added
+    # Then no elbow is claimed
+    assert _knee([2, 3, 4, 5], [400.0, 300.0, 200.0, 100.0]) is None
 
 
 def test_a_single_k_tried_is_named_alone():

@@ -137,15 +137,67 @@ def test_segments_with_the_same_words_are_numbered_apart():
 
 
 def test_segments_with_the_same_first_words_are_told_apart_by_more_words():
-    # Given two segments high on income and spending that differ on a fourth column
+    # Given two segments high on income, spending and visits that differ on a fourth column,
+    # and are alike on a fifth
     first = [Term("Income", 1.3, 90, 60, position=0), Term("Spending", 1.2, 80, 50, position=1),
-             Term("Visits", 1.1, 9, 5, position=2), Term("Age", -0.6, 35, 40, position=3)]
+             Term("Visits", 1.1, 9, 5, position=2), Term("Age", -0.6, 35, 40, position=3),
+             Term("Tenure", 0.55, 6, 5, position=4)]
     second = [Term("Income", 1.3, 90, 60, position=0), Term("Spending", 1.2, 80, 50, position=1),
-              Term("Visits", 1.1, 9, 5, position=2), Term("Age", 0.6, 45, 40, position=3)]
+              Term("Visits", 1.1, 9, 5, position=2), Term("Age", 0.6, 45, 40, position=3),
+              Term("Tenure", 0.55, 6, 5, position=4)]
 
     # Then each name grows by the column that sets them apart
     assert named(first, second) == ["High income and spending, frequent, young",
                                     "High income and spending, frequent, older"]
+
+
+def test_names_grow_word_by_word_until_they_differ():
+    # Given two segments alike on their four most telling columns, different on a fifth
+    alike = [Term("Income", 1.4, 90, 60, position=0), Term("Spending", 1.3, 80, 50, position=1),
+             Term("Visits", 1.2, 9, 5, position=2), Term("Tenure", 1.1, 9, 5, position=3)]
+    first = alike + [Term("Returns", 0.6, 3, 2, position=4)]
+    second = alike + [Term("Returns", -0.6, 1, 2, position=4)]
+
+    # Then the names grow twice, to the fifth column, rather than being numbered (each
+    # qualifier said once: "high" covers income, spending, tenure and the returns of the first)
+    assert named(first, second) == [
+        "High income, spending, tenure and returns, frequent",
+        "High income, spending and tenure, frequent, low returns"]
+
+
+def test_name_weighs_each_difference_by_the_square_root_of_its_importance():
+    # Given four columns: visits differ most but the segments explain a quarter of them; the
+    # differences times the square root of the share explained rank visits (1.0), reviews
+    # (0.96), returns (0.91) and tenure (0.90)
+    terms = [Term("Visits", 2.0, 9, 5, position=0), Term("Tenure", 1.0, 9, 5, position=1),
+             Term("Reviews", 1.2, 9, 5, position=2), Term("Returns", 0.96, 3, 2, position=3)]
+    importance = {"Visits": 0.25, "Tenure": 0.81, "Reviews": 0.64, "Returns": 0.9}
+
+    # Then the name uses the first three of that ranking, not of the differences alone (nor
+    # of the differences times the share itself)
+    assert segment_names({1: terms}, importance) == {
+        1: "Very frequent, high reviews and returns"}
+
+
+def test_a_column_without_an_importance_never_names_a_segment():
+    # Given a segment far above average on a column for which no share explained is known
+    names = segment_names({1: [Term("Visits", 2.0, 9, 5)]}, {})
+
+    # Then it is not named by that column
+    assert names == {1: AVERAGE_NAME}
+
+
+def test_a_name_says_a_shared_word_of_four_letters_or_more_once():
+    # Given a segment high on card balance, tenure and card limit ("card" is said already
+    # when card limit comes), and one high on web visits and web orders ("web" is too short
+    # a word to count)
+    cards = [Term("Card balance", 1.6, 9, 5, position=0), Term("Tenure", 1.2, 9, 5, position=1),
+             Term("Card limit", 1.0, 9, 5, position=2)]
+    web = [Term("Web visits", 1.6, 9, 5, position=0), Term("Web orders", 1.2, 9, 5, position=1)]
+
+    # Then card limit is left out, and both web columns are named
+    assert named(cards, web) == ["Very high card balance, high tenure",
+                                 "Very high web visits, high web orders"]
 
 
 # --- descriptions -----------------------------------------------------------------------------
@@ -252,6 +304,58 @@ def test_a_category_exactly_20_points_above_all_customers_is_mentioned():
     assert category_terms(shares, overall) == [CategoryTerm("Gender", "Female", 0.7, 0.5)]
 
 
+def test_a_category_held_by_exactly_half_the_segment_is_mentioned():
+    # Given a plan held by exactly half of a segment and by 30% of all customers
+    shares = {"Plan": {"Basic": 0.5, "Pro": 0.5}}
+    overall = {"Plan": {"Basic": 0.3, "Pro": 0.7}}
+
+    # Then it is mentioned: "at least half"
+    assert category_terms(shares, overall) == [CategoryTerm("Plan", "Basic", 0.5, 0.3)]
+
+
+def test_categories_are_listed_by_how_far_they_stand_above_all_customers():
+    # Given a segment 20 points above all customers on women and 70 points above on the north
+    shares = {"Gender": {"Female": 0.7, "Male": 0.3}, "Region": {"North": 0.9, "South": 0.1}}
+    overall = {"Gender": {"Female": 0.5, "Male": 0.5}, "Region": {"North": 0.2, "South": 0.8}}
+
+    # Then the north comes first, whatever the order of the columns
+    assert category_terms(shares, overall) == [CategoryTerm("Region", "North", 0.9, 0.2),
+                                               CategoryTerm("Gender", "Female", 0.7, 0.5)]
+
+
+def test_description_mentions_at_most_two_categories_words_as_written_and_codes_by_column():
+    # Given a segment mostly VIP, mostly online, and mostly in store number 12
+    categories = [CategoryTerm("Tier", "VIP", 0.9, 0.2), CategoryTerm("Channel", "online", 0.8,
+                                                                      0.3),
+                  CategoryTerm("Store Number", "12", 0.7, 0.1)]
+
+    # Then the two standing out most are mentioned, each word as written (capitals or not)
+    assert describe(60, 0.3, [Term("Income", 1.0, 80, 60)], categories) == (
+        "60 customers (30.0%). Income 80.0 vs 60.0 on average; mostly VIP (90% vs 20% of all "
+        "customers); mostly online (80% vs 30% of all customers).")
+    # and a bare code is named with the whole column name
+    assert describe(60, 0.3, [Term("Income", 1.0, 80, 60)], categories[2:]).endswith(
+        "; mostly store number 12 (70% vs 10% of all customers).")
+
+
+def test_description_of_a_segment_exactly_half_a_deviation_away_is_not_average():
+    # Given a segment exactly half a standard deviation above average on income
+    # Then it is described by income, not as close to the average customer
+    assert describe(50, 0.25, [Term("Income", 0.5, 65, 60)]) == (
+        "50 customers (25.0%). Income 65.0 vs 60.0 on average.")
+
+
+def test_description_close_to_the_average_lists_the_rest_apart():
+    # Given a segment close to the average on what grouped it, older and mostly female
+    terms = [Term("Age", 1.2, 55.0, 40.0, is_feature=False, position=0)]
+    categories = [CategoryTerm("Gender", "Female", 0.8, 0.5)]
+
+    # Then both are listed after "close to the average customer", separated by semicolons
+    assert describe(30, 0.15, terms, categories) == (
+        "30 customers (15.0%). Close to the average customer; older (55.0 vs 40.0 on average); "
+        "mostly Female (80% vs 50% of all customers).")
+
+
 # --- suggested actions --------------------------------------------------------------------------
 
 def terms_of(**levels: float) -> list[Term]:
@@ -299,6 +403,17 @@ ACTIONS = {
     "older, high spending": (terms_of(Age=1.0, Spending=1.0),
                              "Upsell and cross-sell: they already spend well; suggest "
                              "complementary and premium products."),
+    "born early, high spending": (terms_of(Year_Birth=-1.0, Spending=1.0),
+                                  "Upsell and cross-sell: they already spend well; suggest "
+                                  "complementary and premium products."),
+    # The most distinctive column of a kind speaks for it: high income here, not the low
+    # household income after it.
+    "two income columns": (terms_of(Income=1.5, Household_income=-0.8, Spending=1.0),
+                           "Premium offers: new collections, exclusive events and loyalty perks "
+                           "suit customers who earn and spend well."),
+    # A column whose meaning is not recognised is passed over, not the end of the reading.
+    "unrecognised column first": (terms_of(Fresh=2.0, Income=1.0),
+                                  "Show your premium range: they have the income for it."),
     "low spending": (terms_of(Spending=-1.0),
                      "Activate: a welcome-back discount or a bundle can lift their spending."),
     "high income": (terms_of(Income=1.0),
@@ -317,7 +432,10 @@ def test_each_pattern_gets_its_suggested_action(case):
     terms_of(Income=-1.0),  # low income alone: nothing to advise
     terms_of(Fresh=2.0, Milk=-1.0),  # columns whose meaning is not recognised
     terms_of(Recency=0.49, Spending=-0.49),  # not clearly different from the average
-], ids=["low income alone", "unrecognised columns", "not clearly different"])
+    terms_of(Frequency=1.0),  # frequent, but nothing known of recency or spending
+    terms_of(Recency=-1.0),  # recent, but nothing known of frequency or spending
+], ids=["low income alone", "unrecognised columns", "not clearly different", "frequent alone",
+        "recent alone"])
 def test_no_action_is_invented(terms):
     # Given a segment with no recognised pattern, then no action is suggested
     assert suggest_action(terms) is None

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from made_data import BY_SIZE, CAREFUL_RICH, four_groups, group_rows, write_csv
+from made_data import BY_SIZE, CAREFUL_RICH, four_groups, group_rows, write_columns, write_csv
 
 from custseg_gui.core.columns import describe_columns
+from custseg_gui.core.errors import UserError
+from custseg_gui.core.progress import Progress
 
 from custseg_gui.core.ksearch import search_k
 from custseg_gui.core.settings import KSearchSettings
@@ -85,3 +87,75 @@ def test_numbering_by_size_holds_for_any_seed(prepared, seed):
 
     # Then the segments are always numbered from the largest group to the smallest
     assert segmentation.sizes == (46, 34, 24, 14)
+
+
+def test_each_segments_centre_is_the_mean_of_its_customers(prepared):
+    # Given the four groups in four segments
+    _frame, data = prepared
+    segmentation = segment(data, SegmentSettings(k=4))
+
+    # Then segment n's centre is the mean of its customers, in K-Means' units and in the
+    # data's own, and the inertia is their squared distance to it
+    for number in range(1, 5):
+        members = data.matrix[segmentation.labels == number]
+        assert segmentation.centres_scaled[number - 1] == pytest.approx(members.mean(axis=0))
+        assert list(segmentation.centres.loc[number]) == pytest.approx(
+            data.original_units[segmentation.labels == number].mean(axis=0))
+    assert segmentation.inertia == pytest.approx(sum(
+        ((data.matrix[segmentation.labels == number]
+          - segmentation.centres_scaled[number - 1]) ** 2).sum() for number in range(1, 5)))
+    assert list(segmentation.centres.columns) == ["Age", "Income (k$)", "Spending Score"]
+    assert list(segmentation.centres.index) == [1, 2, 3, 4]
+
+
+def test_silhouette_of_every_customer_as_scikit_learn_computes_it(prepared):
+    from sklearn.metrics import silhouette_samples
+
+    # Given the four groups in four segments, fitted afresh (not reused from a k search)
+    _frame, data = prepared
+    segmentation = segment(data, SegmentSettings(k=4))
+
+    # Then every customer is scored (no sample on small data), as scikit-learn does
+    values = silhouette_samples(data.matrix, segmentation.labels)
+    assert segmentation.silhouette_rows is None
+    assert segmentation.silhouette_values == pytest.approx(values)
+    assert segmentation.silhouette == pytest.approx(values.mean())
+
+
+def test_progress_says_what_the_final_fit_is_doing(prepared):
+    # Given a progress sink
+    _frame, data = prepared
+    reports = []
+    progress = Progress(lambda fraction, message: reports.append((fraction, message)))
+
+    # When four segments are fitted
+    segment(data, SegmentSettings(k=4), progress=progress)
+
+    # Then the user reads what happens, in order, and the bar only moves forward to the end
+    assert [message for _fraction, message in reports if message] == [
+        "Fitting 4 segments...", "Measuring how well customers fit their segment...", "Done"]
+    fractions = [fraction for fraction, _message in reports]
+    assert fractions == sorted(fractions) and fractions[-1] == 1.0
+    assert (0.75, "Measuring how well customers fit their segment...") in reports
+
+
+def test_one_segment_is_refused(prepared):
+    _frame, data = prepared
+    with pytest.raises(UserError) as raised:
+        segment(data, SegmentSettings(k=1))
+    assert str(raised.value) == "Choose at least 2 segments."
+
+
+def test_more_segments_than_different_customers_is_refused(tmp_path):
+    # Given 8 customers with only 4 different profiles
+    table = load_table(write_columns(tmp_path, {"Income": [10, 50, 90, 30] * 2,
+                                                "Spend": [80, 20, 50, 10] * 2}))
+    data = prepare(table, describe_columns(table), PrepSettings(features=("Income", "Spend")))
+
+    # When 4 segments are asked for, then the user is told how many can be made
+    with pytest.raises(UserError) as raised:
+        segment(data, SegmentSettings(k=4))
+    assert str(raised.value) == ("There are only 4 different customer profiles, too few for 4 "
+                                 "segments. Choose 3 or fewer.")
+    # and 3 are made
+    assert segment(data, SegmentSettings(k=3)).sizes == (4, 2, 2)
