@@ -29,6 +29,10 @@ def main(argv: list[str] | None = None) -> int:
         from custseg_gui.cli import report
 
         return report(argv[1:])
+    if argv[:1] == ["score"]:
+        from custseg_gui.cli import score
+
+        return score(argv[1:])
     if "--self-test" in argv:
         from custseg_gui.selftest import self_test
 

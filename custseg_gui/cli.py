@@ -19,6 +19,7 @@ from custseg_gui.core.exports import (DEFAULT_FORMATS, EXPORTERS, FORMATS, Expor
 from custseg_gui.core.settings import (AnalysisSettings, LoadSettings, SettingsError,
                                        default_of, from_document, options)
 from custseg_gui.core.sources import extensions_text
+from custseg_gui.core.sql import DIALECTS
 from custseg_gui.logs import log, log_file, setup_logging
 
 PAGE_SIZES = ("a4", "letter")
@@ -44,9 +45,10 @@ def _dest(name: str) -> str:
     return f"setting_{name}"
 
 
-def _add_setting_options(parser: argparse.ArgumentParser) -> None:
+def _add_setting_options(parser: argparse.ArgumentParser,
+                         classes=(AnalysisSettings, LoadSettings)) -> None:
     """One option per declared setting that has a flag."""
-    for settings_class in (AnalysisSettings, LoadSettings):
+    for settings_class in classes:
         for name, declared in options(settings_class):
             if declared.flag is None:
                 continue
@@ -80,6 +82,9 @@ def build_parser() -> argparse.ArgumentParser:
                              f"{','.join(DEFAULT_FORMATS)}). {described}")
     parser.add_argument("--page-size", choices=list(PAGE_SIZES), default="a4",
                         help="paper size of report.pdf (default: a4)")
+    parser.add_argument("--sql-dialect", choices=list(DIALECTS), default="standard",
+                        help="SQL of segments.sql: standard (" + DIALECTS["standard"]
+                        + ") or bigquery (default: standard)")
     parser.add_argument("--version", action="version", version=f"CustSeg {__version__}")
     return parser
 
@@ -132,8 +137,8 @@ def report(argv: list[str]) -> int:
         from custseg_gui.core.pipeline import run
 
         result = run(args.input, settings)
-        written = write_report(ExportContext(result, page_size=args.page_size), out,
-                               args.formats)
+        written = write_report(ExportContext(result, page_size=args.page_size,
+                                             sql_dialect=args.sql_dialect), out, args.formats)
     except UserError as error:
         log.info("report failed: %s", error)
         print(f"error: {error}", file=sys.stderr)
@@ -161,5 +166,92 @@ def write_report(context: ExportContext, out: Path, formats=DEFAULT_FORMATS,
         return export_files(context, out, formats, progress or NO_PROGRESS)
     except BaseException:
         if created_folder:
+            shutil.rmtree(out, ignore_errors=True)
+        raise
+
+
+# --- score: a saved segmentation applied to new customers -----------------------------------------
+
+def build_score_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="custseg-gui score",
+                     description="Give the customers of NEWFILE the segments of SEGMENTATION and "
+                                 "write scored.csv and scoring.json into DIR.")
+    parser.add_argument("segmentation", metavar="SEGMENTATION",
+                        help="segmentation.custseg written by the report (or a saved analysis)")
+    parser.add_argument("input", metavar="NEWFILE", help=f"customer file ({extensions_text()})")
+    parser.add_argument("--out", required=True, metavar="DIR", help="folder for the files")
+    parser.add_argument("--previous", metavar="FILE", type=Path,
+                        help="the segments.csv (or scored.csv) of an earlier month, to see who "
+                             "moved; needs --id")
+    parser.add_argument("--id", metavar="COLUMN", help="the customer ID column of both files")
+    _add_setting_options(parser, (LoadSettings,))
+    return parser
+
+
+def score(argv: list[str]) -> int:
+    """Run the score command; return the exit status."""
+    setup_logging()
+    try:
+        args = build_score_parser().parse_args(argv)
+        if args.previous is not None and not args.id:
+            raise UserError("--previous needs --id: the name of the customer ID column of both "
+                            "files, to match the customers.")
+        out = Path(args.out)
+        if out.exists() and not out.is_dir():
+            raise UserError(f"{out} is a file, not a folder. Give --out a folder name.")
+        load = AnalysisSettings.from_dict(analysis_settings_of_load(args)).load
+        from custseg_gui.core.scoring import run_scoring
+
+        scoring = run_scoring(Path(args.segmentation), Path(args.input), load, args.previous,
+                              args.id)
+        written = write_files(out, scoring.files)
+    except UserError as error:
+        log.info("score failed: %s", error)
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    except SystemExit as done:
+        return int(done.code or 0)
+    except Exception:
+        log.exception("score crashed")
+        print(f"error: Something unexpected went wrong. Details are in the log file "
+              f"{log_file()}.", file=sys.stderr)
+        return 1
+    print(f"Wrote {len(written)} files to {out}: {scoring.summary['rows_scored']:,} of "
+          f"{scoring.summary['rows']:,} customers placed in "
+          f"{len(scoring.summary['segments'])} segments.")
+    return 0
+
+
+def analysis_settings_of_load(args: argparse.Namespace) -> dict:
+    """How the new file is read: the options given, in the settings' dictionary form."""
+    given = AnalysisSettings().to_dict()
+    for name, declared in options(LoadSettings):
+        value = getattr(args, _dest(name), None)
+        if value is not None:
+            try:
+                given[declared.key] = declared.kind.to_plain(declared.kind.from_plain(value))
+            except SettingsError as error:
+                raise UserError(f"{declared.flag} {error}.") from None
+    return given
+
+
+def write_files(out: Path, files: dict[str, bytes]) -> list[Path]:
+    """Write named files into `out` (created if needed), all or nothing."""
+    from custseg_gui.core.exports.staging import Staging
+
+    created = not out.exists()
+    staging = Staging()
+    try:
+        try:
+            out.mkdir(parents=True, exist_ok=True)
+        except OSError as error:
+            raise UserError(f"The folder {out} cannot be created ({error.strerror or error}). "
+                            "Give --out a folder you may write in.") from None
+        for name, content in files.items():
+            staging.write(out / name, lambda handle, data=content: handle.write(data))
+        return staging.commit()
+    except BaseException:
+        staging.rollback()
+        if created:
             shutil.rmtree(out, ignore_errors=True)
         raise

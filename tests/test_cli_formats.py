@@ -75,8 +75,8 @@ def test_without_formats_every_file_is_written(customers, tmp_path):
     # Then every format's files are written: customer list, workbook, PDF, images, summary
     assert status == 0, stderr
     assert sorted(path.name for path in out.iterdir()) == sorted(REPORT_FILES)
-    assert len(REPORT_FILES) == 11
-    assert stdout.startswith(f"Wrote 11 files to {out}")
+    assert len(REPORT_FILES) == 13
+    assert stdout.startswith(f"Wrote 13 files to {out}")
 
 
 @pytest.mark.parametrize("value", ["csv,docx", "pdf;png", "", ",", "all"])
@@ -87,7 +87,7 @@ def test_bad_formats_exit_2_with_one_error_line_and_write_nothing(customers, tmp
 
     # Then the command exits 2 with one line listing the formats, and makes no folder
     assert status == 2
-    assert_one_error_line(stderr, "--formats", "csv, xlsx, pdf, png, json", f"'{value}'")
+    assert_one_error_line(stderr, "--formats", "csv, xlsx, pdf, png, json, model, sql", f"'{value}'")
     assert stdout == ""
     assert not out.exists()
 

@@ -25,6 +25,10 @@ class PreparedData:
     left_out: pd.Series  # reason per left-out row position
     n_rows: int  # rows in the loaded table
     filled: dict[str, int] = field(default_factory=dict)  # feature -> missing values filled in
+    # What was fitted, so the same preparation applies to other customers (core/model.py):
+    fill_values: dict[str, object] = field(default_factory=dict)  # feature -> value filled in
+    cap_bounds: dict[str, tuple[float, float]] = field(default_factory=dict)  # data's units
+    levels: dict[str, tuple[str, ...]] = field(default_factory=dict)  # category -> its levels
 
     @property
     def original_units(self) -> np.ndarray:
@@ -36,7 +40,7 @@ class PreparedData:
         original = values * self.scale + self.center
         for position, name in enumerate(self.matrix_columns):
             if name in self.settings.log:
-                original[..., position] = np.expm1(original[..., position])
+                original[..., position] = np.exp(original[..., position]) - 1.0
         return original
 
 
@@ -126,6 +130,7 @@ def prepare(table: LoadedTable, columns: tuple[ColumnInfo, ...],
 
     missing = frame.isna()
     filled: dict[str, int] = {}
+    fill_values: dict[str, object] = {}
     if settings.missing == "drop":
         has_missing = missing.any(axis=1).to_numpy()
         left_out = pd.Series(_missing_reasons(missing.to_numpy()[has_missing], settings.features),
@@ -137,9 +142,11 @@ def prepare(table: LoadedTable, columns: tuple[ColumnInfo, ...],
             count = int(missing[name].sum())
             if count == len(frame):
                 raise UserError(f"The column '{name}' has no values at all. Untick it.")
+            # The fill value is kept even where nothing is missing: new customers may have gaps.
+            fill_values[name] = _plain(_fill_value(frame[name].dropna(), by_name[name].role,
+                                                   settings.missing))
             if count:
-                frame[name] = frame[name].fillna(
-                    _fill_value(frame[name].dropna(), by_name[name].role, settings.missing))
+                frame[name] = frame[name].fillna(fill_values[name])
                 filled[name] = count
         left_out = pd.Series([], index=np.array([], dtype=int), dtype=object)
         rows_used = np.arange(len(frame))
@@ -148,22 +155,28 @@ def prepare(table: LoadedTable, columns: tuple[ColumnInfo, ...],
                         "to group. Untick the columns with many gaps, or fill missing values "
                         "with the median.")
 
+    cap_bounds: dict[str, tuple[float, float]] = {}
     for cap in settings.cap:
         if cap.column in frame:
             lower, upper = np.nanpercentile(frame[cap.column].to_numpy(float), [cap.low, cap.high])
+            cap_bounds[cap.column] = (float(lower), float(upper))
             frame[cap.column] = frame[cap.column].clip(lower, upper)
     for name in settings.log:
         if name in frame:
             if (frame[name] < 0).any():
                 raise UserError(f"'{name}' has negative values, so it cannot be put on a log "
                                 "scale. Use capping instead, or untick the log scale.")
-            frame[name] = np.log1p(frame[name].astype(float))
+            # log(1 + x) written as such (not log1p): the SQL of a segmentation computes
+            # LN(1 + x), and the two must agree to the last digit.
+            frame[name] = log_scale(frame[name].astype(float))
 
     blocks, names, is_category = [], [], []
+    levels: dict[str, tuple[str, ...]] = {}
     for name in settings.features:
         values = frame[name]
         if by_name[name].role is Role.CATEGORICAL:
             categories = sorted(values.astype(str).unique())
+            levels[name] = tuple(categories)
             for category in categories:
                 blocks.append((values.astype(str) == category).to_numpy(dtype=float))
                 names.append(f"{name} = {category}")
@@ -186,7 +199,18 @@ def prepare(table: LoadedTable, columns: tuple[ColumnInfo, ...],
     matrix = (raw_matrix - center) / scale
     return PreparedData(settings=settings, matrix=matrix, matrix_columns=tuple(names),
                         center=center, scale=scale, rows_used=rows_used, left_out=left_out,
-                        n_rows=table.n_rows, filled=filled)
+                        n_rows=table.n_rows, filled=filled, fill_values=fill_values,
+                        cap_bounds=cap_bounds, levels=levels)
+
+
+def log_scale(values):
+    """The log scale of a fix: log(1 + x)."""
+    return np.log(1.0 + values)
+
+
+def _plain(value):
+    """A numpy scalar as a plain Python value (for a saved segmentation)."""
+    return value.item() if isinstance(value, np.generic) else value
 
 
 def _scaling(matrix: np.ndarray, method: str, is_category: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 
 from custseg_gui.core.errors import UserError
-from custseg_gui.core.ksearch import (KSearchResult, check_k_range, fit_kmeans, refine,
+from custseg_gui.core.ksearch import (KSearchResult, check_k_range, fit_kmeans, nearest, refine,
                                       search_sample, silhouette_sample, silhouettes)
 from custseg_gui.core.prep import PreparedData
 from custseg_gui.core.progress import NO_PROGRESS, Progress
@@ -72,6 +72,13 @@ def segment(prepared: PreparedData, settings: SegmentSettings,
             cached = replace(cached, refined=False)
     fit = cached if cached.refined else refine(prepared.matrix, cached.centres,
                                                progress.part(0.4, 0.7))
+    # Each customer's segment is its nearest centre by the arithmetic a saved segmentation and
+    # its SQL use (core/model.py, core/sql.py), so that scoring the same customers again gives
+    # exactly these segments; K-Means' own labels can differ only for a customer as good as
+    # halfway between two centres.
+    nearest_labels = nearest(prepared.matrix, fit.centres, progress)[0]
+    if not np.array_equal(nearest_labels, fit.labels):
+        fit = replace(fit, labels=nearest_labels, silhouettes=None)
     number_of = renumber_by_size(fit.labels, settings.k)
     labels = number_of[fit.labels]
     order = np.argsort(number_of)  # old label positions in new number order

@@ -34,6 +34,9 @@ class SavedAnalysis:
     data_sha256: str
     settings: AnalysisSettings  # the chosen number of segments included
     names: dict[int, str] = field(default_factory=dict)  # the user's own segment names
+    # The segmentation itself (core/model.py), so that a saved analysis can score new customers
+    # (`score`) without its data file; None in files of earlier versions.
+    segmentation: object | None = field(default=None, compare=False)
 
 
 def save_analysis(path: Path, saved: SavedAnalysis) -> None:
@@ -45,6 +48,8 @@ def save_analysis(path: Path, saved: SavedAnalysis) -> None:
         "settings": saved.settings.to_dict(),
         "segment_names": {str(number): name for number, name in sorted(saved.names.items())},
     }
+    if saved.segmentation is not None:
+        content["segmentation"] = saved.segmentation.to_dict()
     text = json.dumps(content, indent=2, ensure_ascii=False)
     atomic_write(Path(path), lambda handle: handle.write(text.encode("utf-8")))
 

@@ -53,6 +53,12 @@ EXPORTERS: tuple[Exporter, ...] = (
              "images", 0.25),
     Exporter("json", "Summary for other programs (JSON)", "summary.json: the analysis as data, "
              "for other programs (and for `report --settings` to repeat it)", "summary", 0.05),
+    Exporter("model", "Segmentation for new customers (.custseg)", "segmentation.custseg: the "
+             "segments themselves, to give next month's customers theirs (the score command, or "
+             "File > Assign segments to new customers)", "model_file", 0.02),
+    Exporter("sql", "SQL for your database", "segments.sql: one SQL statement that gives every "
+             "customer of a table named customers their segment, in your company's database",
+             "sql_file", 0.02),
 )
 FORMATS = tuple(exporter.key for exporter in EXPORTERS)
 DEFAULT_FORMATS = tuple(exporter.key for exporter in EXPORTERS if exporter.default)
@@ -72,6 +78,7 @@ class ExportContext:
     result: object  # pipeline.AnalysisResult
     names: dict[int, str] = field(default_factory=dict)  # the user's names over automatic ones
     page_size: str = "a4"
+    sql_dialect: str = "standard"  # core/sql.py DIALECTS
 
     @cached_property
     def segment_names(self) -> dict[int, str]:
@@ -83,6 +90,13 @@ class ExportContext:
         from custseg_gui.core.exports.customers import labelled_customers
 
         return labelled_customers(self.result, self.segment_names)
+
+    @cached_property
+    def segmentation(self):
+        """The segmentation as a saved model (core/model.py), with the user's names."""
+        from custseg_gui.core.model import build
+
+        return build(self.result, self.segment_names)
 
     @cached_property
     def chart_inputs(self):

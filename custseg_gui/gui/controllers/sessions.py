@@ -9,6 +9,7 @@ from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QFileDialog
 
 from custseg_gui.core.errors import UserError
+from custseg_gui.core.model import build
 from custseg_gui.core.session import SUFFIX, SavedAnalysis, load_analysis, save_analysis
 from custseg_gui.core.sources import file_filter
 from custseg_gui.gui.document import Document
@@ -46,7 +47,8 @@ class SessionController(QObject):
         report = result.table.report
         saved = SavedAnalysis(data_path=str(Path(report.path).resolve()),
                               data_sha256=report.sha256, settings=result.settings,
-                              names=dict(self.document.renamed))
+                              names=dict(self.document.renamed),
+                              segmentation=build(result, dict(self.document.renamed)))
         try:
             save_analysis(path, saved)
         except UserError as error:

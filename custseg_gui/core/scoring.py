@@ -1,0 +1,116 @@
+"""Scoring: a saved segmentation applied to a new file, with who moved since a previous one.
+
+`score_table` is the computation the window and the `score` command share; `scored_files`
+writes what the command writes: scored.csv (every row and column of the new file as written,
+plus the segment columns) and scoring.json.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from custseg_gui import __version__
+from custseg_gui.core.exports.customers import customers_csv_bytes, free_column_name
+from custseg_gui.core.exports.summary import json_safe
+from custseg_gui.core.model import (Migration, Scored, SegmentationModel, apply, load,
+                                    migration)
+from custseg_gui.core.progress import NO_PROGRESS, Progress
+from custseg_gui.core.settings import LoadSettings
+from custseg_gui.core.sources import LoadedTable, load_table
+
+SCORED_FILE, SCORING_FILE = "scored.csv", "scoring.json"
+SCHEMA = "custseg-scoring/1"
+
+
+@dataclass(frozen=True)
+class ScoringResult:
+    model: SegmentationModel
+    table: LoadedTable
+    scored: Scored
+    migration: Migration | None = None
+
+    def customers(self) -> pd.DataFrame:
+        """Every row and column of the new file as written, plus the segment columns."""
+        names = self.model.names()
+        frame = self.table.raw.copy()
+        added = {
+            "Segment": np.where(self.scored.segments > 0, self.scored.segments.astype(str), ""),
+            "Segment name": [names.get(int(n), "") for n in self.scored.segments],
+            "Second closest segment": [names.get(int(n), "") for n in self.scored.second],
+            "Fit": self.scored.fit,
+        }
+        if self.migration is not None:
+            added["Previous segment"] = self.migration.previous.to_numpy()
+        reasons = np.full(len(frame), "", dtype=object)
+        reasons[self.scored.left_out.index.to_numpy()] = self.scored.left_out.to_numpy()
+        added["Left out because"] = reasons
+        for name, values in added.items():
+            frame[free_column_name(name, frame.columns)] = values
+        return frame
+
+    def summary(self) -> dict:
+        """What scoring.json holds."""
+        scored, model = self.scored, self.model
+        sizes = Counter(int(number) for number in scored.segments if number > 0)
+        content = {
+            "schema": SCHEMA, "app_version": __version__,
+            "segmentation": model.source,
+            "input": {"file": self.table.report.file_name, "sha256": self.table.report.sha256},
+            "rows": int(len(scored.segments)),
+            "rows_scored": scored.rows_scored,
+            "rows_left_out": dict(Counter(scored.left_out.to_list())),
+            "segments": [{"number": segment.number, "name": segment.name,
+                          "size": sizes.get(segment.number, 0)}
+                         for segment in model.segments],
+            "unlike_any_segment": int((scored.fit == "unlike any segment").sum()),
+            "drift": scored.drift,
+            "notes": list(scored.notes),
+        }
+        if self.migration is not None:
+            flows = self.migration
+            content["migration"] = {
+                "from_to": [{"from": source, "to": target, "customers": count}
+                            for source, target, count in flows.from_to],
+                "moved": flows.moved, "stayed": flows.stayed, "new": flows.new,
+                "gone": flows.gone}
+        return json_safe(content)
+
+
+def score_table(model: SegmentationModel, table: LoadedTable,
+                previous: LoadedTable | None = None, id_column: str | None = None,
+                progress: Progress = NO_PROGRESS) -> ScoringResult:
+    scored = apply(model, table, progress.part(0.0, 0.9))
+    moved = migration(model, table, scored, previous, id_column) \
+        if previous is not None else None
+    return ScoringResult(model=model, table=table, scored=scored, migration=moved)
+
+
+def scored_files(result: ScoringResult) -> dict[str, bytes]:
+    text = json.dumps(result.summary(), indent=2, ensure_ascii=False, allow_nan=False)
+    return {SCORED_FILE: customers_csv_bytes(result.customers()),
+            SCORING_FILE: text.encode("utf-8")}
+
+
+@dataclass(frozen=True)
+class ScoringRun:
+    result: ScoringResult
+    files: dict[str, bytes]
+    summary: dict
+
+
+def run_scoring(segmentation: Path, new_file: Path, load_settings: LoadSettings = LoadSettings(),
+                previous: Path | None = None, id_column: str | None = None,
+                progress: Progress = NO_PROGRESS) -> ScoringRun:
+    """The `score` command's work: read the segmentation and the files, score, write."""
+    model = load(segmentation)
+    table = load_table(new_file, load_settings, progress.part(0.0, 0.4))
+    earlier = load_table(previous, LoadSettings(), progress.part(0.4, 0.5)) \
+        if previous is not None else None
+    result = score_table(model, table, earlier, id_column, progress.part(0.5, 1.0))
+    return ScoringRun(result=result, files=scored_files(result), summary=result.summary())
