@@ -79,7 +79,8 @@ class ExportContext:
 
     @cached_property
     def customers(self):
-        """Every input row and column as read, plus the segment columns (made once)."""
+        """Every input row and column as read, plus the segment columns (exports.customers
+        .CustomerList: the table's own columns, not a copy)."""
         from custseg_gui.core.exports.customers import labelled_customers
 
         return labelled_customers(self.result, self.segment_names)
