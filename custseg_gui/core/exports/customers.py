@@ -73,9 +73,9 @@ class CustomerList:
         """The cells of rows start..end, column by column (views, not copies)."""
         return [column[start:end] for column in self.columns]
 
-    def blocks(self, rows: int = BLOCK_ROWS):
+    def blocks(self, rows: int | None = None):
         """(start, end) of each block of rows."""
-        total = len(self)
+        total, rows = len(self), rows or BLOCK_ROWS
         return [(start, min(total, start + rows)) for start in range(0, total, rows)]
 
     @cached_property
