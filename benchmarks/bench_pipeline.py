@@ -7,7 +7,7 @@ stages, and two reference pipelines.
 The report command (what a user waits for, exports included): `python -m custseg_gui report
 FILE --out DIR --formats ...` as a fresh process, timed from start to exit, with its peak
 memory (the largest sum of proportional set sizes of the process and the one it forks to write
-exports in parallel, sampled every 20 ms, and the largest resident set of either); median of
+exports in parallel, sampled every 0.1 s, and the largest resident set of either); median of
 --runs runs, the commands of a workload taking turns so that a busy moment of the machine
 falls on all of them alike. Workloads: the largest --rows size with `--formats csv,json` and
 with every default format, and the Mall customers (--mall) with `--formats json` and with every
@@ -184,7 +184,7 @@ def run_command(path: Path, formats: str, folder: Path) -> dict:
     peak_pss = 0
     while process.poll() is None:
         peak_pss = max(peak_pss, sum(_pss_kb(pid) for pid in _tree(process.pid)))
-        time.sleep(0.02)
+        time.sleep(0.1)
     seconds = time.perf_counter() - started
     stdout, stderr = process.communicate()
     if process.returncode != 0:

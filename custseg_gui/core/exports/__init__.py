@@ -171,9 +171,12 @@ def progress_parts(keys) -> list[tuple[str, float, float]]:
 
 
 def write_lane(entries, staging, folder: Path, context: ExportContext,
-               progress: Progress) -> None:
-    """Write these formats, one after another, into `staging`."""
+               progress: Progress, started=None) -> None:
+    """Write these formats, one after another, into `staging` (telling `started` each one's
+    key as it starts)."""
     for entry, (_key, start, end) in zip(entries, progress_parts(e.key for e in entries)):
+        if started is not None:
+            started(entry.key)
         part = progress.part(start, end)
         part.report(0.0, f"Writing {entry.label.lower()}...")
         entry.write(staging, folder, context, part)

@@ -91,11 +91,12 @@ class Lane:
                 raise Cancelled()
             else:  # "error": the child's error, as a user or a programmer should see it
                 self.process.join()
-                _name, text, details, user = message[1:]
+                key, text, details, user = message[1:]
                 if user:
                     raise UserError(text, details)
-                raise RuntimeError(f"Writing {', '.join(e.key for e in self.entries)} failed: "
-                                   f"{text}\n{details}")
+                error = RuntimeError(f"Writing {key} failed: {text}")
+                error.add_note(f"In the export process:\n{details}")
+                raise error
 
     def stop(self) -> None:
         """Ask the lane to stop and remove what it wrote; kill it if it does not."""
@@ -140,16 +141,16 @@ def _child(connection, entries, folder: Path, context, write_lane) -> None:
 
     progress = Progress(lambda fraction, message: connection.send(
         ("progress", fraction, message)), is_cancelled)
-    staging = Staging()
+    staging, current = Staging(), [entries[0].key]
     try:
-        write_lane(entries, staging, folder, context, progress)
+        write_lane(entries, staging, folder, context, progress, started=current.append)
         connection.send(("staged", staging.staged))
     except Cancelled:
         staging.rollback()
         connection.send(("cancelled",))
     except BaseException as error:  # told to the parent, which raises it there
         staging.rollback()
-        connection.send(("error", type(error).__name__, str(error),
+        connection.send(("error", current[-1], str(error),
                          getattr(error, "details", None) or traceback.format_exc(),
                          isinstance(error, UserError)))
     finally:
