@@ -98,7 +98,7 @@ def test_fast_csv_writes_the_careful_writers_bytes_and_the_cells_as_read(listed)
     assert read_csv_text(fast) == expected
 
 
-# --- the workbook ------------------------------------------------------------------------------
+# --- the workbook ---------------------------------------------------------------------------------
 
 @pytest.fixture(scope="module")
 def sample(sample_csv):
@@ -238,7 +238,7 @@ def test_a_list_that_fits_one_sheet_says_nothing_of_others(eleven, tmp_path):
     assert book["Customers"].max_column == 5
 
 
-# --- cancel ----------------------------------------------------------------------------------------
+# --- cancel ---------------------------------------------------------------------------------------
 
 def folder_state(folder: Path) -> dict[str, bytes]:
     return {path.name: path.read_bytes() for path in folder.iterdir()}

@@ -2,8 +2,9 @@
 
 The list is written straight from the table's raw text, in blocks of rows: each block's cells
 are checked a whole column at a time (by numpy over the column's bytes, cell_bytes.py), so the
-common cell (no comma, quote, line break or formula start) costs no Python work of its own. Only cells that need quoting or an apostrophe take the careful path.
-`careful_csv_bytes` is that careful path for every cell: the tests hold the fast writer to it.
+common cell (no comma, quote, line break or formula start) costs no Python work of its own.
+Only cells that need quoting or an apostrophe take the careful path. `careful_csv_bytes` is
+that careful path for every cell: the tests hold the fast writer to it.
 """
 
 from __future__ import annotations
@@ -112,7 +113,7 @@ def labelled_customers(result, names: dict[int, str]) -> CustomerList:
                          result.prepared.left_out)
 
 
-# --- the careful writer: every cell on its own ---------------------------------------------------
+# --- the careful writer: every cell on its own ------------------------------------------------
 
 def csv_field(text: str) -> str:
     """One cell as written: neutralized, and quoted when it holds a comma, quote or line break."""
@@ -129,7 +130,7 @@ def careful_csv_bytes(customers: CustomerList) -> bytes:
     return ("\n".join(lines) + "\n").encode("utf-8")
 
 
-# --- the fast writer: a column of a block at a time ------------------------------------------------
+# --- the fast writer: a column of a block at a time ---------------------------------------------
 
 RISKY_FIRST = byte_class("".join(FORMULA_START))
 QUOTE_CARE = byte_class(',"\r\n')
