@@ -28,9 +28,9 @@ DIGIT = byte_class(DIGITS)
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 NUMBER_TEXT = re.compile(r"^\s*[-+]?(\d[\d,. ]*|[.,]\d+)([eE][-+]?\d+)?\s*%?\s*$")
 FILE = "segments.csv"
-# Rows per block: a block's text is a few MB, and no single step holds Python's interpreter
-# lock long enough to make the window stutter.
-BLOCK_ROWS = 50_000
+# Rows per block: joining a block's lines is one step that holds Python's interpreter lock
+# (about 10 ms for 10,000 rows); the window, exporting meanwhile, must not wait much longer.
+BLOCK_ROWS = 10_000
 _NEEDS_QUOTES = re.compile(r'[,"\r\n]')
 
 

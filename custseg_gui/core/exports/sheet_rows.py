@@ -17,7 +17,9 @@ import numpy as np
 
 from custseg_gui.core.exports.cell_bytes import DIGITS, CellBytes, byte_class
 
-BLOCK_ROWS = 50_000
+# Rows per block: joining a block's XML is one step that holds Python's interpreter lock (about
+# 20 ms for 10,000 rows); the window, exporting meanwhile, must not wait much longer.
+BLOCK_ROWS = 10_000
 MAX_DIGITS = 15  # Excel keeps 15 significant digits of a number
 
 _WHOLE = re.compile(r"-?(?:0|[1-9]\d*)", re.ASCII)
