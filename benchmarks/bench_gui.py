@@ -4,8 +4,9 @@
 
 Generates the same customers as bench_pipeline.py (fixed seed: ID, gender, five numeric
 features), writes them as CSV, and drives the real window through what a user does:
-open the file, find segments, look at every tab, choose another number of segments, start
-again and cancel, close the window. A QTimer ticking every 10 ms on the GUI thread records
+open the file, find segments, look at every tab, choose another number of segments, export
+every default format (the customer list, the workbook, the PDF, the chart images, the summary)
+from the Export tab, start again and cancel, close the window. A QTimer ticking every 10 ms on the GUI thread records
 the gap between its ticks; a gap is how long the window could not react (to a click, a
 repaint, a key). Each run is a fresh process, as when a user starts the app; figures are
 medians over --runs runs. Also measured: how long after pressing Cancel the background work
@@ -23,6 +24,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shutil
 import statistics
 import subprocess
 import sys
@@ -202,6 +204,16 @@ def one_run(path: Path, diagnose: bool) -> dict:
     times["change k"], times["change k, charts drawn"] = run_task(
         "change k", "segment", lambda: window.change_k(k + 1))
 
+    # Export every default format of the million from the Export tab, as a user does.
+    window.results.setCurrentIndex(window.results.indexOf(window.results.export))
+    for check in window.results.export.checks.values():
+        check.setChecked(True)
+    export_folder = Path(tempfile.mkdtemp(prefix="custseg-bench-export-"))
+    times["export"], _drawn = run_task("export", "export",
+                                       lambda: window.export_to(export_folder), timeout_s=900)
+    exported = sorted(path.name for path in export_folder.iterdir())
+    shutil.rmtree(export_folder, ignore_errors=True)
+
     # Cancel in the middle of trying every k: how long until the background work has stopped.
     recorder.set_phase("cancel")
     window.run_search()
@@ -223,6 +235,7 @@ def one_run(path: Path, diagnose: bool) -> dict:
     recorder.stop_watchdog.set()
     recorder.timer.stop()
     return {"phases": recorder.summary(), "task_s": {k: round(v, 2) for k, v in times.items()},
+            "exported": exported,
             "cancel_s": round(cancel_s, 3), "close_s": round(close_s, 3),
             "window_shown_s": round(window_shown_s, 2), "platform": app.platformName()}
 
@@ -247,7 +260,8 @@ def main() -> int:
         make_customers(args.rows).to_csv(path, index=False)
         print(f"Workload: {args.rows:,} customers x {len(FEATURES)} numeric features (+ ID, "
               f"gender), CSV {path.stat().st_size / 1e6:.0f} MB, seed {SEED}; open, find "
-              f"segments (k = 2..10), every tab, change k, cancel, close; {args.runs} runs, "
+              f"segments (k = 2..10), every tab, change k, export every format, cancel, close; "
+              f"{args.runs} runs, "
               f"each a fresh process; {os.cpu_count()} cores; timer every {TICK_MS} ms")
         runs = []
         for number in range(1, args.runs + 1):

@@ -125,9 +125,31 @@ def analysis_settings(args: argparse.Namespace) -> AnalysisSettings:
                         "--help' for what each option takes.") from None
 
 
+def _import_kneed_alone() -> None:
+    """Import kneed (the elbow finder) without matplotlib.
+
+    kneed imports matplotlib.pyplot for plotting helpers CustSeg never calls: half a second,
+    and all of matplotlib, for a report that may draw nothing (--formats csv,json). With
+    matplotlib hidden while kneed loads, kneed only notes that it cannot plot. A report that
+    draws charts imports matplotlib when it draws them."""
+    hidden = [name for name in ("matplotlib", "matplotlib.pyplot") if name not in sys.modules]
+    if "kneed" in sys.modules or len(hidden) < 2:
+        return
+    for name in hidden:
+        sys.modules[name] = None  # an import of it now fails with ImportError
+    try:
+        import kneed  # noqa: F401
+    except ImportError:
+        pass
+    finally:
+        for name in hidden:
+            del sys.modules[name]
+
+
 def report(argv: list[str]) -> int:
     """Run the report command; return the exit status."""
     setup_logging()
+    _import_kneed_alone()
     try:
         args = build_parser().parse_args(argv)
         settings = analysis_settings(args)
@@ -163,7 +185,8 @@ def write_report(context: ExportContext, out: Path, formats=DEFAULT_FORMATS,
     created_folder = not out.exists()
     try:
         out.mkdir(parents=True, exist_ok=True)
-        return export_files(context, out, formats, progress or NO_PROGRESS)
+        # Both cores: the formats are written in two processes at once (exports/lanes.py).
+        return export_files(context, out, formats, progress or NO_PROGRESS, parallel=True)
     except BaseException:
         if created_folder:
             shutil.rmtree(out, ignore_errors=True)

@@ -238,3 +238,71 @@ def test_mall_exports_carry_the_users_segment_names(qtbot, wait_for_task, window
         rows = list(csv.DictReader(handle))
     assert len(rows) == 200
     assert sum("Big spenders" in row.values() for row in rows) == 39
+
+
+def test_export_shows_a_full_bar_for_each_file_written(qtbot, wait_for_task, window,
+                                                       customers_csv, tmp_path):
+    # Given segments and the customer list and summary ticked
+    analyse(qtbot, wait_for_task, window, customers_csv)
+    show_tab(window, "Export")
+    export_only(window, ("csv", "json"))
+    # When exported
+    assert wait_for_task(window, "export", lambda: window.export_to(tmp_path)) == "returned"
+    # Then the two files' bars are shown full, and no other
+    from PySide6.QtWidgets import QProgressBar
+    bars = {fmt: find(window, QProgressBar, f"{fmt}ProgressBar") for fmt in
+            ("csv", "xlsx", "pdf", "png", "json")}
+    assert {fmt for fmt, bar in bars.items() if bar.isVisible()} == {"csv", "json"}
+    assert bars["csv"].value() == bars["json"].value() == 1000
+    assert not find(window, QAbstractButton, "exportCancelButton").isEnabled()
+
+
+def test_cancelling_an_export_leaves_the_folder_as_it_was(qtbot, wait_for_task, window,
+                                                          customers_csv, tmp_path,
+                                                          monkeypatch):
+    # Given an earlier export in the folder, and a workbook that is slow to write
+    import threading
+
+    import custseg_gui.core.exports.workbook as workbook_module
+
+    folder = tmp_path / "export"
+    folder.mkdir()
+    analyse(qtbot, wait_for_task, window, customers_csv)
+    show_tab(window, "Export")
+    export_only(window, ("csv", "xlsx", "json"))
+    assert wait_for_task(window, "export", lambda: window.export_to(folder)) == "returned"
+    before = {path.name: path.read_bytes() for path in folder.iterdir()}
+    started, release = threading.Event(), threading.Event()
+    write = workbook_module.write_workbook
+
+    def slow(handle, *args, progress, **kwargs):
+        handle.write(b"half a workbook")
+        started.set()
+        release.wait(10)
+        progress.check()  # the export notices the cancel here
+        return write(handle, *args, progress=progress, **kwargs)
+
+    monkeypatch.setattr(workbook_module, "write_workbook",
+                        lambda handle, *args, **kwargs: slow(handle, *args, **kwargs))
+    monkeypatch.setattr(workbook_module, "write", lambda staging, folder, context, progress:
+                        staging.write(folder / "segments.xlsx", lambda handle: slow(
+                            handle, context.result, context.customers, context.segment_names,
+                            progress=progress)))
+    # When the user exports again and presses Cancel while the workbook is half written
+    window.export_to(folder)
+    qtbot.waitUntil(started.is_set, timeout=10_000)
+    cancel = find(window, QAbstractButton, "exportCancelButton")
+    assert cancel.isEnabled()
+    with qtbot.waitSignal(window.worker.finished, timeout=10_000,
+                          check_params_cb=lambda name, outcome: name == "export"):
+        qtbot.mouseClick(cancel, Qt.LeftButton)
+    release.set()
+    # Then the panel says so, and (once the export has stopped) every earlier file is as it
+    # was, with no half-written or temporary file left
+    assert text_of(window, "exportResultLabel") == ("Export cancelled: no file was written or "
+                                                    "changed.")
+    qtbot.waitUntil(lambda: not any(thread.name.startswith("custseg-export") and
+                                    thread.is_alive() for thread in threading.enumerate()),
+                    timeout=10_000)
+    assert {path.name: path.read_bytes() for path in folder.iterdir()} == before
+    assert find(window, QAbstractButton, "exportButton").isEnabled()

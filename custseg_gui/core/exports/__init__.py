@@ -86,7 +86,8 @@ class ExportContext:
 
     @cached_property
     def customers(self):
-        """Every input row and column as read, plus the segment columns (made once)."""
+        """Every input row and column as read, plus the segment columns (exports.customers
+        .CustomerList: the table's own columns, not a copy)."""
         from custseg_gui.core.exports.customers import labelled_customers
 
         return labelled_customers(self.result, self.segment_names)
@@ -128,8 +129,11 @@ def _same_file(a: Path, b: Path) -> bool:
 
 
 def export_files(context: ExportContext, folder: Path, formats=DEFAULT_FORMATS,
-                 progress: Progress = NO_PROGRESS) -> list[Path]:
-    """Write the chosen report files into `folder`, all or nothing; return their paths."""
+                 progress: Progress = NO_PROGRESS, parallel: bool = False) -> list[Path]:
+    """Write the chosen report files into `folder`, all or nothing; return their paths.
+
+    `parallel`: write them in two processes at once where that is possible (exports/lanes.py);
+    the report command does, the window does not."""
     from custseg_gui.core.exports.staging import Staging
 
     folder = Path(folder)
@@ -138,21 +142,55 @@ def export_files(context: ExportContext, folder: Path, formats=DEFAULT_FORMATS,
                         "export to.")
     chosen = [exporter(key) for key in check_formats(formats)]
     source = Path(context.result.table.report.path)
-    for name in output_files(context, formats):
+    names = output_files(context, formats)
+    for name in names:
         if _same_file(folder / name, source):
             raise UserError(f"Exporting would overwrite your data file {source.name}. Choose "
                             "another folder, or rename the data file.")
-    total = sum(entry.weight for entry in chosen)
-    done = 0.0
-    staging = Staging()
+    here, there = chosen, []
+    if parallel and len(chosen) > 1:
+        from custseg_gui.core.exports import lanes
+
+        if lanes.can_fork():
+            table = context.result.table
+            here, there = lanes.plan(chosen, table.n_rows * (table.raw.shape[1] + 3))
+    staging, other = Staging(), None
     try:
-        for entry in chosen:
-            part = progress.part(done / total, (done + entry.weight) / total)
-            done += entry.weight
-            part.report(0.0, f"Writing {entry.label.lower()}...")
-            entry.write(staging, folder, context, part)
+        if there:
+            other = lanes.Lane(there, folder, context, write_lane)
+        write_lane(here, staging, folder, context, progress.part(0.0, 1.0 if not there else
+                                                                 0.5))
+        if other is not None:
+            staging.adopt(other.finish(progress.part(0.5, 1.0)))
+            other = None
         progress.check()
+        staging.order([folder / name for name in names])
         return staging.commit()
     except BaseException:
+        if other is not None:
+            other.stop()
         staging.rollback()
         raise
+
+
+def progress_parts(keys) -> list[tuple[str, float, float]]:
+    """(format, start, end): each format's share of the progress of an export of these
+    formats in one process, as write_lane reports it (the window shows a bar per format)."""
+    entries = [exporter(key) for key in check_formats(keys)]
+    total, done, parts = sum(entry.weight for entry in entries), 0.0, []
+    for entry in entries:
+        parts.append((entry.key, done / total, (done + entry.weight) / total))
+        done += entry.weight
+    return parts
+
+
+def write_lane(entries, staging, folder: Path, context: ExportContext,
+               progress: Progress, started=None) -> None:
+    """Write these formats, one after another, into `staging` (telling `started` each one's
+    key as it starts)."""
+    for entry, (_key, start, end) in zip(entries, progress_parts(e.key for e in entries)):
+        if started is not None:
+            started(entry.key)
+        part = progress.part(start, end)
+        part.report(0.0, f"Writing {entry.label.lower()}...")
+        entry.write(staging, folder, context, part)

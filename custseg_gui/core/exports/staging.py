@@ -66,6 +66,20 @@ class Staging:
         except OSError as error:
             raise _write_failed(path, error) from None
 
+    @property
+    def staged(self) -> list[tuple[str, Path]]:
+        """(temporary file, destination) of every file written so far."""
+        return list(self._staged)
+
+    def adopt(self, staged: list[tuple[str, Path]]) -> None:
+        """Take over files another Staging (another process's) wrote."""
+        self._staged += [(temporary, Path(path)) for temporary, path in staged]
+
+    def order(self, paths: list[Path]) -> None:
+        """Put the staged files in this order of destinations (the order commit returns)."""
+        rank = {Path(path): position for position, path in enumerate(paths)}
+        self._staged.sort(key=lambda pair: rank.get(pair[1], len(rank)))
+
     def commit(self) -> list[Path]:
         """Rename every staged file into place; if one rename fails, undo the others."""
         done, backups = [], []

@@ -1,15 +1,25 @@
-"""segments.xlsx: the customer list, the segments, how k was chosen, and the settings."""
+"""segments.xlsx: the customer list, the segments, how k was chosen, and the settings.
+
+XlsxWriter writes the workbook (styles, the segment sheet's colour scale and chart, the k
+sheet's chart) in its constant-memory mode. The customer list is most of the file: its rows are
+written in blocks straight from the table's text (sheet_rows.py) and put into the sheets
+XlsxWriter made, so a million customers cost no Python work per cell. With `fast=False` every
+customer cell goes through XlsxWriter one by one instead: the careful writer the tests hold the
+fast one to. Lists longer than a sheet holds continue on further sheets, as the first one says.
+"""
 
 from __future__ import annotations
 
 import re
-from contextlib import suppress
+import tempfile
+import zipfile
 from pathlib import Path
 from typing import IO
 
 import numpy as np
-import pandas as pd
 
+from custseg_gui.core.exports import sheet_rows
+from custseg_gui.core.exports.customers import CustomerList
 from custseg_gui.core.exports.facts import settings_rows
 from custseg_gui.core.progress import NO_PROGRESS, Progress
 
@@ -17,199 +27,231 @@ FILE = "segments.xlsx"
 
 # Excel holds at most 1,048,576 rows a sheet; longer customer lists continue on another sheet.
 EXCEL_ROWS = 1_048_576
-# A cell that reads as a plain number (no leading zero to keep, no thousands separator).
-PLAIN_NUMBER = re.compile(r"^-?(0|[1-9]\d*)(\.\d+)?([eE][-+]?\d+)?$")
-HEADER_FILL = "DCE6F1"
+HEADER_FILL = "#DCE6F1"
+CM = 96 / 2.54  # chart sizes are given in cm, XlsxWriter takes pixels
+# Deflate level of the customer sheets: level 1 is three times quicker than the default 6 on
+# this kind of XML, for a file about a fifth larger.
+CUSTOMER_SHEET_LEVEL = 1
+SHEETS = ("Customers", "Segments", "How k was chosen", "Settings")
 
 
-def _header_cells(sheet, names):
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.styles import Alignment, Font, PatternFill
-
-    cells = []
-    for name in names:
-        cell = WriteOnlyCell(sheet, value=str(name))
-        cell.data_type = "s"
-        cell.font = Font(bold=True)
-        cell.fill = PatternFill("solid", fgColor=HEADER_FILL)
-        cell.alignment = Alignment(vertical="top", wrap_text=True)
-        cells.append(cell)
-    return cells
+def _sheet_name(number: int) -> str:
+    return "Customers" if number == 0 else f"Customers ({number + 1})"
 
 
-def _text_cell(sheet, text: str):
-    """A string cell that Excel and LibreOffice show as text, never evaluate."""
-    from openpyxl.cell import WriteOnlyCell
-
-    cell = WriteOnlyCell(sheet, value=text)
-    cell.data_type = "s"  # openpyxl would otherwise store "=..." as a formula
-    return cell
-
-
-def _column_letter(index: int) -> str:
-    from openpyxl.utils import get_column_letter
-
-    return get_column_letter(index)
+def _column_widths(customers: CustomerList) -> list[float]:
+    widths = []
+    for name, column in zip(customers.header, customers.columns):
+        sample = column[:2000]
+        longest = max((len(str(value)) for value in sample), default=0)
+        widths.append(max(6.0, min(60.0, max(len(str(name)) + 2, 8, longest + 2))))
+    return widths
 
 
-def _set_widths(sheet, widths: list[float]) -> None:
-    for position, width in enumerate(widths, start=1):
-        sheet.column_dimensions[_column_letter(position)].width = max(6.0, min(60.0, width))
+def customer_sheet_ranges(total: int, per_sheet: int | None = None) -> list[tuple[int, int]]:
+    """(first, end) customer positions of each Customers sheet."""
+    per_sheet = per_sheet or EXCEL_ROWS - 1  # one row of each sheet holds the column names
+    return [(start, min(total, start + per_sheet))
+            for start in range(0, max(total, 1), per_sheet)]
 
 
-def _finish_table(sheet, columns: int, rows: int) -> None:
-    sheet.freeze_panes = "A2"
-    sheet.auto_filter.ref = f"A1:{_column_letter(columns)}{rows + 1}"
-
-
-def _customer_columns(customers: pd.DataFrame) -> list[np.ndarray]:
-    """Per column: a number where the cell's text is a number that reads back the same
-    (12, -3.5), so Excel can sum it; text everywhere else (0001, 1.50, 1e5, names)."""
-    prepared = []
-    for name in customers.columns:
-        text = customers[name].astype(str)
-        values = text.to_numpy(dtype=object).copy()
-        plain = text.str.match(PLAIN_NUMBER).to_numpy()
-        if plain.any():
-            whole = plain & ~text.str.contains(r"[.eE]").to_numpy() & (
-                text.str.len().to_numpy() <= 15) & (text != "-0").to_numpy()
-            values[whole] = text[whole].astype(np.int64).to_numpy().astype(object)
-            decimal = plain & ~whole & (text != "-0").to_numpy()
-            if decimal.any():
-                numbers = text[decimal].astype(float)
-                # openpyxl writes a float with 16 significant digits: keep it a number only
-                # where that gives back the text as written ("25.0" and "0.1428571428571428571"
-                # stay text).
-                same = (numbers.map(lambda x: "%.16g" % x) == text[decimal]).to_numpy()
-                positions = np.flatnonzero(decimal)[same]
-                values[positions] = numbers.to_numpy()[same].astype(object)
-        prepared.append(values)
-    return prepared
-
-
-def write_workbook(handle: IO[bytes], analysis, customers: pd.DataFrame,
-                   names: dict[int, str], progress: Progress = NO_PROGRESS) -> None:
+def write_workbook(handle: IO[bytes], analysis, customers: CustomerList,
+                   names: dict[int, str], progress: Progress = NO_PROGRESS,
+                   fast: bool = True) -> None:
     """Write the whole workbook to an open binary file."""
-    from openpyxl import Workbook
+    import xlsxwriter
 
-    workbook = Workbook(write_only=True)
-    try:
-        _customer_sheets(workbook, customers, progress.part(0.0, 0.9))
-        progress.report(0.9, "Writing the segment sheets...")
-        _segments_sheet(workbook, analysis, names)
-        _k_sheet(workbook, analysis)
-        _settings_sheet(workbook, analysis)
-        progress.report(0.97, "Saving the workbook...")
-        workbook.save(handle)
-    except BaseException:
-        # A write-only sheet streams into a temporary file: close and remove them all, or
-        # they linger (and complain) until the app exits.
-        for sheet in workbook.worksheets:
-            with suppress(Exception):
-                sheet.close()
-            with suppress(Exception):
-                sheet._writer.cleanup()
-        raise
+    ranges = customer_sheet_ranges(len(customers))
+    with tempfile.TemporaryDirectory(prefix="custseg-xlsx-") as folder:
+        shell_path = Path(folder) / "workbook.xlsx"
+        workbook = xlsxwriter.Workbook(str(shell_path), {
+            "constant_memory": True, "tmpdir": folder, "strings_to_numbers": False,
+            "strings_to_formulas": False, "strings_to_urls": False, "nan_inf_to_errors": True})
+        try:
+            styles = _styles(workbook)
+            sheets = _customer_sheets(workbook, customers, ranges, styles)
+            if not fast:
+                _careful_customer_rows(sheets, customers, ranges, progress.part(0.0, 0.9))
+            _segments_sheet(workbook, analysis, names, styles)
+            _k_sheet(workbook, analysis, styles)
+            _settings_sheet(workbook, analysis, styles)
+            progress.report(0.01 if fast else 0.9, "Writing the workbook...")
+        except BaseException:
+            workbook.fileclosed = True  # nothing to save: its temporary files go with the folder
+            raise
+        workbook.close()
+        if not fast:
+            handle.write(shell_path.read_bytes())
+        else:
+            _fill_customer_sheets(handle, shell_path, customers, ranges,
+                                  progress.part(0.01, 1.0))
     progress.report(1.0)
 
 
-def _customer_sheets(workbook, customers: pd.DataFrame, progress: Progress) -> None:
-    columns = _customer_columns(customers)
-    header = list(customers.columns)
-    per_sheet = EXCEL_ROWS - 1
+def _styles(workbook) -> dict:
+    return {
+        "header": workbook.add_format({"bold": True, "bg_color": HEADER_FILL, "valign": "top",
+                                       "text_wrap": True}),
+        "wrap": workbook.add_format({"text_wrap": True, "valign": "top"}),
+        "share": workbook.add_format({"num_format": "0.0%"}),
+        "stability": workbook.add_format({"num_format": "0.00"}),
+        "mean": workbook.add_format({"num_format": "#,##0.00"}),
+        "index": workbook.add_format({"num_format": "0"}),
+    }
+
+
+def _header(sheet, names, style) -> None:
+    for column, name in enumerate(names):
+        sheet.write_string(0, column, str(name), style)
+
+
+def _widths(sheet, widths) -> None:
+    for column, width in enumerate(widths):
+        sheet.set_column(column, column, max(6.0, min(60.0, width)))
+
+
+def _customer_sheets(workbook, customers: CustomerList, ranges, styles) -> list:
+    """The Customers sheets with their column names, widths, frozen header and filter."""
+    header, widths = list(customers.header), _column_widths(customers)
+    sheets = []
+    for number, (start, end) in enumerate(ranges):
+        sheet = workbook.add_worksheet(_sheet_name(number))
+        _widths(sheet, widths)
+        sheet.freeze_panes(1, 0)
+        sheet.autofilter(0, 0, max(end - start, 1), len(header) - 1)
+        _header(sheet, header, styles["header"])
+        if number == 0 and len(ranges) > 1:
+            sheet.set_column(len(header) + 1, len(header) + 1, 70)
+            sheet.write_string(0, len(header) + 1, split_note(ranges), styles["wrap"])
+        sheets.append(sheet)
+    return sheets
+
+
+def split_note(ranges) -> str:
+    """What the first Customers sheet says when the list goes on over further sheets."""
+    total = ranges[-1][1]
+    return (f"{total:,} customers are more than one Excel sheet holds: this sheet lists "
+            f"customers 1 to {ranges[0][1]:,}, and the list goes on over "
+            + ", ".join(f"'{_sheet_name(number)}' ({start + 1:,} to {end:,})"
+                        for number, (start, end) in enumerate(ranges) if number) + ".")
+
+
+def _careful_customer_rows(sheets, customers: CustomerList, ranges, progress: Progress) -> None:
+    """Every customer cell through XlsxWriter, one by one."""
     total = len(customers)
-    widths = [max(len(str(name)) + 2, 8) for name in header]
-    for position, values in enumerate(columns):
-        sample = values[:2000]
-        if len(sample):
-            widths[position] = max(widths[position], max(len(str(v)) for v in sample) + 2)
-    sheets = max(1, int(np.ceil(total / per_sheet)))
-    for number in range(sheets):
-        sheet = workbook.create_sheet("Customers" if number == 0 else f"Customers ({number + 1})")
-        _set_widths(sheet, widths)
-        _finish_table(sheet, len(header), min(per_sheet, total - number * per_sheet))
-        sheet.append(_header_cells(sheet, header))
-        start, end = number * per_sheet, min(total, (number + 1) * per_sheet)
-        for row in range(start, end):
-            if row % 20_000 == 0:
-                progress.report(row / max(total, 1), f"Writing customers to the workbook "
-                                                     f"({row:,} of {total:,})...")
-            cells = [column[row] for column in columns]
-            for index, value in enumerate(cells):
-                if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
-                    cells[index] = _text_cell(sheet, value)
-            sheet.append(cells)
+    for sheet, (start, end) in zip(sheets, ranges):
+        for position in range(start, end):
+            if position % 20_000 == 0:
+                progress.report(position / max(total, 1))
+            for column, cells in enumerate(customers.columns):
+                text = str(cells[position])
+                value = sheet_rows.cell_number(text)
+                if value is not None:
+                    sheet.write_number(position - start + 1, column, value)
+                elif text:
+                    sheet.write_string(position - start + 1, column, text)
 
 
-def _segments_sheet(workbook, analysis, names: dict[int, str]) -> None:
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.chart import BarChart, Reference
-    from openpyxl.formatting.rule import ColorScaleRule
-    from openpyxl.styles import Alignment
+# A zip member's deflate level: private before Python 3.13, public from then on.
+_LEVEL = "compress_level" if hasattr(zipfile.ZipInfo("x"), "compress_level") \
+    else "_compresslevel"
+_SHEET_DATA = re.compile(rb"<sheetData>(.*?)</sheetData>|<sheetData/>", re.S)
+_DIMENSION = re.compile(rb'<dimension ref="[^"]*"/>')
 
+
+def _fill_customer_sheets(handle: IO[bytes], shell_path: Path, customers: CustomerList,
+                          ranges, progress: Progress) -> None:
+    """Copy the workbook XlsxWriter made, with the customer rows streamed into its Customers
+    sheets (the first sheets of the workbook)."""
+    from xlsxwriter.utility import xl_rowcol_to_cell
+
+    customer_parts = {f"xl/worksheets/sheet{number + 1}.xml": (number, start, end)
+                      for number, (start, end) in enumerate(ranges)}
+    total, done = max(len(customers), 1), 0
+    width = len(customers.header)
+    with zipfile.ZipFile(shell_path) as shell, \
+            zipfile.ZipFile(handle, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for info in shell.infolist():
+            content = shell.read(info.filename)
+            if info.filename not in customer_parts:
+                archive.writestr(info, content)
+                continue
+            _number, start, end = customer_parts[info.filename]
+            match = _SHEET_DATA.search(content)
+            last = xl_rowcol_to_cell(max(end - start, 0), max(width - 1, 0))
+            head = _DIMENSION.sub(f'<dimension ref="A1:{last}"/>'.encode(), content[:match.start()],
+                                  count=1)
+            target = zipfile.ZipInfo(info.filename, date_time=info.date_time)
+            target.compress_type = zipfile.ZIP_DEFLATED
+            setattr(target, _LEVEL, CUSTOMER_SHEET_LEVEL)
+            with archive.open(target, "w", force_zip64=True) as part:
+                part.write(head + b"<sheetData>" + (match.group(1) or b""))
+                for block_start in range(start, end, sheet_rows.BLOCK_ROWS):
+                    block_end = min(end, block_start + sheet_rows.BLOCK_ROWS)
+                    progress.report(done / total, f"Writing customers to the workbook "
+                                                  f"({done:,} of {len(customers):,})...")
+                    part.write(sheet_rows.rows_xml(customers, block_start, block_end,
+                                                   block_start - start + 2).encode("utf-8"))
+                    done += block_end - block_start
+                part.write(b"</sheetData>" + content[match.end():])
+
+
+def _segments_sheet(workbook, analysis, names: dict[int, str], styles) -> None:
     insights = analysis.insights
-    sheet = workbook.create_sheet("Segments")
+    sheet = workbook.add_worksheet("Segments")
     columns = list(insights.numeric_columns)
     header = (["Segment", "Name", "Description", "Suggested action", "Size", "Share",
                "Stability (Jaccard)", "Stability reading"]
               + [f"Mean {c}" for c in columns] + [f"Index {c} (100 = average)" for c in columns])
-    _set_widths(sheet, [9, 30, 60, 50, 9, 9, 11, 16] + [14] * (2 * len(columns)))
-    _finish_table(sheet, len(header), len(insights.profiles))
-    sheet.append(_header_cells(sheet, header))
-    for profile in insights.profiles:
-        row = [profile.number, _text_cell(sheet, names.get(profile.number, profile.name)),
-               _text_cell(sheet, profile.description), _text_cell(sheet, profile.action or ""),
-               profile.size]
-        share = WriteOnlyCell(sheet, value=profile.share)
-        share.number_format = "0.0%"
-        stability = WriteOnlyCell(sheet, value=profile.stability
-                                  if np.isfinite(profile.stability) else None)
-        stability.number_format = "0.00"
-        row += [share, stability, profile.stability_reading]
-        for name in columns:
-            cell = WriteOnlyCell(sheet, value=_finite(profile.means[name]))
-            cell.number_format = "#,##0.00"
-            row.append(cell)
-        for name in columns:
-            cell = WriteOnlyCell(sheet, value=_finite(profile.index[name]))
-            cell.number_format = "0"
-            row.append(cell)
-        for cell in row[1:4]:
-            cell.alignment = Alignment(wrap_text=True, vertical="top")
-        sheet.append(row)
-    last = len(insights.profiles) + 1
+    _widths(sheet, [9, 30, 60, 50, 9, 9, 11, 16] + [14] * (2 * len(columns)))
+    sheet.freeze_panes(1, 0)
+    sheet.autofilter(0, 0, len(insights.profiles), len(header) - 1)
+    _header(sheet, header, styles["header"])
+    for row, profile in enumerate(insights.profiles, start=1):
+        sheet.write_number(row, 0, profile.number)
+        sheet.write_string(row, 1, names.get(profile.number, profile.name), styles["wrap"])
+        sheet.write_string(row, 2, profile.description, styles["wrap"])
+        sheet.write_string(row, 3, profile.action or "", styles["wrap"])
+        sheet.write_number(row, 4, profile.size)
+        sheet.write_number(row, 5, profile.share, styles["share"])
+        _write_finite(sheet, row, 6, profile.stability, styles["stability"])
+        sheet.write_string(row, 7, profile.stability_reading)
+        for offset, name in enumerate(columns):
+            _write_finite(sheet, row, 8 + offset, profile.means[name], styles["mean"])
+            _write_finite(sheet, row, 8 + len(columns) + offset, profile.index[name],
+                          styles["index"])
+    last = len(insights.profiles)
     if columns:
-        first_index = 9 + len(columns)
-        cells = f"{_column_letter(first_index)}2:{_column_letter(first_index + len(columns) - 1)}{last}"
+        first_index = 8 + len(columns)
         # Purple below average, white at 100, orange above: the window's colours.
-        sheet.conditional_formatting.add(cells, ColorScaleRule(
-            start_type="num", start_value=50, start_color="8073AC",
-            mid_type="num", mid_value=100, mid_color="FFFFFF",
-            end_type="num", end_value=150, end_color="E08214"))
-    chart = BarChart()
-    chart.type = "bar"
-    chart.title = "Customers per segment"
-    chart.y_axis.title = "Customers"
-    chart.add_data(Reference(sheet, min_col=5, min_row=1, max_row=last), titles_from_data=True)
-    chart.set_categories(Reference(sheet, min_col=2, min_row=2, max_row=last))
-    chart.legend = None
-    chart.height, chart.width = 7 + 0.4 * len(insights.profiles), 16
-    sheet.add_chart(chart, f"B{last + 3}")
+        sheet.conditional_format(1, first_index, last, first_index + len(columns) - 1, {
+            "type": "3_color_scale", "min_type": "num", "min_value": 50,
+            "min_color": "#8073AC", "mid_type": "num", "mid_value": 100,
+            "mid_color": "#FFFFFF", "max_type": "num", "max_value": 150,
+            "max_color": "#E08214"})
+    chart = workbook.add_chart({"type": "bar"})
+    chart.add_series({"name": ["Segments", 0, 4], "values": ["Segments", 1, 4, last, 4],
+                      "categories": ["Segments", 1, 1, last, 1]})
+    chart.set_title({"name": "Customers per segment"})
+    chart.set_x_axis({"name": "Customers"})  # a bar chart's value axis runs across
+    chart.set_legend({"none": True})
+    chart.set_size({"width": 16 * CM, "height": (7 + 0.4 * last) * CM})
+    sheet.insert_chart(last + 3, 1, chart)
 
 
-def _k_sheet(workbook, analysis) -> None:
-    from openpyxl.chart import LineChart, Reference
-
+def _k_sheet(workbook, analysis, styles) -> None:
     search = analysis.search
-    sheet = workbook.create_sheet("How k was chosen")
+    sheet = workbook.add_worksheet("How k was chosen")
     header = ["Segments (k)", "Inertia", "Silhouette", "Calinski-Harabasz", "Davies-Bouldin"]
-    _set_widths(sheet, [14, 14, 12, 18, 16, 100])
-    sheet.freeze_panes = "A2"
-    sheet.append(_header_cells(sheet, header))
-    for score in search.scores:
-        sheet.append([score.k, _finite(score.inertia), _finite(score.silhouette),
-                      _finite(score.calinski_harabasz), _finite(score.davies_bouldin)])
-    last = len(search.scores) + 1
+    _widths(sheet, [14, 14, 12, 18, 16, 100])
+    sheet.freeze_panes(1, 0)
+    _header(sheet, header, styles["header"])
+    for row, score in enumerate(search.scores, start=1):
+        sheet.write_number(row, 0, score.k)
+        for column, value in enumerate((score.inertia, score.silhouette,
+                                        score.calinski_harabasz, score.davies_bouldin), start=1):
+            _write_finite(sheet, row, column, value)
+    last = len(search.scores)
     notes = [search.recommendation,
              f"Recommended: {search.recommended_k} segments. Shown: "
              f"{analysis.segmentation.k} segments."]
@@ -219,29 +261,35 @@ def _k_sheet(workbook, analysis) -> None:
         notes.append(f"Silhouette estimated on a random sample of "
                      f"{search.silhouette_sample_size:,} customers.")
     notes += list(search.notes)
-    sheet.append([])
-    for note in notes:
-        sheet.append([_text_cell(sheet, note)])
-    chart = LineChart()
-    chart.title = "Mean silhouette by number of segments (higher is better)"
-    chart.add_data(Reference(sheet, min_col=3, min_row=1, max_row=last), titles_from_data=True)
-    chart.set_categories(Reference(sheet, min_col=1, min_row=2, max_row=last))
-    chart.y_axis.title = "Silhouette"
-    chart.x_axis.title = "Segments"
-    chart.height, chart.width = 8, 16
-    sheet.add_chart(chart, "G2")
+    for row, note in enumerate(notes, start=last + 2):
+        sheet.write_string(row, 0, note)
+    chart = workbook.add_chart({"type": "line"})
+    chart.add_series({"name": ["How k was chosen", 0, 2],
+                      "values": ["How k was chosen", 1, 2, last, 2],
+                      "categories": ["How k was chosen", 1, 0, last, 0],
+                      "marker": {"type": "circle"}})
+    chart.set_title({"name": "Mean silhouette by number of segments (higher is better)"})
+    chart.set_y_axis({"name": "Silhouette"})
+    chart.set_x_axis({"name": "Segments"})
+    chart.set_size({"width": 16 * CM, "height": 8 * CM})
+    sheet.insert_chart(1, 6, chart)
 
 
-def _settings_sheet(workbook, analysis) -> None:
-    sheet = workbook.create_sheet("Settings")
-    _set_widths(sheet, [30, 90])
-    sheet.append(_header_cells(sheet, ["Setting", "Value"]))
-    for label, value in settings_rows(analysis):
-        sheet.append([_text_cell(sheet, label), _text_cell(sheet, value)])
+def _settings_sheet(workbook, analysis, styles) -> None:
+    sheet = workbook.add_worksheet("Settings")
+    _widths(sheet, [30, 90])
+    _header(sheet, ["Setting", "Value"], styles["header"])
+    for row, (label, value) in enumerate(settings_rows(analysis), start=1):
+        sheet.write_string(row, 0, label)
+        sheet.write_string(row, 1, value)
 
 
-def _finite(value):
-    return float(value) if value is not None and np.isfinite(value) else None
+def _write_finite(sheet, row: int, column: int, value, style=None) -> None:
+    """A number, or an empty (formatted) cell where there is none."""
+    if value is not None and np.isfinite(value):
+        sheet.write_number(row, column, float(value), style)
+    elif style is not None:
+        sheet.write_blank(row, column, None, style)
 
 
 def files(context) -> list[str]:
@@ -258,13 +306,13 @@ def check(folder: Path, context) -> None:
 
     workbook = load_workbook(folder / FILE, read_only=True)
     try:
-        expected = ["Customers", "Segments", "How k was chosen", "Settings"]
-        if workbook.sheetnames[:1] != ["Customers"] or not set(expected) <= set(
-                workbook.sheetnames):
-            raise AssertionError(f"{FILE} has the sheets {workbook.sheetnames}")
-        rows = sum(1 for _row in workbook["Customers"].iter_rows(values_only=True))
-        if rows != context.result.table.n_rows + 1:
-            raise AssertionError(f"{FILE} lists {rows - 1} customers, expected "
+        names = workbook.sheetnames
+        if names[:1] != ["Customers"] or not set(SHEETS) <= set(names):
+            raise AssertionError(f"{FILE} has the sheets {names}")
+        rows = sum(sum(1 for _row in workbook[name].iter_rows(values_only=True)) - 1
+                   for name in names if name.startswith("Customers"))
+        if rows != context.result.table.n_rows:
+            raise AssertionError(f"{FILE} lists {rows} customers, expected "
                                  f"{context.result.table.n_rows}")
     finally:
         workbook.close()

@@ -8,7 +8,7 @@ from PySide6.QtCore import QObject, QUrl
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QFileDialog
 
-from custseg_gui.core.exports import ExportContext, export_files, output_files
+from custseg_gui.core.exports import ExportContext, export_files, output_files, progress_parts
 from custseg_gui.gui.document import Document
 from custseg_gui.gui.tasks import Channel
 from custseg_gui.logs import log
@@ -30,18 +30,22 @@ class ExportController(QObject):
         panel = self.panel
         panel.export_button.clicked.connect(self.export_clicked)
         panel.browse_button.clicked.connect(self.choose_folder)
+        panel.cancel_button.clicked.connect(self.cancel)
+        self._parts: list[tuple[str, float, float]] = []
         panel.open_folder_button.clicked.connect(
             lambda: QDesktopServices.openUrl(QUrl.fromLocalFile(panel.folder_edit.text())))
         window.menus.export_action.triggered.connect(self.export_from_menu)
         panel.folder_edit.setText(str(window.settings.value("export/folder", "")))
         document.result_changed.connect(self.update_enabled)
-        window.worker.finished.connect(lambda *_: self.update_enabled())
+        window.worker.finished.connect(self._task_finished)
+        window.worker.progress.connect(self._task_progress)
         self.update_enabled()
 
     def update_enabled(self) -> None:
         has_results = self.document.result is not None
-        self.panel.export_button.setEnabled(has_results and not self.window.worker.is_busy(
-            Channel.EXPORT))
+        exporting = self.window.worker.is_busy(Channel.EXPORT)
+        self.panel.export_button.setEnabled(has_results and not exporting)
+        self.panel.cancel_button.setEnabled(exporting)
         self.window.menus.export_action.setEnabled(has_results)
 
     def context(self) -> ExportContext | None:
@@ -119,11 +123,39 @@ class ExportController(QObject):
         formats = formats or panel.formats()
         panel.result_label.setText("")
         panel.open_folder_button.setVisible(False)
+        self._parts = progress_parts(formats)
+        panel.show_progress(formats)
         self.window.worker.run(
             Channel.EXPORT, lambda progress: export_files(context, folder, formats, progress),
             lambda written: self._exported(Path(folder), written),
             lambda error, details: self.window.task_failed("Export failed", error, details))
         self.update_enabled()
+
+    def cancel(self) -> None:
+        """Stop the export under way; its files are removed, earlier files stay as they were."""
+        if self.window.worker.is_busy(Channel.EXPORT):
+            self.window.worker.cancel(Channel.EXPORT)
+
+    def _task_progress(self, channel: str, fraction: float, message: str) -> None:
+        """The export's progress, shown on the bar of the file being written (the formats
+        are written one after another, each over its share of the whole)."""
+        if channel != Channel.EXPORT:
+            return
+        for key, start, end in self._parts:
+            share = (fraction - start) / (end - start) if end > start else 1.0
+            self.panel.progress_bars[key].setValue(int(1000 * min(max(share, 0.0), 1.0)))
+
+    def _task_finished(self, channel: str, outcome: str) -> None:
+        self.update_enabled()
+        if channel != Channel.EXPORT:
+            return
+        if outcome == "returned":
+            for key, _start, _end in self._parts:
+                self.panel.progress_bars[key].setValue(1000)
+        elif outcome == "cancelled":
+            self.panel.progress_box.setVisible(False)
+            self.panel.result_label.setText("Export cancelled: no file was written or changed.")
+            self.window.set_status("Export cancelled.")
 
     def _exported(self, folder: Path, written: list[Path]) -> None:
         panel = self.panel

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QLocale, Qt
-from PySide6.QtWidgets import (QCheckBox, QComboBox, QFormLayout, QGroupBox, QHBoxLayout, QLabel,
-                               QLineEdit, QPushButton, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QCheckBox, QComboBox, QFormLayout, QGridLayout, QGroupBox,
+                               QHBoxLayout, QLabel, QLineEdit, QProgressBar, QPushButton,
+                               QVBoxLayout, QWidget)
 
 from custseg_gui.core.exports import EXPORTERS
 
@@ -55,11 +56,40 @@ class ExportPanel(QWidget):
         where_layout.addWidget(self.browse_button)
         layout.addWidget(where)
 
+        buttons = QHBoxLayout()
         self.export_button = QPushButton("Export")
         self.export_button.setObjectName("exportButton")
         self.export_button.setToolTip("Write the ticked files into the folder (Ctrl+E)")
         self.export_button.setEnabled(False)
-        layout.addWidget(self.export_button, 0, Qt.AlignLeft)
+        self.cancel_button = QPushButton("Cancel export")
+        self.cancel_button.setObjectName("exportCancelButton")
+        self.cancel_button.setToolTip("Stop the export: no file is written or changed")
+        self.cancel_button.setEnabled(False)
+        buttons.addWidget(self.export_button)
+        buttons.addWidget(self.cancel_button)
+        buttons.addStretch(1)
+        layout.addLayout(buttons)
+
+        # One bar per kind of file, shown for the files of the export under way.
+        self.progress_box = QWidget()
+        self.progress_box.setObjectName("exportProgress")
+        grid = QGridLayout(self.progress_box)
+        grid.setContentsMargins(0, 0, 0, 0)
+        self.progress_labels: dict[str, QLabel] = {}
+        self.progress_bars: dict[str, QProgressBar] = {}
+        for row, exporter in enumerate(EXPORTERS):
+            label = QLabel(exporter.label)
+            bar = QProgressBar()
+            bar.setObjectName(f"{exporter.key}ProgressBar")
+            bar.setRange(0, 1000)
+            bar.setTextVisible(False)
+            bar.setMaximumHeight(12)
+            grid.addWidget(label, row, 0)
+            grid.addWidget(bar, row, 1)
+            self.progress_labels[exporter.key], self.progress_bars[exporter.key] = label, bar
+        grid.setColumnStretch(1, 1)
+        self.progress_box.setVisible(False)
+        layout.addWidget(self.progress_box)
 
         self.result_label = QLabel("")
         self.result_label.setObjectName("exportResultLabel")
@@ -75,3 +105,11 @@ class ExportPanel(QWidget):
 
     def formats(self) -> tuple[str, ...]:
         return tuple(fmt for fmt, check in self.checks.items() if check.isChecked())
+
+    def show_progress(self, formats) -> None:
+        """Empty bars for these formats; the others hidden."""
+        for key, bar in self.progress_bars.items():
+            bar.setValue(0)
+            bar.setVisible(key in formats)
+            self.progress_labels[key].setVisible(key in formats)
+        self.progress_box.setVisible(True)

@@ -1,0 +1,266 @@
+"""The fast writers of the customer list (segments.csv, the workbook's Customers sheets) give
+the same cells as the careful ones, on awkward text; long lists go on over several sheets; a
+cancelled export leaves the folder as it was.
+
+The careful CSV writer takes each cell on its own; the careful workbook has XlsxWriter write
+every cell itself. Small blocks make every list span several blocks."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from pathlib import Path
+
+import numpy as np
+import openpyxl
+import pandas as pd
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from custseg_gui.core.errors import Cancelled
+from custseg_gui.core.exports import ExportContext, customers, export_files, sheet_rows, workbook
+from custseg_gui.core.exports.customers import (careful_csv_bytes, customer_list, neutral_text,
+                                                write_csv)
+from custseg_gui.core.pipeline import run as run_analysis
+from custseg_gui.core.progress import Progress
+from custseg_gui.core.settings import AnalysisSettings
+
+# Text that trips writers: quotes, separators, line breaks, formula starts, spaces at the
+# ends, XML characters and escapes, control characters, non-ASCII, numbers written many ways.
+AWKWARD = ['say "hi"', "a,b", "two\nlines", "cr\rinside", "crlf\r\nend", "=1+1", "+cmd", "-foo",
+           "@SUM(A1)", "\tlead tab", "\rlead return", " lead space", "trail space ", "x\n",
+           "<b>&amp;</b>", "_x0041_", "bell\x07", "vt\x0b", "Émilie", "日本語", "😀 emoji",
+           "\u00a0nbsp", "Ann-Marie", "Jean-5e", "", "-", ".", "'quoted"]
+NUMBERS = ["12", "-3.5", "0", "-0", "007", "1.50", "25.0", "9224.7", "0.1", "1e5", "1e-05",
+           "1E-05", "-1e+16", "0.0001", "0.00001", "-0.5", ".5", "5.", "--5", "1-2", "1.2.3",
+           "123456789012345", "1234567890123456", "-123456789012345", "0.14285714285714285",
+           "99999999999999.9", "-42.75", "1,234.5", " 12", "12 ", "+5", "4.0e3", "1e400"]
+TEXT = st.text(st.characters(blacklist_characters="\x00", blacklist_categories=("Cs",)),
+               max_size=12)
+CELL = st.one_of(st.sampled_from(AWKWARD), st.sampled_from(NUMBERS), TEXT,
+                 st.floats(allow_nan=False, allow_infinity=False).map(repr),
+                 st.integers(-10**16, 10**16).map(str))
+ESCAPED = re.compile(r"[\x00-\x08\x0b-\x1f]|_x[0-9a-fA-F]{4}_")
+# Longer than Excel's 32,767 characters (an emoji counts twice there), or just under.
+LONG_CELL = st.tuples(st.sampled_from(["a", "😀", ' ab,"\n', "é"]),
+                      st.sampled_from([16_400, 32_767, 40_000])).map(
+    lambda piece_length: (piece_length[0] * piece_length[1])[:piece_length[1]])
+
+
+@st.composite
+def customer_tables(draw, long_text: bool = False):
+    """A table of text cells, each row's segment (0: left out) and the segment names."""
+    rows = draw(st.integers(1, 14))
+    width = draw(st.integers(1, 4))
+    header = draw(st.lists(st.one_of(st.sampled_from(AWKWARD), TEXT), min_size=width,
+                           max_size=width, unique=True))
+    columns = {name: draw(st.lists(CELL, min_size=rows, max_size=rows)) for name in header}
+    if long_text:
+        columns[header[0]][0] = draw(LONG_CELL)
+    raw = pd.DataFrame(columns, dtype=object)
+    segments = np.array(draw(st.lists(st.integers(0, 3), min_size=rows, max_size=rows)))
+    names = {number: draw(st.one_of(st.sampled_from(AWKWARD), TEXT)) for number in (1, 2, 3)}
+    left = np.flatnonzero(segments == 0)
+    left_out = pd.Series([f"Missing value in {header[0]}"] * len(left), index=left)
+    return customer_list(raw, segments, names, left_out)
+
+
+@pytest.fixture(autouse=True)
+def small_blocks(monkeypatch):
+    """Blocks of 3 rows: every list spans several blocks."""
+    monkeypatch.setattr(customers, "BLOCK_ROWS", 3)
+    monkeypatch.setattr(sheet_rows, "BLOCK_ROWS", 3)
+
+
+def read_csv_text(data: bytes) -> list[list[str]]:
+    return list(csv.reader(io.StringIO(data.decode("utf-8"), newline="")))
+
+
+def fast_csv_bytes(listed) -> bytes:
+    handle = io.BytesIO()
+    write_csv(handle, listed)
+    return handle.getvalue()
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(customer_tables())
+def test_fast_csv_writes_the_careful_writers_bytes_and_the_cells_as_read(listed):
+    # Given a customer list of awkward text, written by the fast and the careful writer
+    fast, careful = fast_csv_bytes(listed), careful_csv_bytes(listed)
+
+    # Then both files are the same, byte for byte
+    assert fast == careful
+    # and a CSV reader gets back every cell as read (formula-like text with an apostrophe)
+    expected = [[neutral_text(name) for name in listed.header]] + [
+        [neutral_text(cell) for cell in row] for row in zip(*listed.columns)]
+    assert read_csv_text(fast) == expected
+
+
+# --- the workbook ---------------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def sample(sample_csv):
+    return run_analysis(sample_csv, AnalysisSettings(k=3, k_min=3, k_max=3))
+
+
+def workbook_bytes(analysis, listed, fast: bool) -> bytes:
+    handle = io.BytesIO()
+    workbook.write_workbook(handle, analysis, listed, {1: "One"}, fast=fast)
+    return handle.getvalue()
+
+
+def customer_cells(data: bytes) -> dict[str, list[list[tuple[str, object]]]]:
+    """Every Customers sheet's cells as (type, value), as openpyxl reads them."""
+    book = openpyxl.load_workbook(io.BytesIO(data))
+    return {name: [[(cell.data_type, cell.value) for cell in row]
+                   for row in book[name].iter_rows()]
+            for name in book.sheetnames if name.startswith("Customers")}
+
+
+def trimmed(rows):
+    """Rows without the empty cells at their ends (a careful sheet's rows end at their last
+    value, a fast one's at its last column)."""
+    result = []
+    for row in rows:
+        row = list(row)
+        while row and row[-1][1] is None:
+            row.pop()
+        result.append(row)
+    return result
+
+
+@settings(max_examples=60, deadline=None,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@given(listed=customer_tables())
+def test_fast_workbook_has_the_cells_xlsxwriter_writes_one_by_one(sample, listed):
+    # Given a customer list of awkward text, in a workbook written fast and one where
+    # XlsxWriter writes every cell itself
+    fast = customer_cells(workbook_bytes(sample, listed, fast=True))
+    careful = customer_cells(workbook_bytes(sample, listed, fast=False))
+
+    # Then the Customers sheets hold the same cells: same types, same values
+    assert fast.keys() == careful.keys() == {"Customers"}
+    assert trimmed(fast["Customers"]) == trimmed(careful["Customers"])
+    # and every cell reads back as its text, or as the number the careful rule makes of it
+    rows = fast["Customers"]
+    for row, cells in zip(rows[1:], zip(*listed.columns)):
+        for (kind, value), text in zip(row, cells):
+            number = sheet_rows.cell_number(text)
+            if number is not None:
+                assert (kind, value) == ("n", number)
+            elif text:
+                assert kind == "s"
+                if not ESCAPED.search(text):  # (openpyxl reads escapes as they are written)
+                    assert value == sheet_rows.excel_text(text)
+            else:
+                assert value is None
+
+
+@settings(max_examples=5, deadline=None,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@given(listed=customer_tables(long_text=True))
+def test_text_longer_than_a_cell_holds_is_cut_alike(sample, listed):
+    fast = customer_cells(workbook_bytes(sample, listed, fast=True))
+    careful = customer_cells(workbook_bytes(sample, listed, fast=False))
+    assert trimmed(fast["Customers"]) == trimmed(careful["Customers"])
+
+
+@pytest.mark.parametrize("text, number", [
+    ("12", 12), ("-3.5", -3.5), ("0", 0), ("9224.7", 9224.7), ("0.0001", 0.0001),
+    ("1e-05", 1e-05), ("123456789012345", 123456789012345), ("-0.5", -0.5),
+    ("007", None), ("1.50", None), ("25.0", None), ("1e5", None), ("-0", None),
+    ("0.00001", None), ("1234567890123456", None), ("0.14285714285714285", None),
+    (".5", None), ("5.", None), ("+5", None), (" 12", None), ("1,234.5", None), ("1E-05", None),
+])
+def test_a_cell_is_a_number_where_excel_holds_it_exactly_as_written(text, number):
+    assert sheet_rows.cell_number(text) == number
+    assert type(sheet_rows.cell_number(text)) is type(number)
+
+
+# --- more customers than a sheet holds ------------------------------------------------------------
+
+def write_rows(path: Path, rows: list[list[str]]) -> Path:
+    with open(path, "w", newline="", encoding="utf-8") as handle:
+        csv.writer(handle).writerows(rows)
+    return path
+
+
+@pytest.fixture
+def eleven(tmp_path):
+    rows = [["CustomerID", "Income", "Spend"]] + [
+        [f"{number:04d}", str(20 + number % 4 * 25), str(90 - number % 3 * 35)]
+        for number in range(11)]
+    analysis = run_analysis(write_rows(tmp_path / "customers.csv", rows),
+                            AnalysisSettings(k=2, k_min=2, k_max=2))
+    return rows, analysis
+
+
+def test_a_list_longer_than_a_sheet_goes_on_over_further_sheets(eleven, tmp_path, monkeypatch):
+    # Given sheets that hold 5 rows (4 customers under the column names) and 11 customers
+    rows, analysis = eleven
+    monkeypatch.setattr(workbook, "EXCEL_ROWS", 5)
+    out = tmp_path / "out"
+    out.mkdir()
+
+    # When the workbook is exported
+    export_files(ExportContext(analysis), out, ["xlsx"])
+    book = openpyxl.load_workbook(out / "segments.xlsx")
+
+    # Then the customers fill three sheets, in order, each with the column names on top
+    assert book.sheetnames == ["Customers", "Customers (2)", "Customers (3)", "Segments",
+                               "How k was chosen", "Settings"]
+    listed = []
+    for name, count in (("Customers", 4), ("Customers (2)", 4), ("Customers (3)", 3)):
+        sheet_rows_read = [[("" if value is None else str(value)) for value in row]
+                           for row in book[name].iter_rows(values_only=True)]
+        assert sheet_rows_read[0][:5] == rows[0] + ["Segment", "Segment name"]
+        assert len(sheet_rows_read) == count + 1
+        assert book[name].freeze_panes == "A2"
+        assert book[name].auto_filter.ref == f"A1:E{count + 1}"
+        listed += [row[:3] for row in sheet_rows_read[1:]]
+    assert listed == rows[1:]
+    # and the first sheet says where the rest is
+    note = book["Customers"].cell(row=1, column=7).value
+    assert note == ("11 customers are more than one Excel sheet holds: this sheet lists "
+                    "customers 1 to 4, and the list goes on over 'Customers (2)' (5 to 8), "
+                    "'Customers (3)' (9 to 11).")
+    # and the self-test's check counts every customer
+    workbook.check(out, ExportContext(analysis))
+
+
+def test_a_list_that_fits_one_sheet_says_nothing_of_others(eleven, tmp_path):
+    _rows, analysis = eleven
+    export_files(ExportContext(analysis), tmp_path, ["xlsx"])
+    book = openpyxl.load_workbook(tmp_path / "segments.xlsx")
+    assert book.sheetnames == ["Customers", "Segments", "How k was chosen", "Settings"]
+    assert book["Customers"].max_column == 5
+
+
+# --- cancel ---------------------------------------------------------------------------------------
+
+def folder_state(folder: Path) -> dict[str, bytes]:
+    return {path.name: path.read_bytes() for path in folder.iterdir()}
+
+
+@pytest.mark.parametrize("when", ["Writing customers to the workbook (6", "Drawing",
+                                  "Writing customers (3"])
+def test_cancel_mid_export_leaves_the_folder_as_it_was(eleven, tmp_path, when):
+    # Given a folder with an earlier export in it
+    _rows, analysis = eleven
+    folder = tmp_path / "export"
+    folder.mkdir()
+    export_files(ExportContext(analysis), folder, ["csv", "xlsx", "json"])
+    before = folder_state(folder)
+
+    # When a new export with other names is cancelled in the middle of a file
+    messages = []
+    progress = Progress(lambda fraction, message: messages.append(message),
+                        lambda: any(message.startswith(when) for message in messages))
+    with pytest.raises(Cancelled):
+        export_files(ExportContext(analysis, {1: "Renamed"}), folder,
+                     ["csv", "xlsx", "png", "json"], progress)
+
+    # Then every file is as it was, and no half-written or temporary file is left
+    assert folder_state(folder) == before
