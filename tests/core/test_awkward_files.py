@@ -9,6 +9,8 @@ expands to), and total rows.
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from custseg_gui.core.columns import Role, describe_columns
@@ -149,3 +151,110 @@ def test_numbers_with_two_signs_or_broken_groups_are_not_numbers(tmp_path, cell)
     # Then it is reported as not a number, never read as some other number
     assert table.frame["Amount"].isna().sum() == 1
     assert any(f"'{cell}'" in note for note in table.report.notes)
+
+
+# --- encodings ----------------------------------------------------------------------------------
+
+def utf8_export_with_a_stray_byte(rows: int = 3_000) -> bytes:
+    """A UTF-8 export of `rows` German customers whose line `rows - 1` was pasted from a
+    Windows program: its two `ü` are the Windows-1252 byte FC, not UTF-8's two bytes."""
+    lines = ["Kundennr;Name;Ort;Umsatz"] + [
+        f"K{number};Jürgen Müller {number};Köln;{number},50" for number in range(1, rows + 1)]
+    data = ("\n".join(lines) + "\n").encode("utf-8")
+    stray = f"K{rows - 2};Jürgen Müller {rows - 2};".encode("utf-8")
+    return data.replace(stray, stray.replace("ü".encode("utf-8"), b"\xfc"))
+
+
+@pytest.mark.parametrize("settings", [LoadSettings(), LoadSettings(encoding="utf-8")],
+                         ids=["detected", "utf-8-chosen"])
+def test_one_stray_windows_byte_in_a_utf8_file_garbles_nothing(tmp_path, settings):
+    # Given a UTF-8 file of 3,000 customers with Windows-1252 bytes on line 2,999
+    path = write(tmp_path / "kunden.csv", utf8_export_with_a_stray_byte())
+
+    # When it is loaded (detected, or with --encoding utf-8 as the issue's user tried)
+    table = load_table(path, settings)
+
+    # Then every name is spelled right, the stray byte included, and the line is named
+    names = table.frame["Name"]
+    assert names.iloc[0] == "Jürgen Müller 1"
+    assert names.iloc[2997] == "Jürgen Müller 2998"  # the stray byte, read as Windows-1252
+    assert not names.str.contains("Ã").any()
+    assert table.report.encoding == "UTF-8"
+    assert table.report.notes == ("The file has 2 bytes that are not UTF-8, on line 2,999; they "
+                                  "were read as Windows-1252.",)
+    assert table.frame["Umsatz"].iloc[-1] == 3000.5
+
+
+def test_windows_quotes_pasted_into_a_utf8_file_are_read_and_their_lines_named(tmp_path):
+    # Given a UTF-8 file where two notes were pasted from Word: curly quotes as bytes 93/94
+    text = ("ID,Name,Note,Spend\n"
+            "1,Ærøskøbing Ltd,ok,10\n"
+            "2,Łukasz Żółw,\x93VIP\x94,20\n"
+            "3,Renée,no,30\n"
+            "4,Zoë,\x93call back\x94,40\n")
+    data = "".join(ch if ch not in "\x93\x94" else "\0" + ch for ch in text)
+    raw = b"".join(part[1:].encode("latin_1") if part.startswith("\0") else part.encode()
+                   for part in re.split("(\0.)", data) if part)
+    path = write(tmp_path / "notes.csv", raw)
+
+    # When it is loaded
+    table = load_table(path)
+
+    # Then the UTF-8 names survive, the quotes are quotes, and lines 3 and 5 are named
+    assert list(table.frame["Name"]) == ["Ærøskøbing Ltd", "Łukasz Żółw", "Renée", "Zoë"]
+    assert list(table.frame["Note"]) == ["ok", "“VIP”", "no", "“call back”"]
+    assert table.report.notes == ("The file has 4 bytes that are not UTF-8, on lines 3, 5; they "
+                                  "were read as Windows-1252.",)
+
+
+LEGACY_EXPORTS = {
+    "cyrillic": ("cp1251", "Windows-1251 (Cyrillic)",
+                 "Клиент;Фамилия;Город;Сумма покупок\n"
+                 "1;Иванов;Москва;1200,50\n2;Петрова;Санкт-Петербург;800,00\n"
+                 "3;Сидоров;Новосибирск;300,25\n4;Кузнецова;Екатеринбург;950,00\n"),
+    "japanese": ("cp932", "Shift-JIS (Japanese)",
+                 "顧客ID,氏名,都道府県,購入額\n"
+                 "1,山田太郎,東京都,1200\n2,佐藤花子,大阪府,800\n3,鈴木一郎,北海道,300\n"
+                 "4,高橋美咲,福岡県,950\n"),
+    "chinese": ("gb18030", "GB18030 (Simplified Chinese)",
+                "客户编号,姓名,城市,消费金额\n"
+                "1,张伟,北京,1200\n2,王芳,上海,800\n3,李娜,广州,300\n4,刘洋,深圳,950\n"),
+    "central-european": ("cp1250", "Windows-1250 (Central European)",
+                         "Klient;Miasto;Kwota\n1;Łódź;1200\n2;Kraków;800\n3;Gdańsk;300\n"
+                         "4;Wrocław;950\n"),
+}
+
+
+@pytest.mark.parametrize("kind", sorted(LEGACY_EXPORTS))
+def test_legacy_encodings_are_detected_and_named(tmp_path, kind):
+    # Given an export in a legacy code page of another script
+    codec, name, text = LEGACY_EXPORTS[kind]
+    path = write(tmp_path / "export.csv", text, codec)
+
+    # When it is loaded with nothing set
+    table = load_table(path)
+
+    # Then the encoding is detected and named, and the column names and cells are the ones
+    # written (not Latin-1 mojibake)
+    assert table.report.encoding == name
+    assert f"encoding {name}" in table.report.describe()
+    separator = ";" if ";" in text else ","
+    rows = [line.split(separator) for line in text.splitlines()]
+    assert list(table.raw.columns) == rows[0]
+    assert table.raw.iloc[:, 1].tolist() == [row[1] for row in rows[1:]]
+    amounts = table.frame.iloc[:, -1]
+    assert amounts.dtype == float and amounts.sum() > 3000
+    assert table.report.notes == ()
+
+
+def test_the_chosen_encoding_wins_over_detection(tmp_path):
+    # Given a Cyrillic (Windows-1251) file, which detection reads right
+    codec, _, text = LEGACY_EXPORTS["cyrillic"]
+    path = write(tmp_path / "export.csv", text, codec)
+
+    # When the user chooses KOI8-R instead
+    table = load_table(path, LoadSettings(encoding="koi8_r"))
+
+    # Then KOI8-R is used (garbled, as the user asked), and named
+    assert table.report.encoding == "KOI8-R (Cyrillic)"
+    assert list(table.raw.columns)[1] == text.encode(codec).decode("koi8_r").split(";")[1]
