@@ -10,12 +10,22 @@ expands to), and total rows.
 from __future__ import annotations
 
 import re
+import string
+import time
+import zipfile
 
+import numpy as np
+import openpyxl
+import pandas as pd
 import pytest
 
 from custseg_gui.core.columns import Role, describe_columns
+from custseg_gui.core.errors import UserError
 from custseg_gui.core.settings import LoadSettings
-from custseg_gui.core.sources import load_table
+from custseg_gui.core.sources import budget, load_table
+
+COLUMN_LETTERS = list(string.ascii_uppercase) + [
+    first + second for first in string.ascii_uppercase for second in string.ascii_uppercase]
 
 
 def write(path, content: str | bytes, encoding: str = "utf-8"):
@@ -258,3 +268,245 @@ def test_the_chosen_encoding_wins_over_detection(tmp_path):
     # Then KOI8-R is used (garbled, as the user asked), and named
     assert table.report.encoding == "KOI8-R (Cyrillic)"
     assert list(table.raw.columns)[1] == text.encode(codec).decode("koi8_r").split(";")[1]
+
+
+# --- workbooks: the sheet that holds the table ---------------------------------------------------
+
+def customers_sheet(sheet, rows: int = 30) -> None:
+    sheet.append(["CustomerID", "Name", "Income", "Spend"])
+    for number in range(1, rows + 1):
+        sheet.append([f"C{number:03d}", f"Customer {number}", 30 + number, 100 + 2 * number])
+
+
+def test_a_cover_page_before_the_customers_is_passed_over_and_named(tmp_path):
+    # Given a workbook whose first sheet is a cover page (two cells of text) and whose
+    # customers are on the second, with a notes sheet after them
+    workbook = openpyxl.Workbook()
+    cover = workbook.active
+    cover.title = "Cover"
+    cover["B2"] = "Customer report, third quarter"
+    cover["B4"] = "Prepared by the sales team"
+    customers_sheet(workbook.create_sheet("Kunden"))
+    workbook.create_sheet("Notes")["A1"] = "Figures in CHF"
+    path = tmp_path / "report.xlsx"
+    workbook.save(path)
+
+    # When it is loaded with no sheet chosen
+    table = load_table(path)
+
+    # Then the customers' sheet is read, and the report says why and what the others are
+    assert table.report.sheet == "Kunden"
+    assert table.report.sheets == ("Cover", "Kunden", "Notes")
+    assert table.report.rows == 30
+    assert table.frame["Income"].sum() == sum(30 + n for n in range(1, 31))
+    assert table.report.notes == (
+        "The sheet 'Kunden' was read because it holds the table (31 rows, 2 columns of "
+        "numbers). The other sheets: 'Cover' (2 cells of text), 'Notes' (1 cell of text). To "
+        "read another, choose it under Sheet in the import options (or with --sheet).",)
+    assert "sheet 'Kunden'" in table.report.describe()
+    # and a chosen sheet still wins
+    chosen = load_table(path, LoadSettings(sheet="Cover"))
+    assert chosen.report.sheet == "Cover" and chosen.report.notes == ()
+
+
+def test_a_summary_sheet_of_a_few_numbers_loses_to_the_table_of_customers(tmp_path):
+    # Given an OpenDocument workbook: a summary of three totals first, then the customers,
+    # then a long lookup list with no numbers
+    path = tmp_path / "export.ods"
+    rng = np.random.default_rng(1)
+    with pd.ExcelWriter(path, engine="odf") as writer:  # odfpy, from the test extra
+        pd.DataFrame({"Region": ["North", "South", "West"], "Revenue": [1200.5, 800.0, 430.25]}
+                     ).to_excel(writer, sheet_name="Summary", index=False)
+        pd.DataFrame({"CustomerID": [f"K{n}" for n in range(40)],
+                      "Age": rng.integers(20, 70, 40), "Spend": rng.normal(100, 20, 40).round(2)}
+                     ).to_excel(writer, sheet_name="Customers", index=False)
+        pd.DataFrame({"Code": [f"P{n:04d}" for n in range(200)],
+                      "Label": [f"Product {n}" for n in range(200)]}
+                     ).to_excel(writer, sheet_name="Lookup", index=False)
+
+    # When it is loaded
+    table = load_table(path)
+
+    # Then the customers are read, not the summary (fewer rows) or the lookup (no numbers)
+    assert table.report.sheet == "Customers"
+    assert table.report.rows == 40
+    assert table.report.notes == (
+        "The sheet 'Customers' was read because it holds the table (41 rows, 2 columns of "
+        "numbers). The other sheets: 'Summary' (4 rows, 1 column of numbers), 'Lookup' (201 "
+        "rows, no numbers). To read another, choose it under Sheet in the import options (or "
+        "with --sheet).",)
+
+
+# --- workbooks: error cells -------------------------------------------------------------------------
+
+def with_error_cells(path, errors: dict[str, tuple[str, str]]):
+    """Give cells of the workbook's first sheet an Excel error as Excel saves it: the formula
+    and its cached error value, e.g. {"C3": ("1/0", "#DIV/0!")}."""
+    with zipfile.ZipFile(path) as archive:
+        parts = {info.filename: archive.read(info) for info in archive.infolist()}
+    sheet = parts["xl/worksheets/sheet1.xml"].decode()
+    for reference, (formula, error) in errors.items():
+        sheet, replaced = re.subn(
+            rf'<c r="{reference}"[^>]*?(?:/>|>.*?</c>)',
+            f'<c r="{reference}" s="0" t="e"><f>{formula}</f><v>{error}</v></c>', sheet)
+        assert replaced == 1, reference
+    parts["xl/worksheets/sheet1.xml"] = sheet.encode()
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, content in parts.items():
+            archive.writestr(name, content)
+    return path
+
+
+def error_workbook(path, errors):
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.append(["CustomerID", "Revenue", "Margin", "Segment code"])
+    for number in range(1, 9):
+        sheet.append([f"C{number}", 100.0 * number, number / 10, f"S{number % 3}"])
+    workbook.save(path)
+    return with_error_cells(path, errors)
+
+
+def test_excel_error_cells_are_missing_values_that_keep_their_text(tmp_path):
+    # Given a workbook whose Margin formula failed in two rows (#DIV/0!, #N/A)
+    path = error_workbook(tmp_path / "margins.xlsx",
+                          {"C3": ("B3/0", "#DIV/0!"), "C6": ("VLOOKUP(A6,X:Y,2,0)", "#N/A")})
+
+    # When it is loaded
+    table = load_table(path)
+
+    # Then the two cells are missing numbers, the column is still numbers, and the raw cells
+    # read as the sheet shows them
+    assert table.frame["Margin"].isna().tolist() == [False, True, False, False, True, False,
+                                                     False, False]
+    assert table.frame["Margin"].sum() == pytest.approx((1 + 3 + 4 + 6 + 7 + 8) / 10)
+    assert table.raw["Margin"].tolist()[1] == "#DIV/0!"
+    assert table.raw["Margin"].tolist()[4] == "#N/A"
+    assert roles(table)["Margin"] is Role.NUMERIC
+    assert table.report.notes == ("The sheet has 2 error cells (#DIV/0!, #N/A); they are "
+                                  "treated as missing and written back as the sheet shows them.",)
+
+
+def test_an_error_in_a_text_column_keeps_its_text_too(tmp_path):
+    # Given a #REF! in a text column and a #VALUE! in a number column
+    path = error_workbook(tmp_path / "codes.xlsx",
+                          {"D4": ("Sheet9!A1", "#REF!"), "B9": ("A9*2", "#VALUE!")})
+
+    # When it is loaded
+    table = load_table(path)
+
+    # Then both cells keep their text and are missing as values
+    assert table.raw["Segment code"].iloc[2] == "#REF!"
+    assert table.raw["Revenue"].iloc[7] == "#VALUE!"
+    assert np.isnan(table.frame["Revenue"].iloc[7])
+    assert table.frame["Revenue"].sum() == pytest.approx(100 * sum(range(1, 8)))
+    assert "2 error cells (#REF!, #VALUE!)" in table.report.notes[0]
+
+
+# --- workbooks: what a workbook expands to -------------------------------------------------------
+
+def sheet_xml_workbook(path, rows_xml: str, dimension: str = "A1:B2"):
+    """A workbook whose first sheet's cells are `rows_xml` as written (references and all)."""
+    workbook = openpyxl.Workbook()
+    workbook.active.append(["placeholder"])
+    workbook.save(path)
+    with zipfile.ZipFile(path) as archive:
+        parts = {info.filename: archive.read(info) for info in archive.infolist()}
+    parts["xl/worksheets/sheet1.xml"] = (
+        '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+        f'<dimension ref="{dimension}"/><sheetData>{rows_xml}</sheetData></worksheet>').encode()
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, content in parts.items():
+            archive.writestr(name, content)
+    return path
+
+
+def test_a_tiny_workbook_whose_cells_span_a_whole_sheet_is_refused_at_once(tmp_path):
+    # Given a 2 KB workbook with a header, two customers and one cell in the sheet's last
+    # corner: reading it would fill 1,048,576 x 16,384 cells (and end the computer's day)
+    rows = ('<row r="1"><c r="A1" t="inlineStr"><is><t>ID</t></is></c>'
+            '<c r="B1" t="inlineStr"><is><t>Spend</t></is></c></row>'
+            '<row r="2"><c r="A2" t="inlineStr"><is><t>C1</t></is></c><c r="B2"><v>10</v></c></row>'
+            '<row r="3"><c r="A3" t="inlineStr"><is><t>C2</t></is></c><c r="B3"><v>20</v></c></row>'
+            '<row r="1048576"><c r="XFD1048576"><v>1</v></c></row>')
+    path = sheet_xml_workbook(tmp_path / "corner.xlsx", rows)
+
+    # When it is loaded
+    started = time.perf_counter()
+    with pytest.raises(UserError) as refused:
+        load_table(path)
+
+    # Then it is refused within a second, saying how large it is and what to do
+    assert time.perf_counter() - started < 1.0
+    message = refused.value.message
+    assert message.startswith(
+        "corner.xlsx is too large to open on this computer: its sheet 'Sheet' expands to "
+        "1,048,576 rows x 16,384 columns (17,179,869,184 cells, ")
+    assert "which needs about 1,920 GB of memory" in message
+    assert message.endswith("Save that sheet as CSV (in Excel: File > Save As > CSV) and open "
+                            "the CSV, or delete the empty rows and columns around the table and "
+                            "save the workbook again.")
+
+
+def test_a_sheet_beyond_the_memory_budget_is_measured_not_read(tmp_path, monkeypatch):
+    # Given a computer with 100 MB to spare (a budget of 60 MB: 500,000 cells) and a workbook
+    # of 25,000 rows x 40 columns (a million cells) that compresses to a few hundred KB
+    monkeypatch.setattr(budget, "available_memory", lambda: 100 << 20)
+    row = "".join(f'<c r="{column}{{row}}"><v>1</v></c>' for column in COLUMN_LETTERS[:40])
+    rows = "".join(f'<row r="{number}">{row.format(row=number)}</row>'
+                   for number in range(1, 25_001))
+    path = sheet_xml_workbook(tmp_path / "wide.xlsx", rows, "A1:AN25000")
+    assert path.stat().st_size < 2_000_000
+
+    # When it is loaded
+    started = time.perf_counter()
+    with pytest.raises(UserError) as refused:
+        load_table(path)
+
+    # Then it is refused before the workbook reader runs, with its size in the message
+    assert time.perf_counter() - started < 5.0
+    message = refused.value.message
+    assert re.search(r"its sheet 'Sheet' expands to about 2\d,000 rows x 40 columns \(about "
+                     r"\d,\d{3},000 cells, 2\d MB unpacked from a 1\.\d MB file\), which needs "
+                     r"about 1\d\d MB of memory, and about 60 MB can be spared now\.", message), \
+        message
+
+
+def test_a_sheet_too_large_for_memory_is_skipped_when_another_holds_the_table(tmp_path,
+                                                                              monkeypatch):
+    # Given a workbook whose first sheet is a far-flung log and whose second the customers
+    monkeypatch.setattr(budget, "available_memory", lambda: 100 << 20)
+    workbook = openpyxl.Workbook()
+    log = workbook.active
+    log.title = "Log"
+    log["A1"] = "started"
+    log["ZZ900000"] = "ended"
+    customers_sheet(workbook.create_sheet("Customers"), rows=12)
+    path = tmp_path / "mixed.xlsx"
+    workbook.save(path)
+
+    # When it is loaded
+    table = load_table(path)
+
+    # Then the customers are read and the log is named as too large
+    assert table.report.sheet == "Customers"
+    assert table.report.rows == 12
+    assert "'Log' (not read: 900,000 rows x 702 columns, too large for this computer's " \
+           "memory)" in table.report.notes[0]
+
+
+def test_a_text_file_beyond_the_memory_budget_is_refused_with_its_size(tmp_path, monkeypatch):
+    # Given a computer with 10 MB to spare and a CSV of 873 KB (which needs about 10 MB)
+    monkeypatch.setattr(budget, "available_memory", lambda: 10 << 20)
+    path = write(tmp_path / "big.csv", "ID,Spend\n" + "".join(
+        f"C{number:07d},{number % 97}.50\n" for number in range(60_000)))
+
+    # When it is loaded
+    with pytest.raises(UserError) as refused:
+        load_table(path)
+
+    # Then the message says how large it is, what it needs and what to do
+    assert refused.value.message == (
+        "big.csv is too large to open on this computer: it holds 873 KB of text, which needs "
+        "about 10 MB of memory, and about 6.0 MB can be spared now. Open a file with fewer rows "
+        "or columns (export only the columns you need), or close other programs and try again.")
