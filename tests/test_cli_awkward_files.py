@@ -8,7 +8,9 @@ import json
 from pathlib import Path
 
 import numpy as np
+import openpyxl
 import pytest
+from core.test_awkward_files import with_error_cells
 from report_helpers import assert_one_error_line, run_report
 
 TWO_SEGMENTS = ["--k", "2", "--k-min", "2", "--k-max", "2"]
@@ -71,3 +73,93 @@ def test_out_that_the_system_refuses_to_create_is_one_error_line(tmp_path, monke
     assert_one_error_line(stderr, f"The folder {out} cannot be created {words}.",
                           "Give --out a folder you can write to.")
     assert "unexpected" not in stderr
+
+
+# --- what the report writes back ------------------------------------------------------------------
+
+def test_a_total_row_is_no_segment_and_is_written_back_with_its_reason(tmp_path):
+    # Given an Excel export of 40 customers in two clear groups, ending with a Total row
+    rng = np.random.default_rng(11)
+    income = np.concatenate([rng.normal(30, 3, 20), rng.normal(80, 3, 20)]).round(1)
+    spend = np.concatenate([rng.normal(200, 20, 20), rng.normal(700, 20, 20)]).round(1)
+    lines = ["CustomerID,Income,Spend"] + [f"C{n:03d},{income[n]},{spend[n]}" for n in range(40)]
+    total = f"Total,{income.sum():.1f},{spend.sum():.1f}"
+    path = tmp_path / "export.csv"
+    path.write_text("\n".join(lines + [total]) + "\n", encoding="utf-8")
+    out = tmp_path / "report"
+
+    # When the report is run with the number of segments left to CustSeg
+    status, stdout, stderr = run_report([path, "--out", out, "--formats", "csv,json,pdf"])
+
+    # Then the total is not a segment of one: two segments of 20 customers are found
+    assert status == 0, stderr
+    summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
+    assert summary["k"] == 2
+    assert sorted(segment["size"] for segment in summary["segments"]) == [20, 20]
+    assert summary["rows_used"] == 40 and summary["rows_left_out"] == 1
+    assert summary["rows_left_out_because"] == {"Total row (labelled 'Total')": 1}
+    assert summary["total_rows"] == [42]
+    # and segments.csv has every input row, the total exactly as written, with the reason
+    rows = written_rows(out)
+    assert len(rows) == 41
+    assert [rows[-1][name] for name in ("CustomerID", "Income", "Spend")] == total.split(",")
+    assert rows[-1]["Segment"] == ""
+    assert rows[-1]["Left out because"] == "Total row (labelled 'Total')"
+    # and the report says how many rows were left out and why
+    from pypdf import PdfReader
+
+    text = " ".join(page.extract_text() for page in PdfReader(out / "report.pdf").pages)
+    assert "1 total row (not customers) was left out." in " ".join(text.split())
+
+
+def test_error_cells_and_awkward_amounts_are_written_back_as_the_file_shows_them(tmp_path):
+    # Given a workbook with a cover page, and customers whose Margin formula failed in two rows
+    workbook = openpyxl.Workbook()
+    workbook.active.title = "Cover"
+    workbook.active["A1"] = "Quarterly customers"
+    sheet = workbook.create_sheet("Customers")
+    sheet.append(["CustomerID", "Revenue", "Margin"])
+    rng = np.random.default_rng(2)
+    for number in range(1, 31):
+        sheet.append([f"C{number:02d}", float(rng.integers(100, 900)), number / 10])
+    path = tmp_path / "margins.xlsx"
+    workbook.save(path)
+    with_error_cells(path, {"C4": ("B4/0", "#DIV/0!"), "C9": ("NA()", "#N/A")},
+                     sheet_number=2)
+    out = tmp_path / "report"
+
+    # When the report is run
+    status, _, stderr = run_report([path, "--out", out, "--formats", "csv,json", *TWO_SEGMENTS])
+
+    # Then the sheet with the customers was read, the error cells are missing for the analysis
+    # (two customers left out) but written back as the sheet shows them
+    assert status == 0, stderr
+    summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
+    assert summary["input"]["sheet"] == "Customers"
+    assert summary["rows_left_out_because"] == {"Missing value in Margin": 2}
+    rows = written_rows(out)
+    assert [row["Margin"] for row in rows[2:9:5]] == ["#DIV/0!", "#N/A"]
+    assert rows[2]["Left out because"] == "Missing value in Margin"
+    assert any("error cells (#DIV/0!, #N/A)" in note for note in summary["input"]["notes"])
+
+
+def test_a_cyrillic_file_keeps_its_letters_in_the_report_and_names_its_encoding(tmp_path):
+    # Given a Windows-1251 export with Cyrillic names and accounting-style amounts
+    rng = np.random.default_rng(4)
+    lines = ["Клиент;Фамилия;Сумма;Визиты"] + [
+        f"{n};Иванов-{n};{rng.integers(100, 999)},{rng.integers(10, 99)};{rng.integers(1, 20)}"
+        for n in range(1, 31)]
+    path = tmp_path / "клиенты.csv"
+    path.write_bytes(("\n".join(lines) + "\n").encode("cp1251"))
+    out = tmp_path / "report"
+
+    # When the report is run
+    status, _, stderr = run_report([path, "--out", out, "--formats", "csv,json", *TWO_SEGMENTS])
+
+    # Then summary.json names the encoding and segments.csv keeps the names
+    assert status == 0, stderr
+    summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
+    assert summary["input"]["encoding"] == "Windows-1251 (Cyrillic)"
+    rows = written_rows(out)
+    assert [row["Фамилия"] for row in rows[:2]] == ["Иванов-1", "Иванов-2"]
+    assert rows[0]["Сумма"] == lines[1].split(";")[2]

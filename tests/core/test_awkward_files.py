@@ -339,18 +339,19 @@ def test_a_summary_sheet_of_a_few_numbers_loses_to_the_table_of_customers(tmp_pa
 
 # --- workbooks: error cells -------------------------------------------------------------------------
 
-def with_error_cells(path, errors: dict[str, tuple[str, str]]):
-    """Give cells of the workbook's first sheet an Excel error as Excel saves it: the formula
-    and its cached error value, e.g. {"C3": ("1/0", "#DIV/0!")}."""
+def with_error_cells(path, errors: dict[str, tuple[str, str]], sheet_number: int = 1):
+    """Give cells of a sheet an Excel error as Excel saves it: the formula and its cached
+    error value, e.g. {"C3": ("1/0", "#DIV/0!")}."""
+    part = f"xl/worksheets/sheet{sheet_number}.xml"
     with zipfile.ZipFile(path) as archive:
         parts = {info.filename: archive.read(info) for info in archive.infolist()}
-    sheet = parts["xl/worksheets/sheet1.xml"].decode()
+    sheet = parts[part].decode()
     for reference, (formula, error) in errors.items():
         sheet, replaced = re.subn(
             rf'<c r="{reference}"[^>]*?(?:/>|>.*?</c>)',
             f'<c r="{reference}" s="0" t="e"><f>{formula}</f><v>{error}</v></c>', sheet)
         assert replaced == 1, reference
-    parts["xl/worksheets/sheet1.xml"] = sheet.encode()
+    parts[part] = sheet.encode()
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
         for name, content in parts.items():
             archive.writestr(name, content)
@@ -510,3 +511,84 @@ def test_a_text_file_beyond_the_memory_budget_is_refused_with_its_size(tmp_path,
         "big.csv is too large to open on this computer: it holds 873 KB of text, which needs "
         "about 10 MB of memory, and about 6.0 MB can be spared now. Open a file with fewer rows "
         "or columns (export only the columns you need), or close other programs and try again.")
+
+
+# --- total rows ---------------------------------------------------------------------------------------
+
+def test_an_excel_total_row_is_recognised_and_left_out_with_its_reason(tmp_path):
+    # Given an Excel export whose last row is "Total", summing every column
+    rng = np.random.default_rng(5)
+    income, spend = rng.integers(20, 90, 30), rng.integers(100, 900, 30)
+    lines = ["CustomerID,Name,Income,Spend"] + [
+        f"C{n:03d},Customer {n},{income[n]},{spend[n]}" for n in range(30)]
+    lines.append(f"Total,,{income.sum()},{spend.sum()}")
+    path = write(tmp_path / "export.csv", "\n".join(lines) + "\n")
+
+    # When it is loaded
+    table = load_table(path)
+
+    # Then the total row is named (row 32 of the file) and set aside with its reason, while its
+    # cells stay as written
+    assert table.report.total_rows == (32,)
+    assert table.left_out.to_dict() == {30: "Total row (labelled 'Total')"}
+    assert table.raw.iloc[30].tolist() == ["Total", "", str(income.sum()), str(spend.sum())]
+    assert table.report.notes == ("1 row is a total, not a customer: row 32 ('Total') of the "
+                                  "file. It is left out of the segments and written back with "
+                                  "the reason.",)
+
+
+def test_subtotals_and_a_grand_total_in_other_languages_and_without_labels(tmp_path):
+    # Given a German workbook with a subtotal per branch ("Summe Nord", "Zwischensumme"), an
+    # unlabelled subtotal row (no name, numbers only) and a "Gesamt" row at the end
+    rng = np.random.default_rng(8)
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.append(["Kundennr", "Name", "Umsatz", "Besuche"])
+    grand = np.zeros(2)
+    expected = {}
+    for branch, label in enumerate(["Summe Nord", "Zwischensumme", None]):
+        block = np.zeros(2)
+        for number in range(6):
+            row = [float(rng.integers(100, 999)), float(rng.integers(1, 30))]
+            sheet.append([f"K{branch}{number}", f"Kunde {branch}-{number}", *row])
+            block += row
+        sheet.append([label, None, *block.tolist()] if label else [None, None, *block.tolist()])
+        expected[sheet.max_row - 2] = (
+            f"Total row (labelled 'Summe Nord', sums the rows above)" if branch == 0 else
+            "Total row (labelled 'Zwischensumme')" if branch == 1 else
+            "Total row (its numbers are the sums of the rows above)")
+        grand += block
+    sheet.append(["Gesamt", None, *grand.tolist()])
+    expected[sheet.max_row - 2] = "Total row (labelled 'Gesamt')"
+    path = tmp_path / "filialen.xlsx"
+    workbook.save(path)
+
+    # When it is loaded
+    table = load_table(path)
+
+    # Then the four total rows are recognised, each with its reason, and no customer is
+    assert table.left_out.to_dict() == expected
+    assert table.report.total_rows == (8, 15, 22, 23)
+    assert table.report.notes[-1].startswith(
+        "4 rows are totals, not customers: rows 8 ('Summe Nord'), 15 ('Zwischensumme'), 22, 23 "
+        "('Gesamt') of the file.")
+
+
+@pytest.mark.parametrize("rows", [
+    # IDs and amounts that count up: 3 = 1 + 2 in both columns, yet a customer with a name
+    ["1,Ann,10,1", "2,Bob,20,2", "3,Cy,30,3", "4,Di,40,4"],
+    # a customer named like a total word, whose numbers are not sums
+    ["1,Ann,10,1", "2,Bob,20,2", "3,Total Fitness Ltd,5,3", "4,Di,40,4"],
+    # a customer with no name whose numbers happen to equal one column's sum only
+    ["1,Ann,10,1", "2,Bob,20,2", "3,Cy,30,7", "4,,60,9"],
+], ids=["counting-up", "name-with-total", "one-column-sum"])
+def test_customers_are_never_taken_for_totals(tmp_path, rows):
+    # Given customers whose numbers or names could look like totals
+    path = write(tmp_path / "customers.csv", "ID,Name,Spend,Visits\n" + "\n".join(rows) + "\n")
+
+    # When it is loaded
+    table = load_table(path)
+
+    # Then no row is set aside
+    assert table.left_out.empty
+    assert table.report.total_rows == ()
