@@ -144,8 +144,8 @@ def guess_number_format(samples: list[str], delimiter: str | None = None) -> Num
         if re.fullmatch(rf"\d{{1,3}}([.{_OTHER_GROUPS}]\d{{3}})+,\d+|\d+,\d{{1,2}}|\d+,\d{{4,}}",
                         text):
             comma_votes += 1
-        elif re.fullmatch(rf"\d{{1,3}}([,{_OTHER_GROUPS}]\d{{3}})+\.\d+|\d+\.\d{{1,2}}|\d+\.\d{{4,}}"
-                          r"|\d*\.\d+", text):
+        elif re.fullmatch(rf"\d{{1,3}}([,{_OTHER_GROUPS}]\d{{3}})+\.\d+|\d+\.\d{{1,2}}"
+                          r"|\d+\.\d{4,}|\d*\.\d+", text):
             point_votes += 1
         for separator, written in _GROUP_SEPARATORS.items():
             if re.fullmatch(rf"\d{{1,3}}([{re.escape(written)}]\d{{3}})+([.,]\d+)?", text):

@@ -337,7 +337,7 @@ def test_a_summary_sheet_of_a_few_numbers_loses_to_the_table_of_customers(tmp_pa
         "with --sheet).",)
 
 
-# --- workbooks: error cells -------------------------------------------------------------------------
+# --- workbooks: error cells -----------------------------------------------------------------------
 
 def with_error_cells(path, errors: dict[str, tuple[str, str]], sheet_number: int = 1):
     """Give cells of a sheet an Excel error as Excel saves it: the formula and its cached
@@ -513,7 +513,7 @@ def test_a_text_file_beyond_the_memory_budget_is_refused_with_its_size(tmp_path,
         "or columns (export only the columns you need), or close other programs and try again.")
 
 
-# --- total rows ---------------------------------------------------------------------------------------
+# --- total rows -----------------------------------------------------------------------------------
 
 def test_an_excel_total_row_is_recognised_and_left_out_with_its_reason(tmp_path):
     # Given an Excel export whose last row is "Total", summing every column
@@ -592,3 +592,35 @@ def test_customers_are_never_taken_for_totals(tmp_path, rows):
     # Then no row is set aside
     assert table.left_out.empty
     assert table.report.total_rows == ()
+
+
+def test_an_ods_whose_repeated_cells_expand_to_a_billion_is_refused_at_once(tmp_path):
+    # Given a 2 KB OpenDocument sheet: one row of a value repeated across 1,000 columns,
+    # repeated down 1,000,000 rows (the reader would expand it to a billion cells)
+    content = (
+        '<?xml version="1.0" encoding="UTF-8"?><office:document-content '
+        'xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+        'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
+        'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:version="1.2">'
+        '<office:body><office:spreadsheet><table:table table:name="Kunden">'
+        '<table:table-row><table:table-cell office:value-type="string"><text:p>ID</text:p>'
+        '</table:table-cell></table:table-row>'
+        '<table:table-row table:number-rows-repeated="1000000">'
+        '<table:table-cell office:value-type="float" office:value="1" '
+        'table:number-columns-repeated="1000"><text:p>1</text:p></table:table-cell>'
+        '</table:table-row></table:table></office:spreadsheet></office:body>'
+        '</office:document-content>')
+    path = tmp_path / "repeated.ods"
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet")
+        archive.writestr("content.xml", content)
+
+    # When it is loaded
+    started = time.perf_counter()
+    with pytest.raises(UserError) as refused:
+        load_table(path)
+
+    # Then it is refused at once, with the size it would have
+    assert time.perf_counter() - started < 1.0
+    assert "its sheet 'Kunden' expands to 1,000,001 rows x 1,000 columns (1,000,001,000 " \
+           "cells" in refused.value.message

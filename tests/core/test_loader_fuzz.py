@@ -165,7 +165,8 @@ def near_csv_text(draw) -> str:
     return text
 
 
-ENCODINGS = st.sampled_from(["utf-8", "utf-8-sig", "utf-16", "cp1252", "latin-1", "mac_roman"])
+ENCODINGS = st.sampled_from(["utf-8", "utf-8-sig", "utf-16", "cp1252", "latin-1", "mac_roman",
+                            "cp1251", "cp932", "gb18030"])
 
 
 # --- properties -----------------------------------------------------------------------------------
@@ -210,7 +211,7 @@ def test_near_csv_text_loads_or_is_refused_plainly(text, encoding, name):
 @given(text=near_csv_text(),
        load_settings=st.builds(
            LoadSettings,
-           encoding=st.sampled_from([None, "utf-8", "cp1252", "latin-1", "ascii", "utf-16",
+           encoding=st.sampled_from([None, "utf-8", "cp1252", "latin-1", "ascii", "utf-16", "cp932",
                                      "no-such-codec"]),
            delimiter=st.sampled_from([None, ",", ";", "\t", "|"]),
            decimal=st.sampled_from([None, ".", ","]),
@@ -334,7 +335,7 @@ def test_separator_and_header_of_a_clean_table_are_detected(table):
     assert list(outcome.raw.columns) == header
 
 
-# --- numbers written in any one format read back as the numbers written ----------------------------
+# --- numbers written in any one format read back as the numbers written ---------------------------
 
 # (decimal mark, thousands separator) of the formats people write amounts in.
 NUMBER_FORMATS = {"us": (".", ","), "de": (",", "."), "fr": (",", "\u202f"), "ch": (".", "'"),

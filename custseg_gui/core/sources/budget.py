@@ -19,6 +19,8 @@ import sys
 import zipfile
 from dataclasses import dataclass, field
 
+from custseg_gui.core.errors import UserError
+
 # Memory per cell while a sheet is read: the reader's own copy, the cell's Python value, its
 # text and the table's columns (measured on sheets of text and numbers: 90-110 bytes).
 BYTES_PER_CELL = 120
@@ -238,10 +240,12 @@ def xlsx_extent(archive: zipfile.ZipFile, name: str, part: str,
                             html.unescape(match.group(2).decode("utf-8", "replace"))
             if not chunk:
                 break
-            if limit is not None and rows * columns > limit:
+            processed = max(consumed - len(tail), 1)
+            # Past the limit, or clearly on course to pass it: the rest need not be read.
+            if limit is not None and (rows * columns > limit or rows * columns
+                                      * extent.xml_bytes / processed > 1.25 * limit):
                 if consumed < extent.xml_bytes:
                     extent.partial = True
-                    processed = max(consumed - len(tail), 1)
                     rows = max(rows, int(round(rows * extent.xml_bytes / processed, -3)))
                 break
             chunk = stream.read(CHUNK)
@@ -306,6 +310,25 @@ def workbook_extents(data: bytes, kind: str) -> dict[str, SheetExtent] | None:
                     for name, part in xlsx_sheet_parts(archive).items()}
     except (zipfile.BadZipFile, KeyError, OSError, EOFError, ValueError):
         return None  # the workbook reader says what is wrong with it
+
+
+# The reader holds every shared string of an .xlsx from the moment it opens the workbook.
+BYTES_PER_SHARED_STRING_BYTE = 4
+
+
+def check_shared_strings(file_name: str, data: bytes, kind: str) -> None:
+    """Refuse a workbook whose shared strings alone would not fit in memory."""
+    if kind != "xlsx":
+        return
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            size = archive.getinfo("xl/sharedStrings.xml").file_size
+    except (KeyError, zipfile.BadZipFile, OSError):
+        return
+    needed = size * BYTES_PER_SHARED_STRING_BYTE
+    if needed > budget():
+        raise UserError(too_large_message(
+            file_name, f"its text cells unpack to {size_text(size)}", needed, SHEET_ADVICE))
 
 
 def fits(extent: SheetExtent) -> bool:

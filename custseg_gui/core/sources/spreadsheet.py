@@ -59,7 +59,8 @@ class Sheet:
             return "empty"
         if self.table_rows < 2:
             cells = self.filled_cells
-            return f"{cells} cell{'s' if cells > 1 else ''} of {'numbers' if self.number_columns else 'text'}"
+            kind = "numbers" if self.number_columns else "text"
+            return f"{cells} cell{'s' if cells > 1 else ''} of {kind}"
         numbers = (f", {self.number_columns} column{'s' if self.number_columns > 1 else ''} "
                    "of numbers") if self.number_columns else ", no numbers"
         return f"{self.table_rows:,} rows{numbers}"
@@ -114,6 +115,10 @@ def read(data: bytes, kind: str, path: Path, settings: LoadSettings, notes: list
 
     progress.report(0.0, f"Measuring {path.name}...")
     extents = budget.workbook_extents(data, kind) or {}
+    wanted = [extents[settings.sheet]] if settings.sheet in extents else list(extents.values())
+    if wanted and not any(budget.fits(extent) for extent in wanted):
+        _refuse(path, data, wanted)
+    budget.check_shared_strings(path.name, data, kind)
     try:
         workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
         sheets = tuple(workbook.sheet_names)
@@ -156,10 +161,7 @@ def read(data: bytes, kind: str, path: Path, settings: LoadSettings, notes: list
             if other is not best:
                 other.rows = []
     if best is None and too_large:
-        largest = max(too_large, key=lambda extent: extent.cells)
-        raise UserError(budget.too_large_message(
-            path.name, budget.sheet_description(largest, len(data)), largest.memory,
-            budget.SHEET_ADVICE))
+        _refuse(path, data, too_large)
     if best is None:
         which = f"The sheet '{settings.sheet}'" if settings.sheet else "Every sheet"
         raise UserError(f"{which} of {path.name} is empty. Pick the sheet that holds your "
@@ -173,6 +175,13 @@ def read(data: bytes, kind: str, path: Path, settings: LoadSettings, notes: list
         notes.append(_errors_note(errors))
     return grid, {"file_format": kind, "sheet": best.name, "sheets": sheets,
                   "_rows": np.array(best.row_numbers)}
+
+
+def _refuse(path: Path, data: bytes, extents: list[budget.SheetExtent]):
+    largest = max(extents, key=lambda extent: extent.cells)
+    raise UserError(budget.too_large_message(
+        path.name, budget.sheet_description(largest, len(data)), largest.memory,
+        budget.SHEET_ADVICE))
 
 
 def _choice_note(chosen: Sheet, read_sheets: list[Sheet], too_large: list[budget.SheetExtent],
