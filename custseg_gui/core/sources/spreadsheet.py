@@ -173,8 +173,10 @@ def read(data: bytes, kind: str, path: Path, settings: LoadSettings, notes: list
     errors = extents[best.name].errors if best.name in extents else {}
     if errors:
         notes.append(_errors_note(errors))
+    summaries = {sheet.name: sheet.summary() for sheet in read_sheets}
+    summaries.update({extent.name: "too large to read" for extent in too_large})
     return grid, {"file_format": kind, "sheet": best.name, "sheets": sheets,
-                  "_rows": np.array(best.row_numbers)}
+                  "sheet_summaries": summaries, "_rows": np.array(best.row_numbers)}
 
 
 def _refuse(path: Path, data: bytes, extents: list[budget.SheetExtent]):

@@ -42,6 +42,7 @@ class LoadReport:
     delimiter: str | None = None
     sheet: str | None = None
     sheets: tuple[str, ...] = ()
+    sheet_summaries: dict[str, str] = field(default_factory=dict)  # "31 rows, 2 columns of ..."
     header_row: int = 1
     number_format: NumberFormat = NumberFormat()
     day_first: bool | None = None

@@ -76,9 +76,10 @@ class ImportDialog(QDialog):
         self.sheet.setObjectName("sheetCombo")
         self.sheet.setToolTip("The sheet that holds your customers")
         for name in report.sheets:
-            self.sheet.addItem(name, name)
+            summary = report.sheet_summaries.get(name)
+            self.sheet.addItem(f"{name} ({summary})" if summary else name, name)
         if report.sheet:
-            self.sheet.setCurrentText(report.sheet)
+            self.sheet.setCurrentIndex(max(self.sheet.findData(report.sheet), 0))
         if text_file:
             form.addRow("Encoding:", self.encoding)
             form.addRow("Column separator:", self.separator)
