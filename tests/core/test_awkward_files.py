@@ -404,6 +404,54 @@ def test_an_error_in_a_text_column_keeps_its_text_too(tmp_path):
     assert "2 error cells (#REF!, #VALUE!)" in table.report.notes[0]
 
 
+def test_libreoffice_error_cells_are_not_read_as_zero(tmp_path):
+    # Given an OpenDocument sheet as LibreOffice saves failed formulas: a value of 0 beside the
+    # error text the sheet shows
+    cells = ('<table:table-cell office:value-type="string"><text:p>{}</text:p>'
+             '</table:table-cell>')
+    error = ('<table:table-cell table:formula="of:={}" office:value-type="float" '
+             'office:value="0" calcext:value-type="error"><text:p>{}</text:p></table:table-cell>')
+    number = ('<table:table-cell office:value-type="float" office:value="{0}"><text:p>{0}'
+              '</text:p></table:table-cell>')
+    header = cells.format("ID") + cells.format("Margin")
+    rows = [f"<table:table-row>{header}</table:table-row>"]
+    for row in range(1, 7):
+        margin = error.format("1/0", "#DIV/0!") if row == 3 else \
+            error.format("NA()", "#N/A") if row == 5 else number.format(row * 1.5)
+        rows.append(f"<table:table-row>{cells.format(f'C{row}')}{margin}</table:table-row>")
+    content = (
+        '<?xml version="1.0" encoding="UTF-8"?><office:document-content '
+        'xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+        'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
+        'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" '
+        'xmlns:calcext="urn:org:documentfoundation:names:experimental:calc:xmlns:calcext:1.0" '
+        'office:version="1.2"><office:body><office:spreadsheet><table:table table:name="Kunden">'
+        + "".join(rows) + "</table:table></office:spreadsheet></office:body>"
+        "</office:document-content>")
+    path = tmp_path / "margins.ods"
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet")
+        archive.writestr("META-INF/manifest.xml", ODS_MANIFEST)
+        archive.writestr("content.xml", content)
+
+    # When it is loaded
+    table = load_table(path)
+
+    # Then the error cells are missing (not 0) and keep their text
+    assert table.raw["Margin"].tolist() == ["1.5", "3", "#DIV/0!", "6", "#N/A", "9"]
+    assert table.frame["Margin"].isna().tolist() == [False, False, True, False, True, False]
+    assert table.frame["Margin"].sum() == pytest.approx(1.5 + 3 + 6 + 9)
+
+
+ODS_MANIFEST = (
+    '<?xml version="1.0" encoding="UTF-8"?><manifest:manifest '
+    'xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" manifest:version="1.2">'
+    '<manifest:file-entry manifest:full-path="/" '
+    'manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/>'
+    '<manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/>'
+    '</manifest:manifest>')
+
+
 # --- workbooks: what a workbook expands to -------------------------------------------------------
 
 def sheet_xml_workbook(path, rows_xml: str, dimension: str = "A1:B2"):
@@ -613,6 +661,7 @@ def test_an_ods_whose_repeated_cells_expand_to_a_billion_is_refused_at_once(tmp_
     path = tmp_path / "repeated.ods"
     with zipfile.ZipFile(path, "w") as archive:
         archive.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet")
+        archive.writestr("META-INF/manifest.xml", ODS_MANIFEST)
         archive.writestr("content.xml", content)
 
     # When it is loaded

@@ -259,6 +259,7 @@ def xlsx_extent(archive: zipfile.ZipFile, name: str, part: str,
 _TABLE = re.compile(rb'<table:table\b([^>]*?)(?:/>|>(.*?)</table:table>)', re.S)
 _TABLE_ROW = re.compile(rb'<table:table-row\b([^>]*?)(?:/>|>(.*?)</table:table-row>)', re.S)
 _TABLE_CELL = re.compile(rb'<table:(?:covered-)?table-cell\b([^>]*?)(/?)>')
+_TEXT_P = re.compile(rb'\s*<text:p[^>]*>([^<]*)</text:p>')
 _ROWS_REPEATED = re.compile(rb'number-rows-repeated="(\d+)"')
 _COLUMNS_REPEATED = re.compile(rb'number-columns-repeated="(\d+)"')
 
@@ -280,10 +281,21 @@ def ods_extents(archive: zipfile.ZipFile) -> list[SheetExtent] | None:
             repeated = _ROWS_REPEATED.search(row.group(1))
             times = int(repeated.group(1)) if repeated else 1
             width = used = 0
-            for cell in _TABLE_CELL.finditer(row.group(2) or b""):
+            cells = row.group(2) or b""
+            for cell in _TABLE_CELL.finditer(cells):
                 attributes, closed = cell.group(1), cell.group(2)
                 across = _COLUMNS_REPEATED.search(attributes)
-                width += int(across.group(1)) if across else 1
+                count = int(across.group(1)) if across else 1
+                if b'value-type="error"' in attributes:
+                    # LibreOffice keeps a formula's error as text beside a value of 0, which
+                    # the reader would give as the number 0: the text is what the sheet shows.
+                    shown = _TEXT_P.match(cells, cell.end())
+                    text = html.unescape(shown.group(1).decode("utf-8", "replace")) if shown \
+                        else "#VALUE!"
+                    for down in range(min(times, 1_000)):
+                        for across_ in range(min(count, 1_000)):
+                            extent.errors[(row_count + down + 1, width + across_ + 1)] = text
+                width += count
                 if b"value-type" in attributes or not closed:
                     used = width
             row_count += times

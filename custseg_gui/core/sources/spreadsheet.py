@@ -85,6 +85,7 @@ def _read_sheet(workbook, name: str, position: int, visible: bool,
                 error = errors.get((number, first_column + column + 1))
                 if error is not None:
                     texts[column] = error
+                    values[column] = None  # not the 0 a reader may give an error cell
         filled = [column for column, text in enumerate(texts) if text.strip()]
         if not filled:
             continue
