@@ -55,7 +55,7 @@ class ImportDialog(QDialog):
         text_file = report.file_format == "csv"
         self.encoding = _combo("encodingCombo", ENCODINGS, settings.encoding,
                                "How the letters of the file are stored")
-        if text_file and report.encoding:
+        if text_file and report.encoding and settings.encoding is None:
             # "Detect" names what it found, so the user sees it before choosing another.
             self.encoding.setItemText(0, f"Detect (found {report.encoding})")
         self.separator = _combo("separatorCombo", SEPARATORS, settings.delimiter,
