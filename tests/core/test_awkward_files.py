@@ -673,3 +673,28 @@ def test_an_ods_whose_repeated_cells_expand_to_a_billion_is_refused_at_once(tmp_
     assert time.perf_counter() - started < 1.0
     assert "its sheet 'Kunden' expands to 1,000,001 rows x 1,000 columns (1,000,001,000 " \
            "cells" in refused.value.message
+
+
+def test_a_workbook_whose_text_cells_alone_would_not_fit_is_refused(tmp_path, monkeypatch):
+    # Given a computer with 1 MB to spare and a workbook whose shared strings (every text
+    # cell, which the reader holds whole from the moment it opens the workbook) unpack to
+    # 449 KB from a few KB
+    monkeypatch.setattr(budget, "available_memory", lambda: 1 << 20)
+    path = tmp_path / "strings.xlsx"
+    customers_sheet_workbook = openpyxl.Workbook()
+    customers_sheet(customers_sheet_workbook.active, rows=3)
+    customers_sheet_workbook.save(path)
+    strings = "".join(f"<si><t>{'x' * 30}</t></si>" for _ in range(10_000))
+    with zipfile.ZipFile(path, "a", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("xl/sharedStrings.xml",
+                         '<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+                         f"{strings}</sst>")
+
+    # When it is loaded
+    with pytest.raises(UserError) as refused:
+        load_table(path)
+
+    # Then it is refused before the reader opens it, saying so
+    assert refused.value.message.startswith(
+        "strings.xlsx is too large to open on this computer: its text cells unpack to 449 KB, "
+        "which needs about 1.8 MB of memory, and about 614 KB can be spared now.")

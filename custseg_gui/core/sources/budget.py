@@ -269,8 +269,8 @@ def ods_extents(archive: zipfile.ZipFile) -> list[SheetExtent] | None:
     value count as often as they repeat (empty ones at the end are dropped). None when the
     sheets' XML alone is beyond the budget."""
     info = archive.getinfo("content.xml")
-    if info.file_size * 2 > budget():
-        return None
+    if info.file_size * BYTES_PER_UNPACKED_BYTE > budget():
+        return None  # check_unpacked_parts refuses it
     content = archive.read("content.xml")
     extents = []
     for table in _TABLE.finditer(content):
@@ -324,23 +324,26 @@ def workbook_extents(data: bytes, kind: str) -> dict[str, SheetExtent] | None:
         return None  # the workbook reader says what is wrong with it
 
 
-# The reader holds every shared string of an .xlsx from the moment it opens the workbook.
-BYTES_PER_SHARED_STRING_BYTE = 4
+# Memory per byte of a part the reader holds whole: its bytes, their text, the values.
+BYTES_PER_UNPACKED_BYTE = 4
 
 
-def check_shared_strings(file_name: str, data: bytes, kind: str) -> None:
-    """Refuse a workbook whose shared strings alone would not fit in memory."""
-    if kind != "xlsx":
+def check_unpacked_parts(file_name: str, data: bytes, kind: str) -> None:
+    """Refuse a workbook whose parts read whole on opening would not fit in memory: an
+    .xlsx's shared strings, an .ods's content (all its sheets in one XML)."""
+    member, what = {"xlsx": ("xl/sharedStrings.xml", "its text cells"),
+                    "ods": ("content.xml", "its sheets")}.get(kind, (None, None))
+    if member is None:
         return
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            size = archive.getinfo("xl/sharedStrings.xml").file_size
+            size = archive.getinfo(member).file_size
     except (KeyError, zipfile.BadZipFile, OSError):
         return
-    needed = size * BYTES_PER_SHARED_STRING_BYTE
+    needed = size * BYTES_PER_UNPACKED_BYTE
     if needed > budget():
         raise UserError(too_large_message(
-            file_name, f"its text cells unpack to {size_text(size)}", needed, SHEET_ADVICE))
+            file_name, f"{what} unpack to {size_text(size)}", needed, SHEET_ADVICE))
 
 
 def fits(extent: SheetExtent) -> bool:

@@ -115,11 +115,11 @@ def read(data: bytes, kind: str, path: Path, settings: LoadSettings, notes: list
     from python_calamine import CalamineWorkbook
 
     progress.report(0.0, f"Measuring {path.name}...")
+    budget.check_unpacked_parts(path.name, data, kind)
     extents = budget.workbook_extents(data, kind) or {}
     wanted = [extents[settings.sheet]] if settings.sheet in extents else list(extents.values())
     if wanted and not any(budget.fits(extent) for extent in wanted):
         _refuse(path, data, wanted)
-    budget.check_shared_strings(path.name, data, kind)
     try:
         workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
         sheets = tuple(workbook.sheet_names)
