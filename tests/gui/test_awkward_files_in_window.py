@@ -1,5 +1,6 @@
-"""The import options for awkward files (issue 19): the detected encoding and the other scripts
-are offered, and a workbook's sheets are listed with what each holds."""
+"""Awkward files in the window (issue 19): the import options name the detected encoding and
+offer the other scripts, list a workbook's sheets with what each holds, and a total row has no
+segment and says why."""
 
 from __future__ import annotations
 
@@ -9,7 +10,8 @@ from PySide6.QtWidgets import QComboBox
 from custseg_gui.core.settings import LoadSettings
 from custseg_gui.core.sources import load_table
 from custseg_gui.gui.views.import_dialog import ImportDialog
-from window_helpers import find, table_rows, text_of
+from window_helpers import (data_column, find, find_segments, open_file, profile_sizes, table_rows,
+                            text_of, try_k_from)
 
 CYRILLIC = ("Клиент;Фамилия;Сумма\n1;Иванов;1200,50\n2;Петрова;800,00\n3;Сидоров;300,25\n"
             "4;Кузнецова;950,00\n")
@@ -79,3 +81,28 @@ def test_the_sheets_are_listed_with_what_they_hold_and_another_can_be_read(qtbot
     # Then the preview reads it, and so would the file
     qtbot.waitUntil(lambda: "sheet 'Cover'" in text_of(dialog, "previewStatus"), timeout=10_000)
     assert dialog.settings().sheet == "Cover"
+
+
+def test_a_total_row_has_no_segment_and_the_window_says_why(qtbot, wait_for_task, window,
+                                                            tmp_path):
+    # Given 60 customers and, at the end, the export's Total row
+    rows = [f"C{n},{20 + n % 50},{30 + (n * 7) % 60}" for n in range(1, 61)]
+    income = sum(20 + n % 50 for n in range(1, 61))
+    spend = sum(30 + (n * 7) % 60 for n in range(1, 61))
+    path = tmp_path / "customers.csv"
+    path.write_text("CustomerID,Income,Spend\n" + "\n".join(rows)
+                    + f"\nGrand Total,{income},{spend}\n", encoding="utf-8")
+    open_file(wait_for_task, window, path)
+    try_k_from(window, 2, 4)
+
+    # When segments are found
+    find_segments(qtbot, wait_for_task, window)
+
+    # Then the total row has no segment and says why, and the notes say how many and why
+    reasons = data_column(window, "Left out because")
+    assert reasons[60] == "Total row (labelled 'Grand Total')"
+    assert reasons[:60] == [""] * 60
+    assert data_column(window, "Segment")[60] == ""
+    assert "1 total row (not customers) was left out (see the Data tab once segments are " \
+           "shown)." in text_of(window, "notesLabel")
+    assert sum(profile_sizes(window)) == 60
