@@ -163,3 +163,43 @@ def test_a_cyrillic_file_keeps_its_letters_in_the_report_and_names_its_encoding(
     rows = written_rows(out)
     assert [row["Фамилия"] for row in rows[:2]] == ["Иванов-1", "Иванов-2"]
     assert rows[0]["Сумма"] == lines[1].split(";")[2]
+
+
+def test_amounts_in_awkward_forms_are_read_and_written_back_as_written(tmp_path):
+    # Given a Swiss ledger export: apostrophe thousands, Accounting brackets and dash zeros,
+    # SAP's trailing minus and explicit plus signs
+    rng = np.random.default_rng(9)
+    rows = []
+    for number in range(1, 41):
+        high = number > 20
+        balance = float(rng.integers(50_000, 90_000) if high else rng.integers(1_000, 9_000))
+        change = float(rng.integers(-500, 500))
+        balance_text = f"CHF {balance:,.2f}".replace(",", "'")
+        change_text = (" $ -   " if change == 0 else f" $ ({abs(change):,.2f})" if change < 0
+                       else f" $ {change:,.2f} ")
+        ledger_text = f"{abs(change):.2f}-" if change < 0 else f"+{change:.2f}"
+        rows.append([f"K{number:02d}", balance_text, change_text, ledger_text])
+    path = tmp_path / "ledger.csv"
+    with open(path, "w", newline="", encoding="utf-8") as handle:
+        csv.writer(handle).writerows([["Konto", "Saldo", "Change", "Buchung"], *rows])
+    out = tmp_path / "report"
+
+    # When the report is run on the amounts
+    status, _, stderr = run_report([path, "--out", out, "--formats", "csv,json", *TWO_SEGMENTS,
+                                    "--features", "Saldo", "Change", "Buchung"])
+
+    # Then every amount was read: no customer left out, and the segments' means are those of
+    # the amounts written
+    assert status == 0, stderr
+    summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
+    assert summary["rows_used"] == 40 and summary["rows_left_out"] == 0
+    changes = [float(row[3].rstrip("-")) * (-1 if row[3].endswith("-") else 1) for row in rows]
+    for column, expected in (("Change", np.mean(changes)), ("Buchung", np.mean(changes))):
+        total = sum(segment["size"] * segment["means"][column] for segment in summary["segments"])
+        assert total / 40 == pytest.approx(expected)
+    assert summary["input"]["thousands"] == "'"
+    assert summary["input"]["units"] == {"Saldo": "CHF", "Change": "$"}
+    # and segments.csv writes every cell back as the file showed it
+    written = [[row[name] for name in ("Konto", "Saldo", "Change", "Buchung")]
+               for row in written_rows(out)]
+    assert written == rows
