@@ -238,7 +238,9 @@ def workbook_bytes(draw) -> bytes:
     sheets = draw(st.integers(1, 3))
     for number in range(sheets):
         sheet = workbook.active if number == 0 else workbook.create_sheet(f"Sheet {number + 1}")
+        # Excel error values (openpyxl writes them as error cells, t="e"), a total row's label
         cells = st.one_of(st.none(), st.integers(-10**6, 10**6),
+                          st.sampled_from(["#DIV/0!", "#N/A", "#REF!", "Total", "Subtotal"]),
                           st.floats(-1e6, 1e6, allow_nan=False, allow_infinity=False),
                           st.booleans(), WORDS.map(lambda word: "".join(
                               ch for ch in word if ch.isprintable())), CELLS.filter(
