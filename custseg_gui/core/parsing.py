@@ -283,6 +283,30 @@ def parse_dates(stripped: pd.Series, missing: np.ndarray, day_first: bool | None
     return None
 
 
+def _dash_zeros_of(raw: pd.Series, stripped: pd.Series, missing: np.ndarray,
+                   numbers) -> np.ndarray:
+    """Where the column's dashes stand for zero, looking only where one could: the bare
+    dashes, the cells that did not read as numbers, or (when the column did not read as
+    numbers at all) its first cells, and the rest only when those hold some."""
+    examined = stripped.to_numpy(dtype=object) == "-"
+    if numbers is None:
+        examined[:DASH_SAMPLE] |= ~missing[:DASH_SAMPLE]
+    elif numbers[2]:
+        examined |= ~missing & np.isnan(numbers[0].to_numpy())
+    zeros = np.zeros(len(raw), dtype=bool)
+    positions = np.flatnonzero(examined)
+    zeros[positions] = dash_zeros(raw.iloc[positions])
+    if numbers is None and zeros[:DASH_SAMPLE].any():
+        rest = ~missing
+        rest[:DASH_SAMPLE] = False
+        positions = np.flatnonzero(rest)
+        zeros[positions] = dash_zeros(raw.iloc[positions])
+    return zeros
+
+
+DASH_SAMPLE = 5_000
+
+
 def dash_zeros(raw: pd.Series) -> np.ndarray:
     """True where a cell is a dash written for zero (Excel's Accounting ` $ -   `)."""
     cells = raw.to_numpy(dtype=object)
@@ -297,21 +321,17 @@ def parse_column(raw: pd.Series, fmt: NumberFormat, day_first: bool | None) -> P
     """The typed values of one column of raw text."""
     stripped = _strip(raw)
     missing = missing_mask(stripped)
-    zeros = dash_zeros(raw)
+    numbers = parse_numbers(stripped, missing, fmt)
+    zeros = _dash_zeros_of(raw, stripped, missing, numbers)
     if zeros.any():
-        # A dash that stands for zero is a number only if the column is one.
-        as_numbers = stripped.where(~zeros, "0")
-        numbers = parse_numbers(as_numbers, missing & ~zeros, fmt)
-        # Dashes alone do not make numbers: the column needs numbers written in digits.
-        if numbers is not None and int((numbers[0].notna().to_numpy() & ~zeros).sum()) \
-                <= numbers[2]:
-            numbers = None
-    else:
-        numbers = None
+        # A dash that stands for zero is a number only if the column is one, and dashes alone
+        # do not make one: the column needs numbers written in digits.
+        with_zeros = parse_numbers(stripped.where(~zeros, "0"), missing & ~zeros, fmt)
+        if with_zeros is not None and int(
+                (with_zeros[0].notna().to_numpy() & ~zeros).sum()) > with_zeros[2]:
+            numbers = with_zeros
     if missing.all() and numbers is None:
         return ParsedColumn(pd.Series(np.nan, index=raw.index, dtype="float64"), "empty")
-    if numbers is None:
-        numbers = parse_numbers(stripped, missing, fmt)
     if numbers is not None:
         values, unit, failures, example = numbers
         return ParsedColumn(values, "number", unit=unit, not_numbers=failures, example=example)

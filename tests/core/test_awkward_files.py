@@ -698,3 +698,21 @@ def test_a_workbook_whose_text_cells_alone_would_not_fit_is_refused(tmp_path, mo
     assert refused.value.message.startswith(
         "strings.xlsx is too large to open on this computer: its text cells unpack to 449 KB, "
         "which needs about 1.8 MB of memory, and about 614 KB can be spared now.")
+
+
+def test_a_grand_total_of_a_table_of_numbers_only_is_recognised(tmp_path):
+    # Given a table of numbers only (codes and amounts, no names) whose last row sums the others
+    rng = np.random.default_rng(12)
+    spend = rng.integers(100, 900, (25, 3))
+    lines = ["Channel,Fresh,Milk,Grocery"] + [
+        f"{1 + n % 2},{a},{b},{c}" for n, (a, b, c) in enumerate(spend)]
+    lines.append(f",{spend[:, 0].sum()},{spend[:, 1].sum()},{spend[:, 2].sum()}")
+    path = write(tmp_path / "wholesale.csv", "\n".join(lines) + "\n")
+
+    # When it is loaded
+    table = load_table(path)
+
+    # Then the last row is the total, by its numbers alone
+    assert table.left_out.to_dict() == {
+        25: "Total row (its numbers are the sums of the rows above)"}
+    assert table.report.total_rows == (27,)

@@ -78,14 +78,6 @@ def find_totals(raw: pd.DataFrame, frame: pd.DataFrame) -> dict[int, str]:
     exact, prefix, labels = _label_kinds(raw, frame)
     values = frame[numbers].to_numpy(dtype=float) if numbers else np.zeros((len(raw), 0))
     present = np.isfinite(values)
-    filled = np.where(present, values, 0.0)
-    prefix_sums = np.vstack([np.zeros((1, filled.shape[1])), np.cumsum(filled, axis=0)])
-    # Unlabelled totals: rows whose numbers are the sums of every row above (a grand total),
-    # or rows with numbers and no text in a table whose customers have text (subtotals).
-    rows_above = np.arange(len(raw), dtype=float)
-    tolerance = 0.005 * (rows_above + 1)[:, None] + 1e-9 * np.abs(prefix_sums[:-1])
-    grand = (present & (np.abs(filled - prefix_sums[:-1]) <= tolerance)
-             & (prefix_sums[:-1] != 0)).sum(axis=1) >= 2
     # A total row without a label has no text either (no name, no ID) where customers have.
     texts = [name for name in frame.columns if name not in numbers]
     unnamed = np.ones(len(raw), dtype=bool)
@@ -94,10 +86,23 @@ def find_totals(raw: pd.DataFrame, frame: pd.DataFrame) -> dict[int, str]:
                                     for name in texts]).any(axis=1)
         if unnamed.mean() > 0.2:  # text columns that customers leave empty say nothing
             unnamed[:] = False
-    candidates = exact | prefix | (unnamed & (grand | bool(texts))
-                                   & (present.sum(axis=1) >= 2))
+    candidates = exact | prefix | (unnamed & (present.sum(axis=1) >= 2))
+    filled = np.where(present, values, 0.0)
+    prefix_sums = None
+    if not texts and candidates.any():
+        # Every row is unnamed: only rows whose numbers are the sums of every row above (a
+        # grand total) are examined further.
+        prefix_sums = np.vstack([np.zeros((1, filled.shape[1])), np.cumsum(filled, axis=0)])
+        above = prefix_sums[:-1]
+        tolerance = 0.005 * np.arange(1, len(raw) + 1, dtype=float)[:, None] + 1e-9 * np.abs(above)
+        grand = (present & (np.abs(filled - above) <= tolerance) & (above != 0)).sum(axis=1) >= 2
+        candidates = exact | prefix | grand
     candidates[-LAST_ROWS:] |= unnamed[-LAST_ROWS:]
     candidates[0] = exact[0]  # nothing above the first row to sum
+    if not candidates.any():
+        return {}
+    if prefix_sums is None:
+        prefix_sums = np.vstack([np.zeros((1, filled.shape[1])), np.cumsum(filled, axis=0)])
     totals: dict[int, str] = {}
     block_start, totals_above = 0, np.zeros(filled.shape[1])
     for position in np.flatnonzero(candidates):
