@@ -50,7 +50,8 @@ def _requirement_names(distribution: metadata.Distribution) -> list[str]:
 def shipped_distributions() -> list[metadata.Distribution]:
     """CustSeg's runtime dependencies and theirs, as installed."""
     seen, queue, found = set(), ["PySide6-Essentials", "pandas", "scikit-learn", "matplotlib",
-                                  "openpyxl", "kneed", "numpy", "scipy"], []
+                                  "openpyxl", "kneed", "numpy", "scipy", "python-calamine",
+                                  "charset-normalizer"], []
     while queue:
         name = queue.pop()
         key = re.sub(r"[-_.]+", "-", name).lower()

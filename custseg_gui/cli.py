@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import shutil
 import sys
 from pathlib import Path
@@ -154,8 +155,7 @@ def report(argv: list[str]) -> int:
         args = build_parser().parse_args(argv)
         settings = analysis_settings(args)
         out = Path(args.out)
-        if out.exists() and not out.is_dir():
-            raise UserError(f"{out} is a file, not a folder. Give --out a folder name.")
+        check_out_folder(out)
         from custseg_gui.core.pipeline import run
 
         result = run(args.input, settings)
@@ -177,6 +177,33 @@ def report(argv: list[str]) -> int:
     return 0
 
 
+def check_out_folder(out: Path) -> None:
+    """A UserError, before the analysis runs, when the report folder cannot be made there."""
+    if out.exists() and not out.is_dir():
+        raise UserError(f"{out} is a file, not a folder. Give --out a folder name.")
+    if out.is_dir():
+        return
+    parent = out.absolute().parent
+    while not parent.exists() and parent != parent.parent:
+        parent = parent.parent
+    if not parent.is_dir():
+        raise UserError(f"The folder {out} cannot be created: {parent} is a file, not a folder. "
+                        "Give --out a folder you can write to.")
+    if not os.access(parent, os.W_OK | os.X_OK):
+        raise UserError(f"The folder {out} cannot be created: CustSeg is not allowed to write "
+                        f"in {parent}. Give --out a folder you can write to.")
+
+
+def make_out_folder(out: Path) -> None:
+    """Create the report folder, or a UserError saying why it cannot be."""
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        reason = error.strerror or str(error)
+        raise UserError(f"The folder {out} cannot be created ({reason.lower()}). Give --out a "
+                        "folder you can write to.") from None
+
+
 def write_report(context: ExportContext, out: Path, formats=DEFAULT_FORMATS,
                  progress=None) -> list[Path]:
     """Write the report files into `out` (created if needed); on failure nothing is left."""
@@ -184,7 +211,7 @@ def write_report(context: ExportContext, out: Path, formats=DEFAULT_FORMATS,
 
     created_folder = not out.exists()
     try:
-        out.mkdir(parents=True, exist_ok=True)
+        make_out_folder(out)
         # Both cores: the formats are written in two processes at once (exports/lanes.py).
         return export_files(context, out, formats, progress or NO_PROGRESS, parallel=True)
     except BaseException:

@@ -85,6 +85,15 @@ def _check_window(k: int) -> None:
             app.processEvents()
 
 
+def _check_encoding_detector() -> None:
+    """The legacy-encoding detector (charset-normalizer, with its compiled parts) is bundled."""
+    from custseg_gui.core.sources.encoding import detect_legacy
+
+    sample = "Клиент;Город\n1;Москва\n2;Санкт-Петербург\n3;Новосибирск\n".encode("cp1251")
+    found = detect_legacy(sample)
+    assert found == "cp1251", f"a Windows-1251 sample was detected as {found}"
+
+
 def self_test() -> int:
     from custseg_gui.cli import write_report
 
@@ -96,6 +105,7 @@ def self_test() -> int:
             for exporter in EXPORTERS:  # every format of the registry, read back
                 exporter.check(Path(folder), context)
         _check_window(analysis.segmentation.k)
+        _check_encoding_detector()
     except Exception as error:  # the self-test reports every failure the same way
         traceback.print_exc()
         print(f"self-test FAILED: {error}")

@@ -267,7 +267,9 @@ def test_header_row_and_encoding_options_are_used(tmp_path):
 
     # Then the columns are named from row 2 and the euro amounts parsed
     assert summary["input"]["header_row"] == 2
-    assert summary["input"]["encoding"] == "cp1252"
+    # (input.encoding names the encoding in the user's words; settings keep the option given)
+    assert summary["input"]["encoding"] == "Windows-1252"
+    assert summary["settings"]["encoding"] == "cp1252"
     assert summary["input"]["units"] == {"Umsatz": "€"}
     assert summary["settings"]["features"] == ["Umsatz", "Besuche"]
     assert overall_mean(summary, "Umsatz") == pytest.approx(np.mean(

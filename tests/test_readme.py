@@ -51,3 +51,18 @@ def test_every_setting_of_the_report_command_is_in_the_options_table(flag):
     # Given the README's options table, then it explains every setting's option
     options_text = " ".join(row[0] for row in table_after("Options (`--help`"))
     assert re.search(rf"`{re.escape(flag)}[ `]", options_text), flag
+
+
+def test_the_encodings_table_lists_every_encoding_that_is_recognised():
+    # Given the README's table of encodings (after "Recognised:") and the encodings CustSeg
+    # recognises
+    from custseg_gui.core.sources.encoding import ENCODINGS
+
+    rows = table_after("Otherwise the encoding is detected")
+    names = {name.strip() for row in rows for name in row[0].split(",")}
+    scripts = {row[1] for row in rows}
+
+    # Then every encoding is in it, by its name, with the script it writes
+    for item in ENCODINGS:
+        assert any(name.startswith(item.label) for name in names), item.label
+        assert item.script in scripts, item.script

@@ -289,6 +289,13 @@ def apply(model: SegmentationModel, table, progress: Progress = NO_PROGRESS) -> 
                         "column names.")
     rows = table.n_rows
     reasons = np.full(rows, "", dtype=object)
+    # Rows the loader found are not customers (a total row) are left out first, with its reason.
+    customers = np.ones(rows, dtype=bool)
+    loader_left = getattr(table, "left_out", None)
+    if loader_left is not None and len(loader_left):
+        positions = loader_left.index.to_numpy(dtype=int)
+        reasons[positions] = loader_left.to_numpy(dtype=object)
+        customers[positions] = False
     blocks, notes, drift = [], [], {}
     for feature in model.features:
         raw, typed = table.raw[feature.name], table.frame[feature.name]
@@ -298,7 +305,7 @@ def apply(model: SegmentationModel, table, progress: Progress = NO_PROGRESS) -> 
             if feature.fill is not None:
                 text = text.fillna(str(feature.fill))
                 gap = np.zeros(rows, dtype=bool)
-            unseen = (~text.isin(feature.levels) & text.notna()).to_numpy()
+            unseen = (~text.isin(feature.levels) & text.notna()).to_numpy() & customers
             if unseen.any():
                 examples = ", ".join(f"'{value}'" for value in
                                      pd.unique(text[unseen])[:3])
@@ -311,7 +318,8 @@ def apply(model: SegmentationModel, table, progress: Progress = NO_PROGRESS) -> 
             blocks.append((onehot - np.array(feature.centre)) / np.array(feature.scale))
             for column, level, mean, spread in zip(feature.columns, feature.levels,
                                                    feature.mean, feature.spread):
-                _drift(drift, column, (text == level)[~gap].to_numpy(dtype=float), mean, spread)
+                _drift(drift, column, (text == level)[~gap & customers].to_numpy(dtype=float),
+                       mean, spread)
             continue
         values = (pd.to_numeric(typed, errors="coerce") if typed.dtype == object
                   else typed).to_numpy(dtype=float).copy()
@@ -321,7 +329,7 @@ def apply(model: SegmentationModel, table, progress: Progress = NO_PROGRESS) -> 
         values[infinite] = np.nan
         _mark(reasons, infinite, f"{feature.name} is not a finite number")
         gap = np.isnan(values) & ~unreadable & ~infinite
-        _drift(drift, feature.name, values[np.isfinite(values)], feature.mean[0],
+        _drift(drift, feature.name, values[np.isfinite(values) & customers], feature.mean[0],
                feature.spread[0])
         if feature.fill is not None:
             values[gap] = float(feature.fill)

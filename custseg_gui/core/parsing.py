@@ -1,8 +1,16 @@
 """Cell text -> values: numbers written the way people write them, dates, missing values.
 
-`1.234,50 €`, `$1,234.56`, `1234 EUR`, `45%`, `(12.00)` are numbers; `NA`, `N/A`, `-`, `?`,
-`NULL`, `#N/A` and blanks are missing; `00017` is a code, not the number 17. Everything works
-on whole columns at once (pandas string methods), so a million rows parse in seconds.
+The number grammar, once units are read off:
+
+    [sign] [currency] number [currency or %] [sign]
+
+where the sign is `-` or `+` before the number, parentheses around it (accounting: `(12.00)`,
+`$ (1,234.56)`) or a minus after it (SAP and other ledgers: `120.50-`), and the number groups
+its thousands with the separator of the file's format (`1,234.50`, `1.234,50`, `1 234,50`,
+`1'234.50`). `1.234,50 €`, `CHF 12'345.00`, `1234 EUR` and `45%` are numbers; a dash standing
+for a number (Excel's Accounting zero ` $ -   `) is zero. `NA`, `N/A`, `-`, `?`, `NULL`,
+`#N/A` and blanks are missing; `00017` is a code, not the number 17. Everything works on whole
+columns at once (pandas string methods), so a million rows parse in seconds.
 """
 
 from __future__ import annotations
@@ -13,25 +21,46 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+# Excel's error values: a formula's failure is a missing value, kept as written in the file.
+ERROR_VALUES = frozenset(
+    {"#N/A", "#VALUE!", "#DIV/0!", "#REF!", "#NUM!", "#NAME?", "#NULL!", "#SPILL!", "#CALC!",
+     "#GETTING_DATA", "#FIELD!", "#BLOCKED!", "#CONNECT!", "#BUSY!", "#UNKNOWN!"})
 # How people and programs write "no value". Compared after stripping whitespace.
 MISSING_TOKENS = frozenset(
     {"", "NA", "N/A", "n/a", "na", "N.A.", "n.a.", "NaN", "nan", "NAN", "NULL", "null", "Null",
-     "None", "none", "#N/A", "#NA", "#N/A N/A", "-", "--", "?", "<NA>", "NaT", "#VALUE!",
-     "#DIV/0!", "#REF!", "#NUM!", "#NAME?"}
-)
+     "None", "none", "#NA", "#N/A N/A", "-", "--", "?", "<NA>", "NaT"}) | ERROR_VALUES
 CURRENCY_SYMBOLS = "$€£¥₹₽₩₺₪฿₫₴₦"
 CURRENCY_CODES = ("EUR", "USD", "GBP", "CHF", "JPY", "CNY", "INR", "AUD", "CAD", "SEK", "NOK",
                   "DKK", "PLN", "CZK", "HUF", "BRL", "MXN", "ZAR", "RUB", "TRY", "NZD", "SGD",
                   "HKD", "KRW")
 _SPACES = "\u00a0\u202f\u2009 "  # no-break, narrow no-break and thin spaces group thousands
+_APOSTROPHES = "'\u2019"  # Swiss and Liechtenstein thousands: 1'234.50, typeset 1’234.50
+_CURRENCY = rf"[{re.escape(CURRENCY_SYMBOLS)}]|(?:{'|'.join(CURRENCY_CODES)})(?![A-Za-z])"
 _UNIT = re.compile(
-    rf"^(?P<sign>[-+(])?"
-    rf"(?P<before>[{re.escape(CURRENCY_SYMBOLS)}]|(?:{'|'.join(CURRENCY_CODES)})\s?)?"
+    rf"^(?P<sign>[-+(])?\s*"
+    rf"(?P<before>{_CURRENCY})?"
     rf"(?P<number>.*?)"
-    rf"(?P<after>\s?(?:[{re.escape(CURRENCY_SYMBOLS)}]|{'|'.join(CURRENCY_CODES)}|%))?$")
-# Shapes of a number once units are gone; group separators are checked against the decimal mark.
-_POINT_DECIMAL = re.compile(r"^[-+]?(\d{1,3}(,\d{3})+|\d+)?(\.\d+)?([eE][-+]?\d+)?$")
-_COMMA_DECIMAL = re.compile(r"^[-+]?(\d{1,3}([.\u00a0\u202f\u2009 ']\d{3})+|\d+)?(,\d+)?$")
+    rf"(?P<after>\s*(?:{_CURRENCY}|%))?"
+    rf"(?P<close>\)?-?)$")
+# The number part: its sign (before, around or after it) and its digits.
+_SIGNED = re.compile(r"^(?P<open>[-+(]?)\s*(?P<body>[^()+\-]*?(?:[eE][-+]?\d+)?)\s*"
+                     r"(?P<close>\)?)(?P<trail>-?)$")
+# Digits once the sign is off: groups of three split by one separator, kept the same in a cell.
+_POINT_GROUPS = rf"[,{_APOSTROPHES}{_SPACES}]"
+_COMMA_GROUPS = rf"[.{_APOSTROPHES}{_SPACES}]"
+_POINT_DECIMAL = re.compile(
+    rf"^(\d{{1,3}}(?P<group>{_POINT_GROUPS})\d{{3}}((?P=group)\d{{3}})*|\d+)?(\.\d+)?"
+    rf"([eE][-+]?\d+)?$")
+_COMMA_DECIMAL = re.compile(
+    rf"^(\d{{1,3}}(?P<group>{_COMMA_GROUPS})\d{{3}}((?P=group)\d{{3}})*|\d+)?(,\d+)?$")
+# A dash where a number belongs, as Excel's Accounting and Comma styles write zero: with a
+# currency (` $ -   `) or padded for the digits it stands for (` -   `). A bare `-` is missing.
+_DASH_ZERO = re.compile(
+    rf"^\s*(?:(?:{_CURRENCY})\s*-\s*|-\s*(?:{_CURRENCY})\s*|-[ {_SPACES}]{{2,}})$")
+_BLANKS = _SPACES + "\t\r\n"
+# The thousands separators a format can name, and the characters that write each.
+_GROUP_SEPARATORS = {",": ",", ".": ".", " ": _SPACES, "'": _APOSTROPHES}
+_OTHER_GROUPS = re.escape(_APOSTROPHES + _SPACES)
 _PLAIN_INT = re.compile(r"^[-+]?\d+$")
 _LEADING_ZERO_CODE = re.compile(r"^0\d+$")
 
@@ -68,7 +97,6 @@ def missing_mask(stripped: pd.Series, block: int = 200_000) -> np.ndarray:
                           [np.zeros(0, dtype=bool)])
 
 
-_BLANKS = _SPACES + "\t\r\n"
 
 
 def _strip(text: pd.Series) -> pd.Series:
@@ -88,8 +116,10 @@ def _split_units(stripped: pd.Series) -> tuple[pd.Series, pd.Series]:
     """The number part of each cell and the unit written before or after it."""
     parts = stripped.str.extract(_UNIT)
     units = parts["before"].fillna("").str.strip() + parts["after"].fillna("").str.strip()
-    # A sign or bracket written before the currency belongs to the number: -$5, ($1,234.56)
-    number = parts["sign"].fillna("") + parts["number"].fillna("").str.strip(_SPACES)
+    # A sign or bracket written before the currency belongs to the number: -$5, ($1,234.56),
+    # and so does one written after it: (1.234,50 €), 120,50 €-
+    number = (parts["sign"].fillna("") + parts["number"].fillna("").str.strip(_BLANKS)
+              + parts["close"].fillna(""))
     return number, units
 
 
@@ -104,22 +134,22 @@ def guess_number_format(samples: list[str], delimiter: str | None = None) -> Num
     thousands_seen = {",": 0, ".": 0, " ": 0, "'": 0}
     for cell in samples:
         match = _UNIT.match(cell.strip(_SPACES))
-        text = (match.group("number") if match else cell).strip(_SPACES).lstrip("(-+").rstrip(")")
+        text = (match.group("number") if match else cell).strip(_BLANKS).strip("()-+" + _BLANKS)
         if re.fullmatch(r"\d{1,3}(,\d{3}){2,}", text):
             point_votes += 1  # 1,000,000: only thousands commas read so
         elif re.fullmatch(r"\d{1,3}(\.\d{3}){2,}", text):
             comma_votes += 1
         if not text or not any(ch.isdigit() for ch in text):
             continue
-        if re.fullmatch(r"\d{1,3}(\.\d{3})+,\d+|\d+,\d{1,2}|\d+,\d{4,}", text):
+        if re.fullmatch(rf"\d{{1,3}}([.{_OTHER_GROUPS}]\d{{3}})+,\d+|\d+,\d{{1,2}}|\d+,\d{{4,}}",
+                        text):
             comma_votes += 1
-        elif re.fullmatch(r"\d{1,3}(,\d{3})+\.\d+|\d+\.\d{1,2}|\d+\.\d{4,}|\d*\.\d+", text):
+        elif re.fullmatch(rf"\d{{1,3}}([,{_OTHER_GROUPS}]\d{{3}})+\.\d+|\d+\.\d{{1,2}}"
+                          r"|\d+\.\d{4,}|\d*\.\d+", text):
             point_votes += 1
-        for separator in thousands_seen:
-            if re.fullmatch(rf"\d{{1,3}}({re.escape(separator)}\d{{3}})+([.,]\d+)?", text):
+        for separator, written in _GROUP_SEPARATORS.items():
+            if re.fullmatch(rf"\d{{1,3}}([{re.escape(written)}]\d{{3}})+([.,]\d+)?", text):
                 thousands_seen[separator] += 1
-        if re.fullmatch(r"\d{1,3}([\u00a0\u202f\u2009 ]\d{3})+([.,]\d+)?", text):
-            thousands_seen[" "] += 1
     if comma_votes > point_votes or (comma_votes == point_votes == 0 and delimiter == ";"):
         decimal = ","
     else:
@@ -130,18 +160,25 @@ def guess_number_format(samples: list[str], delimiter: str | None = None) -> Num
 
 
 def _to_numbers(number_text: pd.Series, fmt: NumberFormat) -> pd.Series:
-    """Numbers from cleaned text in the given format; NaN where the text is not a number."""
-    text = number_text
-    negative = text.str.startswith("(") & text.str.endswith(")")  # accounting: (12.00)
-    text = text.str.strip("()")
+    """Numbers from text with its units read off; NaN where the text is not a number.
+
+    The sign is `-` or `+` before the digits, parentheses around them, or `-` after them; one
+    of these at most (`-(5)` and `(5)-` are not numbers)."""
+    parts = number_text.str.extract(_SIGNED)
+    opening, closing, trailing = parts["open"], parts["close"], parts["trail"]
+    text = parts["body"].fillna("")
+    bracketed = (opening == "(") & (closing == ")")
+    signs_fit = ((opening == "(") == (closing == ")")) & ~((opening != "") & (trailing != ""))
+    negative = (bracketed | (opening == "-") | (trailing == "-")).to_numpy()
     shape = _COMMA_DECIMAL if fmt.decimal == "," else _POINT_DECIMAL
-    valid = text.str.match(shape) & text.str.contains(r"\d", regex=True)
+    valid = (parts["body"].notna() & signs_fit & text.str.match(shape)
+             & text.str.contains(r"\d", regex=True))
+    groups = _COMMA_GROUPS if fmt.decimal == "," else _POINT_GROUPS
+    text = text.str.replace(groups, "", regex=True)
     if fmt.decimal == ",":
-        text = text.str.replace(r"[.\u00a0\u202f\u2009 ']", "", regex=True).str.replace(",", ".")
-    else:
-        text = text.str.replace(r"[,\u00a0\u202f\u2009 ']", "", regex=True)
+        text = text.str.replace(",", ".")
     numbers = pd.to_numeric(text.where(valid, None), errors="coerce")
-    return numbers.where(~negative.to_numpy(), -numbers)
+    return numbers.where(~negative, -numbers)
 
 
 def parse_numbers(stripped: pd.Series, missing: np.ndarray, fmt: NumberFormat):
@@ -246,13 +283,55 @@ def parse_dates(stripped: pd.Series, missing: np.ndarray, day_first: bool | None
     return None
 
 
+def _dash_zeros_of(raw: pd.Series, stripped: pd.Series, missing: np.ndarray,
+                   numbers) -> np.ndarray:
+    """Where the column's dashes stand for zero, looking only where one could: the bare
+    dashes, the cells that did not read as numbers, or (when the column did not read as
+    numbers at all) its first cells, and the rest only when those hold some."""
+    examined = stripped.to_numpy(dtype=object) == "-"
+    if numbers is None:
+        examined[:DASH_SAMPLE] |= ~missing[:DASH_SAMPLE]
+    elif numbers[2]:
+        examined |= ~missing & np.isnan(numbers[0].to_numpy())
+    zeros = np.zeros(len(raw), dtype=bool)
+    positions = np.flatnonzero(examined)
+    zeros[positions] = dash_zeros(raw.iloc[positions])
+    if numbers is None and zeros[:DASH_SAMPLE].any():
+        rest = ~missing
+        rest[:DASH_SAMPLE] = False
+        positions = np.flatnonzero(rest)
+        zeros[positions] = dash_zeros(raw.iloc[positions])
+    return zeros
+
+
+DASH_SAMPLE = 5_000
+
+
+def dash_zeros(raw: pd.Series) -> np.ndarray:
+    """True where a cell is a dash written for zero (Excel's Accounting ` $ -   `)."""
+    cells = raw.to_numpy(dtype=object)
+    dashes = np.fromiter(("-" in cell if type(cell) is str else False for cell in cells),
+                         dtype=bool, count=len(cells))
+    if dashes.any():
+        dashes[dashes] = [bool(_DASH_ZERO.match(cell)) for cell in cells[dashes]]
+    return dashes
+
+
 def parse_column(raw: pd.Series, fmt: NumberFormat, day_first: bool | None) -> ParsedColumn:
     """The typed values of one column of raw text."""
     stripped = _strip(raw)
     missing = missing_mask(stripped)
-    if missing.all():
-        return ParsedColumn(pd.Series(np.nan, index=raw.index, dtype="float64"), "empty")
     numbers = parse_numbers(stripped, missing, fmt)
+    zeros = _dash_zeros_of(raw, stripped, missing, numbers)
+    if zeros.any():
+        # A dash that stands for zero is a number only if the column is one, and dashes alone
+        # do not make one: the column needs numbers written in digits.
+        with_zeros = parse_numbers(stripped.where(~zeros, "0"), missing & ~zeros, fmt)
+        if with_zeros is not None and int(
+                (with_zeros[0].notna().to_numpy() & ~zeros).sum()) > with_zeros[2]:
+            numbers = with_zeros
+    if missing.all() and numbers is None:
+        return ParsedColumn(pd.Series(np.nan, index=raw.index, dtype="float64"), "empty")
     if numbers is not None:
         values, unit, failures, example = numbers
         return ParsedColumn(values, "number", unit=unit, not_numbers=failures, example=example)

@@ -65,6 +65,21 @@ def _check_features(settings: PrepSettings, columns: tuple[ColumnInfo, ...]) -> 
     return by_name
 
 
+def left_out_summary(left_out: pd.Series) -> str:
+    """How many rows were left out of the segments and why, in one sentence ('' if none)."""
+    if not len(left_out):
+        return ""
+    totals = int(left_out.astype(str).str.startswith("Total row").sum())
+    missing = len(left_out) - totals
+    total_words = f"{totals:,} total row{'s' if totals > 1 else ''} (not customers)"
+    if not totals:
+        return f"{missing:,} customers were left out because of missing values."
+    if not missing:
+        return f"{total_words} {'were' if totals > 1 else 'was'} left out."
+    return (f"{len(left_out):,} rows were left out: {missing:,} customers because of missing "
+            f"values and {total_words}.")
+
+
 def _missing_reasons(missing: np.ndarray, names: tuple[str, ...]) -> np.ndarray:
     """'Missing value in X' for each row of a boolean missing matrix (one text per pattern)."""
     if len(missing) == 0:
@@ -128,28 +143,33 @@ def prepare(table: LoadedTable, columns: tuple[ColumnInfo, ...],
             raise UserError(f"The column '{name}' holds {count} infinite value(s). Replace them "
                             "with real numbers or leave them empty, then open the file again.")
 
-    missing = frame.isna()
+    # Rows the loader found are not customers (totals) are left out first, with their reason.
+    customers = np.ones(len(frame), dtype=bool)
+    customers[table.left_out.index.to_numpy(dtype=int)] = False
+    missing = frame.isna() & customers[:, None]
     filled: dict[str, int] = {}
     fill_values: dict[str, object] = {}
     if settings.missing == "drop":
         has_missing = missing.any(axis=1).to_numpy()
         left_out = pd.Series(_missing_reasons(missing.to_numpy()[has_missing], settings.features),
                              index=np.flatnonzero(has_missing), dtype=object)
-        rows_used = np.flatnonzero(~has_missing)
-        frame = frame.iloc[rows_used]
+        rows_used = np.flatnonzero(~has_missing & customers)
     else:
         for name in settings.features:
             count = int(missing[name].sum())
-            if count == len(frame):
+            if count == int(customers.sum()):
                 raise UserError(f"The column '{name}' has no values at all. Untick it.")
             # The fill value is kept even where nothing is missing: new customers may have gaps.
-            fill_values[name] = _plain(_fill_value(frame[name].dropna(), by_name[name].role,
-                                                   settings.missing))
+            fill_values[name] = _plain(_fill_value(frame.loc[customers, name].dropna(),
+                                                   by_name[name].role, settings.missing))
             if count:
                 frame[name] = frame[name].fillna(fill_values[name])
                 filled[name] = count
         left_out = pd.Series([], index=np.array([], dtype=int), dtype=object)
-        rows_used = np.arange(len(frame))
+        rows_used = np.flatnonzero(customers)
+    frame = frame.iloc[rows_used]
+    if len(table.left_out):
+        left_out = pd.concat([table.left_out.astype(object), left_out]).sort_index()
     if len(rows_used) == 0:
         raise UserError("Every customer has a missing value in a chosen column, so none are left "
                         "to group. Untick the columns with many gaps, or fill missing values "

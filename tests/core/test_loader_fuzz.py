@@ -92,7 +92,7 @@ def numbers_as_written(draw) -> str:
     value = draw(st.floats(-1e9, 1e9, allow_nan=False) | st.integers(-10**12, 10**12))
     decimals = draw(st.integers(0, 4))
     text = f"{value:,.{decimals}f}" if isinstance(value, float) else f"{value:,}"
-    style = draw(st.sampled_from(["us", "de", "fr", "ch", "plain", "garbled"]))
+    style = draw(st.sampled_from(["us", "de", "fr", "ch", "ch-typeset", "plain", "garbled"]))
     if style == "de":
         text = text.replace(",", "\0").replace(".", ",").replace("\0", ".")
     elif style == "fr":
@@ -100,16 +100,29 @@ def numbers_as_written(draw) -> str:
             ".", ",")
     elif style == "ch":
         text = text.replace(",", "'")
+    elif style == "ch-typeset":
+        text = text.replace(",", "\u2019")
     elif style == "plain":
         text = text.replace(",", "")
     elif style == "garbled":
         text = draw(st.text(alphabet="0123456789.,-+()eE% $€", min_size=1, max_size=12))
     unit = draw(CURRENCY)
-    if draw(st.integers(0, 3)) == 0:  # an accounting negative: (12.00)
+    sign = draw(st.sampled_from(["", "", "", "brackets", "trailing", "plus"]))
+    if sign == "brackets":  # an accounting negative: (12.00)
         text = f"({text.lstrip('-')})"
-    if unit.strip() in ("$", "€", "£", "¥") and draw(st.booleans()):
-        return unit + text
-    return text + unit
+    elif sign == "trailing":  # a ledger's negative: 12.00-
+        text = text.lstrip("-") + "-"
+    elif sign == "plus":
+        text = "+" + text.lstrip("-")
+    if draw(st.integers(0, 9)) == 0:  # a dash for zero, as Excel's Accounting format writes it
+        text = draw(st.sampled_from([" -   ", "-  ", "-"]))
+    if unit.strip() in ("$", "€", "£", "¥", "") and draw(st.booleans()):
+        text = unit.strip() + draw(st.sampled_from(["", " "])) + text
+    else:
+        text = text + unit
+    if draw(st.integers(0, 4)) == 0:  # Excel's padding around Accounting amounts
+        text = f" {text} "
+    return text
 
 
 DATES = st.builds(lambda day, month, year, sep, order: sep.join(
@@ -152,7 +165,8 @@ def near_csv_text(draw) -> str:
     return text
 
 
-ENCODINGS = st.sampled_from(["utf-8", "utf-8-sig", "utf-16", "cp1252", "latin-1", "mac_roman"])
+ENCODINGS = st.sampled_from(["utf-8", "utf-8-sig", "utf-16", "cp1252", "latin-1", "mac_roman",
+                            "cp1251", "cp932", "gb18030"])
 
 
 # --- properties -----------------------------------------------------------------------------------
@@ -197,7 +211,7 @@ def test_near_csv_text_loads_or_is_refused_plainly(text, encoding, name):
 @given(text=near_csv_text(),
        load_settings=st.builds(
            LoadSettings,
-           encoding=st.sampled_from([None, "utf-8", "cp1252", "latin-1", "ascii", "utf-16",
+           encoding=st.sampled_from([None, "utf-8", "cp1252", "latin-1", "ascii", "utf-16", "cp932",
                                      "no-such-codec"]),
            delimiter=st.sampled_from([None, ",", ";", "\t", "|"]),
            decimal=st.sampled_from([None, ".", ","]),
@@ -224,7 +238,9 @@ def workbook_bytes(draw) -> bytes:
     sheets = draw(st.integers(1, 3))
     for number in range(sheets):
         sheet = workbook.active if number == 0 else workbook.create_sheet(f"Sheet {number + 1}")
+        # Excel error values (openpyxl writes them as error cells, t="e"), a total row's label
         cells = st.one_of(st.none(), st.integers(-10**6, 10**6),
+                          st.sampled_from(["#DIV/0!", "#N/A", "#REF!", "Total", "Subtotal"]),
                           st.floats(-1e6, 1e6, allow_nan=False, allow_infinity=False),
                           st.booleans(), WORDS.map(lambda word: "".join(
                               ch for ch in word if ch.isprintable())), CELLS.filter(
@@ -319,3 +335,55 @@ def test_separator_and_header_of_a_clean_table_are_detected(table):
     assert outcome.report.delimiter == delimiter
     assert outcome.report.header_row == 1
     assert list(outcome.raw.columns) == header
+
+
+# --- numbers written in any one format read back as the numbers written ---------------------------
+
+# (decimal mark, thousands separator) of the formats people write amounts in.
+NUMBER_FORMATS = {"us": (".", ","), "de": (",", "."), "fr": (",", "\u202f"), "ch": (".", "'"),
+                  "ch-typeset": (".", "\u2019"), "plain": (".", "")}
+
+
+def written_amount(value: float, decimal: str, thousands: str, sign: str, unit: str,
+                   padded: bool) -> str:
+    """`value` the way a program of that format writes it (two decimals)."""
+    if value == 0 and (unit or padded):
+        text = "-"  # Excel's Accounting zero
+    else:
+        digits = f"{abs(value):,.2f}".replace(",", "\0").replace(".", decimal).replace(
+            "\0", thousands)
+        if value < 0:
+            digits = {"minus": f"-{digits}", "brackets": f"({digits})",
+                      "trailing": f"{digits}-"}[sign]
+        text = digits
+    if unit in ("$", "CHF"):
+        text = f"{unit} {text}"
+    elif unit:
+        text = f"{text} {unit}"
+    return f" {text}   " if padded else text
+
+
+@FUZZ
+@given(values=st.lists(st.integers(-10**9, 10**9).map(lambda cents: cents / 100), min_size=2,
+                       max_size=30).filter(any),  # dashes alone are not a number column
+       style=st.sampled_from(sorted(NUMBER_FORMATS)),
+       sign=st.sampled_from(["minus", "brackets", "trailing"]),
+       unit=st.sampled_from(["", "$", "€", "CHF"]), padded=st.booleans())
+def test_amounts_in_any_one_format_read_back_as_written(values, style, sign, unit, padded):
+    # Given a column of amounts written consistently in one format, with one way of writing
+    # negatives, perhaps a currency and Excel's Accounting padding
+    decimal, thousands = NUMBER_FORMATS[style]
+    cells = [written_amount(value, decimal, thousands, sign, unit, padded) for value in values]
+    lines = ["Customer;Amount"] + [f"C{number};{cell}" for number, cell in enumerate(cells)]
+    content = ("\n".join(lines) + "\n").encode("utf-8")
+
+    # When it is loaded with nothing set
+    outcome = load_file(content, "amounts.csv")
+
+    # Then every amount is the number written, and the cells are kept as written
+    check_outcome(outcome, content)
+    assert isinstance(outcome, LoadedTable), outcome
+    assert list(outcome.raw["Amount"]) == cells
+    read = outcome.frame["Amount"]
+    assert read.dtype == np.float64, (cells, list(read))
+    assert np.allclose(read.to_numpy(), values, rtol=1e-12, atol=0), (cells, list(read))

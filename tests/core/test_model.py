@@ -315,3 +315,19 @@ def test_reach_is_the_99th_percentile_of_each_segments_distances(trained):
         mine = scored.distance[scored.segments == segment.number]
         assert segment.reach == pytest.approx(np.percentile(mine, 99))
         assert math.isclose((mine > segment.reach).mean(), 0.01, abs_tol=0.03)
+
+
+def test_a_total_row_in_the_new_file_is_left_out_with_its_reason_and_kept_out_of_drift(
+        trained):
+    result, model, folder = trained
+    frame = made_customers(30, seed=6)
+    total = {"CustomerID": "Total", "Income": frame["Income"].sum(),
+             "Spend": frame["Spend"].sum(), "Visits": frame["Visits"].sum(), "Region": 1,
+             "Plan": "basic"}
+    with_total = pd.concat([frame, pd.DataFrame([total])], ignore_index=True)
+    scored = apply(model, table_of(with_total, folder, "with_total.csv"))
+    plain = apply(model, table_of(frame, folder, "plain.csv"))
+    assert scored.segments[30] == 0
+    assert "total" in scored.left_out[30].lower()
+    assert np.array_equal(scored.segments[:30], plain.segments)
+    assert scored.drift["Income"]["new_mean"] == pytest.approx(plain.drift["Income"]["new_mean"])

@@ -781,12 +781,19 @@ def test_encoding_setting_overrides_detection(tmp_path):
 
     # When the user names the DOS code page, and then UTF-8 (which cannot read the bytes)
     dos = load_table(path, LoadSettings(encoding="cp437"))
+    utf8 = load_table(path, LoadSettings(encoding="utf-8"))
 
-    # Then the chosen encoding is used as it is, and an impossible one is refused plainly
+    # Then the chosen encoding is used as it is; the bytes UTF-8 cannot read are read alone as
+    # Windows-1252, and their lines named (issue 19: the user's choice is always obeyed)
     assert dos.report.encoding == "cp437"
     assert dos.frame["Name"].iloc[0] == "Zoδ"  # byte EB is delta in cp437
-    with pytest.raises(UserError, match="cannot be read as utf-8.*another encoding"):
-        load_table(path, LoadSettings(encoding="utf-8"))
+    assert utf8.report.encoding == "UTF-8"
+    assert list(utf8.frame["Name"]) == ["Zoë", "René"]
+    assert utf8.report.notes == ("The file has 4 bytes that are not UTF-8, on lines 2, 3; they "
+                                 "were read as Windows-1252.",)
+    with pytest.raises(UserError, match="does not know the encoding 'klingon'. Choose one of: "
+                                        "utf-8, "):
+        load_table(path, LoadSettings(encoding="klingon"))
 
 
 def test_header_row_setting_overrides_detection(tmp_path):

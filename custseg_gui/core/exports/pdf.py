@@ -20,6 +20,7 @@ from custseg_gui import __version__
 from custseg_gui.core.charts import chart, segment_color
 from custseg_gui.core.exports.facts import settings_rows
 from custseg_gui.core.formatting import format_number, format_share
+from custseg_gui.core.prep import left_out_summary
 from custseg_gui.core.progress import NO_PROGRESS, Progress
 
 PAGE_SIZES = {"a4": (8.27, 11.69), "letter": (8.5, 11.0)}
@@ -191,7 +192,7 @@ def _summary_paragraph(analysis, names: dict[int, str]) -> str:
         text += (f" {trusted} of {len(readings)} segments were found again reliably when the "
                  f"customers were resampled.")
     if left:
-        text += f" {left:,} customers were left out because of missing values."
+        text += " " + left_out_summary(analysis.prepared.left_out)
     return text
 
 

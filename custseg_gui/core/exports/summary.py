@@ -45,6 +45,9 @@ def summary(result, names: dict[int, str]) -> dict:
         "settings": result.settings.to_dict(),
         "rows_used": int(len(result.prepared.rows_used)),
         "rows_left_out": int(len(result.prepared.left_out)),
+        "rows_left_out_because": {str(reason): int(count) for reason, count
+                                  in result.prepared.left_out.value_counts().items()},
+        "total_rows": list(report.total_rows),
         "k_search": [{"k": score.k, "inertia": score.inertia, "silhouette": score.silhouette,
                       "calinski_harabasz": score.calinski_harabasz,
                       "davies_bouldin": score.davies_bouldin,

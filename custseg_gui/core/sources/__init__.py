@@ -17,7 +17,7 @@ from pathlib import Path
 from custseg_gui.core.errors import Cancelled, UserError
 from custseg_gui.core.progress import NO_PROGRESS, Progress
 from custseg_gui.core.settings import LoadSettings
-from custseg_gui.core.sources import spreadsheet, text
+from custseg_gui.core.sources import budget, spreadsheet, text
 from custseg_gui.core.sources.table import (LoadedTable, LoadReport, build_table, read_bytes,
                                             sniff_format)
 
@@ -83,6 +83,7 @@ def load_table(path: str | Path, settings: LoadSettings = LoadSettings(),
     path = Path(path)
     try:
         progress.report(0.0, f"Opening {path.name}...")
+        _check_file_size(path)
         return _load_data(read_bytes(path), path, settings, progress)
     except (UserError, Cancelled):
         raise
@@ -93,6 +94,17 @@ def load_table(path: str | Path, settings: LoadSettings = LoadSettings(),
         raise UserError(f"{path.name} could not be read as a table of customers. Check that it "
                         "is a CSV or Excel export, or export it again.",
                         details=traceback.format_exc()) from error
+
+
+def _check_file_size(path: Path) -> None:
+    """Refuse, before reading it, a file whose bytes alone would not fit in memory."""
+    try:
+        size = path.stat().st_size
+    except OSError:
+        return  # read_bytes says what is wrong
+    if size > budget.budget():
+        raise UserError(budget.too_large_message(
+            path.name, f"the file is {budget.size_text(size)}", size, budget.TEXT_ADVICE))
 
 
 def preview_table(path: str | Path, settings: LoadSettings = LoadSettings(),
@@ -137,6 +149,10 @@ def _load_data(data: bytes, path: Path, settings: LoadSettings,
         if named.kind == "csv":
             raise UserError(f"{path.name} is named like a text file but is a spreadsheet "
                             f"({kind}). Rename it to end in .{kind} and open it again.")
+    if kind == "csv" and len(data) * budget.BYTES_PER_TEXT_BYTE > budget.budget():
+        raise UserError(budget.too_large_message(
+            path.name, f"it holds {budget.size_text(len(data))} of text",
+            len(data) * budget.BYTES_PER_TEXT_BYTE, budget.TEXT_ADVICE))
     reader = reader_for(kind)
     progress.report(0.05, f"Reading {path.name}...")
     notes: list[str] = []

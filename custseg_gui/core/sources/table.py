@@ -20,6 +20,7 @@ from custseg_gui.core.parsing import (NumberFormat, guess_day_first, guess_numbe
                                       parse_column)
 from custseg_gui.core.progress import Progress
 from custseg_gui.core.settings import LoadSettings
+from custseg_gui.core.sources.totals import find_totals, totals_note
 
 DELIMITER_NAMES = {",": "comma", ";": "semicolon", "\t": "tab", "|": "vertical bar"}
 
@@ -41,12 +42,14 @@ class LoadReport:
     delimiter: str | None = None
     sheet: str | None = None
     sheets: tuple[str, ...] = ()
+    sheet_summaries: dict[str, str] = field(default_factory=dict)  # "31 rows, 2 columns of ..."
     header_row: int = 1
     number_format: NumberFormat = NumberFormat()
     day_first: bool | None = None
     date_formats: dict[str, str] = field(default_factory=dict)
     units: dict[str, str] = field(default_factory=dict)
     notes: tuple[str, ...] = ()
+    total_rows: tuple[int, ...] = ()  # rows of the file recognised as totals, not customers
 
     def describe(self) -> str:
         """One line for the window: what was read and how."""
@@ -72,6 +75,9 @@ class LoadedTable:
     raw: pd.DataFrame  # object dtype, every cell the text as written ("" when empty)
     frame: pd.DataFrame  # float64 for numbers, datetime64 for dates, object text otherwise
     report: LoadReport
+    # Rows that are not customers (totals), by position, with the reason: the analysis leaves
+    # them out and the exports write them back with it.
+    left_out: pd.Series = field(default_factory=lambda: pd.Series([], dtype=object))
 
     @property
     def n_rows(self) -> int:
@@ -323,12 +329,19 @@ def build_table(grid: pd.DataFrame, details: dict, path: Path, sha256: str,
         fast = functools.cache(lambda: fast_numbers(position + 1, len(raw)))
     frame, typed = typed_frame(raw, settings, details.get("delimiter"), notes,
                                progress.part(0.6, 1.0), fast)
+    totals = find_totals(raw, frame)
+    file_rows = np.asarray(lines)[position + 1:]
+    if totals:
+        notes.append(totals_note(totals, file_rows))
     details = {key: value for key, value in details.items() if not key.startswith("_")}
     report = LoadReport(path=str(path), file_name=path.name, sha256=sha256, rows=len(raw),
                         columns=raw.shape[1], header_row=header_row, notes=tuple(notes),
+                        total_rows=tuple(int(file_rows[row]) for row in totals),
                         **typed, **details)
     progress.report(1.0, "Loaded")
-    return LoadedTable(raw=raw, frame=frame, report=report)
+    left_out = pd.Series(list(totals.values()), index=np.array(list(totals), dtype=int),
+                         dtype=object)
+    return LoadedTable(raw=raw, frame=frame, report=report, left_out=left_out)
 
 
 # Longer files take the quick route for columns of plain numbers (see fast_column).

@@ -1,10 +1,10 @@
-"""Text files (CSV, TSV, TXT): encoding, separator, ragged rows, and a quick path for numbers."""
+"""Text files (CSV, TSV, TXT): separator, ragged rows, and a quick path for numbers (the
+encoding is decided in sources/encoding.py)."""
 
 from __future__ import annotations
 
 import csv
 import io
-import re
 from pathlib import Path
 
 import numpy as np
@@ -14,40 +14,10 @@ from custseg_gui.core.errors import UserError
 from custseg_gui.core.parsing import MISSING_TOKENS
 from custseg_gui.core.progress import Progress
 from custseg_gui.core.settings import LoadSettings
+from custseg_gui.core.sources.encoding import decode
 from custseg_gui.core.sources.table import CHUNK_ROWS
 
 DELIMITERS = (",", ";", "\t", "|")
-
-
-def decode(data: bytes, forced: str | None) -> tuple[str, str]:
-    """Return (text, encoding name). BOMs first, then UTF-8, then the detector's best guess."""
-    if forced:
-        try:
-            return data.decode(forced), forced
-        except (UnicodeDecodeError, LookupError) as error:
-            raise UserError(f"The file cannot be read as {forced}. Choose another encoding.",
-                            details=str(error)) from None
-    if data.startswith(b"\xef\xbb\xbf"):
-        return data[3:].decode("utf-8", errors="replace"), "UTF-8 with BOM"
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        try:
-            return data.decode("utf-16"), "UTF-16"
-        except UnicodeDecodeError:
-            raise UserError("The file says it is UTF-16 text but is damaged (it may have been cut "
-                            "short). Export it again from the program that made it.") from None
-    try:
-        return data.decode("utf-8"), "UTF-8"
-    except UnicodeDecodeError:
-        pass
-    # Not UTF-8: nearly always a Windows export (Windows-1252), or Latin-1. Windows-1252 is
-    # Latin-1 plus printable characters in 0x80-0x9F: name what the bytes use.
-    name = "cp1252" if re.search(rb"[\x80-\x9f]", data) else "latin_1"
-    try:
-        text = data.decode(name)
-    except UnicodeDecodeError:
-        name, text = "latin_1", data.decode("latin_1")
-    readable = {"cp1252": "Windows-1252", "latin_1": "Latin-1"}.get(name, name)
-    return text, readable
 
 
 def detect_delimiter(text: str) -> str:
@@ -78,7 +48,7 @@ def detect_delimiter(text: str) -> str:
 def read(data: bytes, kind: str, path: Path, settings: LoadSettings, notes: list[str],
          progress: Progress) -> tuple[pd.DataFrame, dict]:
     """The file's rows as a grid of cell texts, and what was detected (encoding, separator)."""
-    text, encoding = decode(data, settings.encoding)
+    text, encoding = decode(data, settings.encoding, notes)
     if "\x00" in text:
         raise UserError(f"{path.name} is not a table of customers: it holds binary data. Open a "
                         "CSV or Excel export.")

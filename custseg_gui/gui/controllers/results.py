@@ -13,7 +13,8 @@ from PySide6.QtWidgets import QTableWidgetItem
 
 from custseg_gui.core.charts import CHARTS, ChartInputs, segment_color
 from custseg_gui.core.columns import Role
-from custseg_gui.core.formatting import format_share, segment_label
+from custseg_gui.core.formatting import format_number, format_share, segment_label
+from custseg_gui.core.prep import left_out_summary
 from custseg_gui.gui.document import Document
 
 
@@ -66,9 +67,9 @@ class ResultsController(QObject):
         panel = self.panel
         panel.recommendation_label.setText(result.search.recommendation)
         notes = list(result.search.notes)
-        if result.prepared.left_out.size:
-            notes.append(f"{len(result.prepared.left_out):,} customers were left out because "
-                         "of missing values (see the Data tab once segments are shown).")
+        left_out = left_out_summary(result.prepared.left_out)
+        if left_out:
+            notes.append(left_out[:-1] + " (see the Data tab once segments are shown).")
         for name, count in result.prepared.filled.items():
             notes.append(f"{count:,} missing values of {name} were filled in.")
         panel.notes_label.setText(" ".join(notes))

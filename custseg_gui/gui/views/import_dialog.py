@@ -12,10 +12,12 @@ from PySide6.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QFormLayout
 from custseg_gui.core.errors import UserError
 from custseg_gui.core.settings import LoadSettings
 from custseg_gui.core.sources import LoadReport, preview_table
+from custseg_gui.core.sources.encoding import ENCODINGS as TEXT_ENCODINGS
 
 PREVIEW_ROWS = 30
-ENCODINGS = [("Detect", None), ("UTF-8", "utf-8"), ("UTF-8 with BOM", "utf-8-sig"),
-             ("UTF-16", "utf-16"), ("Windows-1252", "cp1252"), ("Latin-1", "latin_1")]
+# Every encoding CustSeg recognises (core/sources/encoding.py), by script.
+ENCODINGS = [("Detect", None)] + [(f"{item.label} ({item.script})", item.codec)
+                                  for item in TEXT_ENCODINGS]
 SEPARATORS = [("Detect", None), ("Comma ,", ","), ("Semicolon ;", ";"), ("Tab", "\t"),
               ("Vertical bar |", "|")]
 DECIMALS = [("Detect", None), ("Point: 1234.5", "."), ("Comma: 1234,5", ",")]
@@ -53,6 +55,9 @@ class ImportDialog(QDialog):
         text_file = report.file_format == "csv"
         self.encoding = _combo("encodingCombo", ENCODINGS, settings.encoding,
                                "How the letters of the file are stored")
+        if text_file and report.encoding and settings.encoding is None:
+            # "Detect" names what it found, so the user sees it before choosing another.
+            self.encoding.setItemText(0, f"Detect (found {report.encoding})")
         self.separator = _combo("separatorCombo", SEPARATORS, settings.delimiter,
                                 "What separates the columns")
         self.decimal = _combo("decimalCombo", DECIMALS, settings.decimal,
@@ -71,9 +76,10 @@ class ImportDialog(QDialog):
         self.sheet.setObjectName("sheetCombo")
         self.sheet.setToolTip("The sheet that holds your customers")
         for name in report.sheets:
-            self.sheet.addItem(name, name)
+            summary = report.sheet_summaries.get(name)
+            self.sheet.addItem(f"{name} ({summary})" if summary else name, name)
         if report.sheet:
-            self.sheet.setCurrentText(report.sheet)
+            self.sheet.setCurrentIndex(max(self.sheet.findData(report.sheet), 0))
         if text_file:
             form.addRow("Encoding:", self.encoding)
             form.addRow("Column separator:", self.separator)
