@@ -7,6 +7,7 @@ plus the segment columns) and scoring.json.
 
 from __future__ import annotations
 
+import io
 import json
 from collections import Counter
 from dataclasses import dataclass
@@ -16,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from custseg_gui import __version__
-from custseg_gui.core.exports.customers import customers_csv_bytes, free_column_name
+from custseg_gui.core.exports.customers import CustomerList, free_column_name, write_csv
 from custseg_gui.core.exports.summary import json_safe
 from custseg_gui.core.model import (Migration, Scored, SegmentationModel, apply, load,
                                     migration)
@@ -93,7 +94,12 @@ def score_table(model: SegmentationModel, table: LoadedTable,
 
 def scored_files(result: ScoringResult) -> dict[str, bytes]:
     text = json.dumps(result.summary(), indent=2, ensure_ascii=False, allow_nan=False)
-    return {SCORED_FILE: customers_csv_bytes(result.customers()),
+    frame = result.customers()
+    listed = CustomerList(tuple(str(name) for name in frame.columns),
+                          tuple(frame[name].to_numpy(dtype=object) for name in frame.columns))
+    written = io.BytesIO()
+    write_csv(written, listed)
+    return {SCORED_FILE: written.getvalue(),
             SCORING_FILE: text.encode("utf-8")}
 
 
