@@ -16,7 +16,7 @@ from custseg_gui import __version__
 from custseg_gui.core.errors import UserError
 from custseg_gui.core.exports import (DEFAULT_FORMATS, EXPORTERS, FORMATS, ExportContext,
                                       export_files)
-from custseg_gui.core.settings import (AnalysisSettings, LoadSettings, SettingsError,
+from custseg_gui.core.settings import (SETTINGS_CLASSES, AnalysisSettings, SettingsError,
                                        default_of, from_document, options)
 from custseg_gui.core.sources import extensions_text
 from custseg_gui.logs import log, log_file, setup_logging
@@ -46,13 +46,15 @@ def _dest(name: str) -> str:
 
 def _add_setting_options(parser: argparse.ArgumentParser) -> None:
     """One option per declared setting that has a flag."""
-    for settings_class in (AnalysisSettings, LoadSettings):
+    for settings_class in SETTINGS_CLASSES:
         for name, declared in options(settings_class):
             if declared.flag is None:
                 continue
             extra = {}
             if declared.choices:
                 extra["choices"] = list(declared.choices)
+            if declared.kind.action:  # a switch: --orders / --no-orders, unset when not given
+                extra["action"] = declared.kind.action
             if declared.kind.nargs:
                 extra["nargs"] = declared.kind.nargs
             if declared.kind.cli_type:
@@ -104,7 +106,7 @@ def analysis_settings(args: argparse.Namespace) -> AnalysisSettings:
         base = from_document(_settings_file(args.settings)) if args.settings \
             else AnalysisSettings()
         given = base.to_dict()
-        for settings_class in (AnalysisSettings, LoadSettings):
+        for settings_class in SETTINGS_CLASSES:
             for name, declared in options(settings_class):
                 value = getattr(args, _dest(name), None) if declared.flag else None
                 if value is None:
