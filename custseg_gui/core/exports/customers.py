@@ -1,12 +1,14 @@
-"""segments.csv: every customer as in the file, with their segment (and why some have none)."""
+"""segments.csv: every customer as in the file, with their segment (and why some have none); for
+an order log every order line, with its customer's segment and RFM segment."""
 
 from __future__ import annotations
 
 import re
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
+
+from custseg_gui.core.exports.segment_columns import segment_columns, written_rows
 
 # Text that a spreadsheet would read as the start of a formula.
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -25,17 +27,10 @@ def neutralize_formulas(column: pd.Series) -> pd.Series:
 
 
 def labelled_customers(result, names: dict[int, str]) -> pd.DataFrame:
-    """Every input row and column as read, plus Segment, Segment name and Left out because."""
-    table = result.table.raw.copy()
-    segments = result.segmentation.row_segments
-    added = {"Segment": np.where(segments > 0, segments.astype(str), ""),
-             "Segment name": [names.get(int(number), "") for number in segments]}
-    left_out = result.prepared.left_out
-    if len(left_out):
-        reasons = np.full(len(table), "", dtype=object)
-        reasons[left_out.index.to_numpy()] = left_out.to_numpy()
-        added["Left out because"] = reasons
-    for name, values in added.items():
+    """Every input row and column as read, plus Segment, Segment name (RFM segment for order
+    lines) and Left out because."""
+    table = written_rows(result).copy()
+    for name, values in segment_columns(result, names).items():
         table[free_column_name(name, table.columns)] = values
     return table
 
@@ -67,7 +62,7 @@ def write(staging, folder: Path, context, progress) -> None:
 def check(folder: Path, context) -> None:
     """Every row back, the file's own cells exactly as written, each with its segment."""
     written = pd.read_csv(folder / FILE, dtype=str, keep_default_na=False)
-    raw = context.result.table.raw
+    raw = written_rows(context.result)
     if len(written) != len(raw):
         raise AssertionError(f"{FILE} has {len(written)} rows, expected {len(raw)}")
     first = raw.columns[0]
