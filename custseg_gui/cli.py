@@ -147,9 +147,25 @@ def report(argv: list[str]) -> int:
         print(f"error: Something unexpected went wrong. Details are in the log file "
               f"{log_file()}.", file=sys.stderr)
         return 1
+    made = f" (from {result.orders.rows:,} order lines)" if result.orders is not None else ""
     print(f"Wrote {len(written)} files to {out}: {result.k} segments of "
-          f"{len(result.prepared.rows_used):,} customers.")
+          f"{len(result.prepared.rows_used):,} customers{made}.")
+    if result.orders is None and _looks_like_orders(result.table):
+        print(f"Note: {Path(args.input).name} looks like order lines (one line per item sold, "
+              "several per customer). Add --orders to analyse one row per customer, by recency, "
+              "frequency and net spend.")
     return 0
+
+
+def _looks_like_orders(table) -> bool:
+    from custseg_gui.core.sources.orders import detect_order_columns
+
+    try:
+        detected = detect_order_columns(table)
+    except Exception:  # a hint only: never what makes a report fail
+        log.exception("order-line detection failed")
+        return False
+    return detected is not None and detected.complete
 
 
 def write_report(context: ExportContext, out: Path, formats=DEFAULT_FORMATS,

@@ -71,6 +71,12 @@ LEFT_OUT = (
 )
 KEPT, NO_CUSTOMER, NO_DATE, BAD_DATE, AFTER_AS_OF, NO_AMOUNT, ONLY_RETURNS = range(len(LEFT_OUT))
 
+# The same reasons in a sentence: "1,532 lines without a customer".
+LEFT_OUT_PHRASES = {"no_customer": "without a customer", "no_date": "without a date",
+                    "unreadable_date": "with a date that could not be read",
+                    "after_as_of": "dated after the as-of day", "no_amount": "without an amount",
+                    "only_returns": "of customers who only returned goods"}
+
 # Rows handled between two progress reports (and cancel checks).
 BLOCK = 250_000
 _BLANKS = "\u00a0\u202f\u2009 \t\r\n"
@@ -181,8 +187,9 @@ class OrderedCustomers:
         return self.customers.frame.columns[0]
 
     def matches(self, settings: OrderSettings) -> bool:
-        """Whether `settings` on the same lines give these customers."""
-        return settings in (self.requested, self.settings)
+        """Whether `settings` on the same lines give these customers (switched on or not)."""
+        settings = dataclasses.replace(settings, enabled=True)
+        return settings in (dataclasses.replace(self.requested, enabled=True), self.settings)
 
     def rfm_counts(self) -> dict[str, int]:
         return rfm.counts(self.rfm_codes)
@@ -191,15 +198,19 @@ class OrderedCustomers:
         """One line for the window: lines, customers, and what was left out."""
         customers = self.customers.n_rows
         text = f"{self.rows:,} order lines, {customers:,} customer{'s' if customers != 1 else ''}"
-        left = [f"{count:,} {dict(LEFT_OUT)[key].lower()}" for key, count in
-                self.rows_left_out.items() if count]
+        left = self.left_out_words()
         if left:
-            text += "; lines left out: " + ", ".join(left)
+            text += "; left out: " + left
         if self.customers_only_returns:
             text += (f"; {self.customers_only_returns:,} customer"
                      f"{'s' if self.customers_only_returns != 1 else ''} with only returns "
                      "left out")
         return text + f". Recency is counted to {self.as_of.isoformat()}."
+
+    def left_out_words(self) -> str:
+        """`1,532 lines without a customer, 3 lines dated after the as-of day` ('' if none)."""
+        return ", ".join(f"{count:,} line{'s' if count != 1 else ''} {LEFT_OUT_PHRASES[key]}"
+                         for key, count in self.rows_left_out.items() if count)
 
     def line_reason_texts(self) -> np.ndarray:
         """Per line, why it was left out ('' when used), for segments.csv."""
