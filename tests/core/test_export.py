@@ -514,7 +514,7 @@ def test_export_to_a_missing_folder_is_refused_and_creates_nothing(sample, tmp_p
 
 @pytest.mark.parametrize("formats", [["docx"], [], ["csv", "html"]])
 def test_unknown_or_no_format_is_refused_and_writes_nothing(sample, tmp_path, formats):
-    with pytest.raises(UserError, match="Choose from: csv, xlsx, pdf, png, json"):
+    with pytest.raises(UserError, match="Choose from: csv, customers, xlsx, pdf, png, json"):
         export_files(sample, tmp_path, formats)
     assert list(tmp_path.iterdir()) == []
 

@@ -497,3 +497,20 @@ def test_a_net_spend_made_negative_by_returns_is_lifted_to_its_1st_percentile_fo
     assert settings.cap == (Cap(MONETARY, 1.0, 100.0),)
     result = analyse(ordered.lines, replace(settings, k_max=4), ordered=ordered)
     assert result.orders is ordered and result.prepared.matrix.min() > -10
+
+
+def test_a_saved_analysis_remembers_the_order_settings(analysed, tmp_path):
+    from custseg_gui.core.session import SavedAnalysis, load_analysis, save_analysis
+
+    # Given an order log's analysis as run, with a chosen as-of day
+    settings = replace(analysed.settings, orders=replace(analysed.settings.orders,
+                                                         as_of=dt.date(2024, 12, 31)))
+    report = analysed.table.report
+    # When it is saved and opened again
+    save_analysis(tmp_path / "orders.custseg", SavedAnalysis(report.path, report.sha256, settings))
+    saved = load_analysis(tmp_path / "orders.custseg")
+    # Then every order setting comes back, and the data file is the order log itself
+    assert saved.settings == settings
+    assert saved.settings.orders.enabled and saved.settings.orders.customer == "Customer"
+    assert saved.data_path == str(analysed.source.report.path)
+    assert saved.data_sha256 == analysed.source.report.sha256
