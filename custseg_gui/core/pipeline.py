@@ -33,7 +33,8 @@ from custseg_gui.core.progress import NO_PROGRESS, Progress
 from custseg_gui.core.segment import Segmentation, segment
 from custseg_gui.core.settings import CAP_PERCENTILES, AnalysisSettings, Cap
 from custseg_gui.core.sources import LoadedTable, load_table
-from custseg_gui.core.sources.orders import DEFAULT_FEATURES, OrderedCustomers, customers_from_orders
+from custseg_gui.core.sources.orders import (DEFAULT_FEATURES, OrderedCustomers,
+                                             customers_from_orders)
 from custseg_gui.core.stability import assess_stability
 
 NO_FEATURES = ("The file has no numeric columns to group customers by. Pick a file with at "

@@ -40,9 +40,9 @@ def draw_rfm_grid(fig: Figure, r_scores: np.ndarray, f_scores: np.ndarray,
         inside = int(sum(counts[r - 1, f - 1] for r, f in region.cells()))
         width = f_high - f_low + 1
         name = "\n".join(textwrap.wrap(region.name, 11 if width == 1 else 24))
-        ax.text((f_low + f_high) / 2, r_high + 0.44, f"{name}\n{inside:,} ({_share(inside, total)})",
-                ha="center", va="top", fontsize="small", fontweight="bold", color="#1A1A1A",
-                zorder=3, linespacing=1.1)
+        label = f"{name}\n{inside:,} ({_share(inside, total)})"
+        ax.text((f_low + f_high) / 2, r_high + 0.44, label, ha="center", va="top",
+                fontsize="small", fontweight="bold", color="#1A1A1A", zorder=3, linespacing=1.1)
     # The cells inside a segment: thin lines, the count of each cell near its foot.
     for r in rfm.SCORES:
         for f in rfm.SCORES:

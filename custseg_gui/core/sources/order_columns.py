@@ -91,9 +91,6 @@ class OrderColumns:
         """What is missing, in a sentence that says what to do; None when nothing is."""
         return missing_message(self.missing) if self.missing else None
 
-    def chosen(self) -> dict[str, str]:
-        return {role: getattr(self, role) for role in ORDER_ROLES if getattr(self, role)}
-
 
 def missing_message(missing: tuple[str, ...], columns: list[str] | None = None) -> str:
     words = {"customer": "the customer", "date": "the date of each sale",
@@ -227,9 +224,10 @@ def _check_numbers(table: LoadedTable, name: str, role: str) -> None:
 
 # --- whole-row-quoted files ---------------------------------------------------------------------
 
-def split_quoted_rows(table: LoadedTable) -> LoadedTable | None:
+def split_quoted_rows(table: LoadedTable, day_first: bool | None = None) -> LoadedTable | None:
     """A file whose every line is one quoted field (`"536365,85123A,...,United Kingdom"`) read
-    as the columns inside the quotes; None for any other table."""
+    as the columns inside the quotes; None for any other table. Numbers and dates are detected
+    again on the columns (`day_first` as the user set it)."""
     if table.raw.shape[1] != 1:
         return None
     header = str(table.raw.columns[0])
@@ -244,9 +242,7 @@ def split_quoted_rows(table: LoadedTable) -> LoadedTable | None:
     width = max(len(row) for row in rows)
     grid = pd.DataFrame([row + [""] * (width - len(row)) for row in rows], dtype=object)
     report = table.report
-    settings = LoadSettings(decimal=report.number_format.decimal,
-                            thousands=report.number_format.thousands or "",
-                            day_first=report.day_first)
+    settings = LoadSettings(day_first=day_first)
     notes = [*report.notes, "Every line of the file is wrapped in quotes; the columns inside "
                             "the quotes are read."]
     return build_table(grid, {"file_format": report.file_format, "encoding": report.encoding,
@@ -258,8 +254,10 @@ def split_quoted_rows(table: LoadedTable) -> LoadedTable | None:
 
 _ISO = re.compile(r"^\d{4}[-/.]\d{1,2}[-/.]\d{1,2}")
 _DMY = re.compile(r"^\d{1,2}([./-])\d{1,2}\1\d{2,4}")
-SHAPE_EXAMPLES = {"year first": "2011-12-31", "day first": "31/12/2011", "month first": "12/31/2011",
-           "other": "Dec 31 2011"}
+SHAPE_EXAMPLES = {"year first": "2011-12-31", "day first": "31/12/2011",
+                  "month first": "12/31/2011", "other": "Dec 31 2011"}
+# Any other date names its month in letters: a bare number is not taken for a date.
+_WORDY = re.compile(r"[A-Za-z]{3}.*\d|\d.*[A-Za-z]{3}")
 
 
 def parse_date_texts(texts: list[str], day_first: bool | None
@@ -270,12 +268,13 @@ def parse_date_texts(texts: list[str], day_first: bool | None
     stamps = np.full(len(texts), np.nan)
     iso = series.str.match(_ISO).to_numpy(dtype=bool)
     dmy = series.str.match(_DMY).to_numpy(dtype=bool)
+    wordy = series.str.contains(_WORDY).to_numpy(dtype=bool)
     if dmy.any() and day_first is None:
         day_first = guess_day_first(list(series[dmy]))
         if day_first is None:  # never told: 03.04.2011 is German (day first), 03/04 American
             day_first = _DMY.match(series[dmy].iat[0]).group(1) == "."
     shapes = ["year first", "day first" if day_first else "month first", "other"]
-    shape = np.where(iso, 0, np.where(dmy, 1, 2))
+    shape = np.where(iso, 0, np.where(dmy, 1, np.where(wordy, 2, -1)))
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         for position, first in ((0, False), (1, bool(day_first)), (2, False)):

@@ -114,6 +114,8 @@ def _line_dates(table: LoadedTable, name: str, day_first: bool | None,
                 progress: Progress) -> _Dates:
     values = table.frame[name]
     if pd.api.types.is_datetime64_any_dtype(values):  # the loader read every date already
+        if getattr(values.dt, "tz", None) is not None:  # days as written, not in UTC
+            values = values.dt.tz_localize(None)
         stamps = values.to_numpy(dtype="datetime64[s]")
         readable = ~np.isnat(stamps)
         return _Dates(stamps.astype("int64"), readable, ~readable)
@@ -122,19 +124,20 @@ def _line_dates(table: LoadedTable, name: str, day_first: bool | None,
     if day_first is None:
         day_first = table.report.day_first
     stamps, shape, shapes, day_first = parse_date_texts(texts, day_first)
-    missing = codes < 0
-    line_stamps = np.where(missing, np.nan, stamps[np.maximum(codes, 0)])
+    # A missing date (code -1) picks the NaN and the no-shape appended at the end.
+    line_stamps = np.append(stamps, np.nan)[codes]
     readable = np.isfinite(line_stamps)
     seconds = np.where(readable, line_stamps, 0).astype(np.int64)
-    line_shapes = np.where(readable, shape[np.maximum(codes, 0)], -1)
-    used = np.bincount(line_shapes[line_shapes >= 0], minlength=3)
+    line_shapes = np.append(shape, -1)[codes]
+    used = np.bincount(line_shapes[readable], minlength=3)
     note = None
     if (used > 0).sum() > 1:
         ways = [f"{count:,} line{'s' if count != 1 else ''} {shapes[position]} (like "
-                f"{SHAPE_EXAMPLES[shapes[position]]})" for position, count in enumerate(used) if count]
+                f"{SHAPE_EXAMPLES[shapes[position]]})"
+                for position, count in enumerate(used) if count]
         note = (f"The dates in '{name}' are written in {(used > 0).sum()} ways: "
                 f"{', '.join(ways)}; all of them are read.")
-    return _Dates(seconds, readable, missing, note)
+    return _Dates(seconds, readable, codes < 0, note)
 
 
 def _line_amounts(table: LoadedTable, columns: OrderColumns) -> np.ndarray:
@@ -243,7 +246,7 @@ def customers_from_orders(table: LoadedTable, settings: OrderSettings = OrderSet
 
     `day_first` reads dates like 03/04/2011 when the file's dates need reading again (the
     load settings' choice; None: as detected)."""
-    given, table = table, split_quoted_rows(table) or table
+    given, table = table, split_quoted_rows(table, day_first) or table
     columns = resolve_order_columns(table, settings)
     rows = table.n_rows
     progress.report(0.0, "Reading the customers of the order lines...")
@@ -312,9 +315,10 @@ def customers_from_orders(table: LoadedTable, settings: OrderSettings = OrderSet
     buyers = np.flatnonzero(frequency > 0)
     only_returns = int((seen & (frequency == 0)).sum())
     if not len(buyers):
+        sold = columns.amount or columns.quantity
         raise UserError(f"No customer of these {rows:,} order lines bought anything: every "
-                        f"order totals 0 or less (returns). Check that '{columns.amount or columns.quantity}' "
-                        "holds what was sold.")
+                        f"order totals 0 or less (returns). Check that '{sold}' holds what was "
+                        "sold.")
     # Customer rows in order of first appearance, buyers only.
     row_of_customer = np.full(known, -1, dtype=np.int64)
     row_of_customer[buyers] = np.arange(len(buyers))
@@ -337,10 +341,10 @@ def customers_from_orders(table: LoadedTable, settings: OrderSettings = OrderSet
         R_SCORE: r, F_SCORE: f, M_SCORE: m}, codes, notes)
     counted = np.bincount(reasons, minlength=len(LEFT_OUT))
     progress.report(1.0, "Customers ready")
+    used = dataclasses.replace(settings, enabled=True,
+                               **{role: getattr(columns, role) for role in ORDER_ROLES})
     return OrderedCustomers(
-        requested=settings, columns=columns,
-        settings=dataclasses.replace(settings, enabled=True, **{
-            role: getattr(columns, role) for role in ORDER_ROLES}), lines=table, customers=customers,
+        requested=settings, settings=used, columns=columns, lines=table, customers=customers,
         line_customers=line_customers, line_reasons=reasons,
         as_of=as_of.astype(dt.date), as_of_chosen=settings.as_of is not None,
         rfm_codes=codes, notes=tuple(notes), customers_only_returns=only_returns, given=given,
