@@ -88,17 +88,17 @@ def _codes(cells: np.ndarray, progress: Progress, what: str) -> tuple[np.ndarray
     """Each cell's number among the distinct texts (surrounding blanks ignored), -1 for a missing
     value; and those texts in order of first appearance."""
     index: dict[str, int] = {}
-    codes = np.empty(len(cells), dtype=np.int64)
+    number = index.setdefault
+    codes = np.empty(len(cells), dtype=np.int32)
     for start in range(0, len(cells), BLOCK):
         progress.report(start / max(len(cells), 1), what)
         local, distinct = pd.factorize(cells[start:start + BLOCK], use_na_sentinel=True)
-        mapping = np.empty(len(distinct) + 1, dtype=np.int64)
-        mapping[-1] = -1  # factorize's -1 (a None) is missing too
-        for position, cell in enumerate(distinct):
-            text = cell.strip(_BLANKS) if isinstance(cell, str) else str(cell).strip(_BLANKS)
-            mapping[position] = -1 if text in MISSING_TOKENS else index.setdefault(
-                text, len(index))
-        codes[start:start + BLOCK] = mapping[local]
+        texts = [cell.strip(_BLANKS) if type(cell) is str else str(cell).strip(_BLANKS)
+                 for cell in distinct]
+        mapping = np.fromiter((-1 if text in MISSING_TOKENS else number(text, len(index))
+                               for text in texts), dtype=np.int32, count=len(texts))
+        # factorize's -1 (a None) is missing too: it picks the -1 appended at the end.
+        codes[start:start + BLOCK] = np.append(mapping, np.int32(-1))[local]
     return codes, list(index)
 
 
@@ -269,7 +269,8 @@ def customers_from_orders(table: LoadedTable, settings: OrderSettings = OrderSet
     latest = int(dates.seconds[dates.readable].max())
     latest_day = np.datetime64(latest, "s").astype("datetime64[D]")
     as_of = np.datetime64(settings.as_of, "D") if settings.as_of else latest_day + 1
-    days = dates.seconds // 86_400  # whole days since 1970 (dates carry no time zone)
+    # Whole days since 1970 (dates carry no time zone).
+    days = (dates.seconds // 86_400).astype(np.int32)
     as_of_number = as_of.astype(np.int64)
     reasons[dates.readable & (days > as_of_number)] = AFTER_AS_OF
     reasons[customer_codes < 0] = NO_CUSTOMER
@@ -296,9 +297,9 @@ def customers_from_orders(table: LoadedTable, settings: OrderSettings = OrderSet
     orders = len(_pairs)
     line_amounts = amounts[kept]
     order_total = np.bincount(order_of_line, weights=line_amounts, minlength=orders)
-    order_customer = np.empty(orders, dtype=np.int64)
+    order_customer = np.empty(orders, dtype=np.int32)
     order_customer[order_of_line] = customer_of_line
-    order_day = np.full(orders, np.iinfo(np.int64).max)
+    order_day = np.full(orders, np.iinfo(np.int32).max, dtype=np.int32)
     np.minimum.at(order_day, order_of_line, days[kept])
     progress.report(0.8, "Scoring the customers...")
 
@@ -307,8 +308,8 @@ def customers_from_orders(table: LoadedTable, settings: OrderSettings = OrderSet
     frequency = np.bincount(order_customer[purchase], minlength=known)
     returns = np.bincount(order_customer[~purchase], minlength=known)
     net = np.bincount(customer_of_line, weights=line_amounts, minlength=known)
-    first = np.full(known, np.iinfo(np.int64).max)
-    last = np.full(known, np.iinfo(np.int64).min)
+    first = np.full(known, np.iinfo(np.int32).max, dtype=np.int32)
+    last = np.full(known, np.iinfo(np.int32).min, dtype=np.int32)
     np.minimum.at(first, order_customer[purchase], order_day[purchase])
     np.maximum.at(last, order_customer[purchase], order_day[purchase])
     seen = np.bincount(customer_of_line, minlength=known) > 0
@@ -326,8 +327,8 @@ def customers_from_orders(table: LoadedTable, settings: OrderSettings = OrderSet
     line_customers[kept] = row_of_customer[customer_of_line]
     reasons[kept[line_customers[kept] < 0]] = ONLY_RETURNS
 
-    recency = as_of_number - last[buyers]
-    tenure = as_of_number - first[buyers]
+    recency = as_of_number - last[buyers].astype(np.int64)
+    tenure = as_of_number - first[buyers].astype(np.int64)
     frequency, returns, net = frequency[buyers], returns[buyers], net[buyers]
     r = rfm.scores(recency, fewer_is_better=True)
     f = rfm.scores(frequency)
@@ -409,7 +410,7 @@ def _customer_table(lines: LoadedTable, columns: OrderColumns, ids: list[str],
     raw[name] = frame[name]
     for column, numbers in values.items():
         if column in (FIRST_PURCHASE, LAST_PURCHASE):
-            days = numbers.astype("datetime64[D]")
+            days = numbers.astype(np.int64).astype("datetime64[D]")
             frame[column] = pd.Series(days.astype("datetime64[s]"))
             raw[column] = pd.Series(np.datetime_as_string(days), dtype=object)
         elif column in (MONETARY, AVERAGE_ORDER):
