@@ -42,7 +42,8 @@ A4_POINTS = (595.4, 841.7)  # 8.27 x 11.69 in
 LETTER_POINTS = (612.0, 792.0)  # 8.5 x 11 in
 
 
-CHART_FILES = [chart.file for chart in CHARTS if chart.file]
+# The chart images of a table of customers (the RFM grid is drawn for order logs only).
+CHART_FILES = [chart.file for chart in CHARTS if chart.file and chart.needs == "segments"]
 
 
 def export_files(analysis, folder, formats, names=None, page_size="a4", progress=None):

@@ -514,3 +514,17 @@ def test_a_saved_analysis_remembers_the_order_settings(analysed, tmp_path):
     assert saved.settings.orders.enabled and saved.settings.orders.customer == "Customer"
     assert saved.data_path == str(analysed.source.report.path)
     assert saved.data_sha256 == analysed.source.report.sha256
+
+
+@pytest.mark.shared_data
+@pytest.mark.parametrize("name", ["Mall_Customers.csv", "Wholesale customers data.csv",
+                                  "CC GENERAL.csv", "marketing_campaign_semicolon.csv"])
+def test_the_shared_customer_tables_are_not_taken_for_order_lines(shared_file, name):
+    # Given a table of customers (marketing_campaign even has a date and a spend column)
+    table = load_table(shared_file(name))
+    # Then no bar would offer to read it as order lines
+    assert detect_order_columns(table) is None
+
+
+def test_the_sample_customers_are_not_taken_for_order_lines(sample_csv):
+    assert detect_order_columns(load_table(sample_csv)) is None
