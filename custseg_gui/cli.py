@@ -17,8 +17,8 @@ from custseg_gui import __version__
 from custseg_gui.core.errors import UserError
 from custseg_gui.core.exports import (DEFAULT_FORMATS, EXPORTERS, FORMATS, ExportContext,
                                       export_files)
-from custseg_gui.core.settings import (AnalysisSettings, LoadSettings, SettingsError,
-                                       default_of, from_document, options)
+from custseg_gui.core.settings import (SETTINGS_CLASSES, AnalysisSettings, LoadSettings,
+                                       SettingsError, default_of, from_document, options)
 from custseg_gui.core.sources import extensions_text
 from custseg_gui.core.sql import DIALECTS
 from custseg_gui.logs import log, log_file, setup_logging
@@ -47,7 +47,7 @@ def _dest(name: str) -> str:
 
 
 def _add_setting_options(parser: argparse.ArgumentParser,
-                         classes=(AnalysisSettings, LoadSettings)) -> None:
+                         classes=SETTINGS_CLASSES) -> None:
     """One option per declared setting that has a flag."""
     for settings_class in classes:
         for name, declared in options(settings_class):
@@ -56,6 +56,8 @@ def _add_setting_options(parser: argparse.ArgumentParser,
             extra = {}
             if declared.choices:
                 extra["choices"] = list(declared.choices)
+            if declared.kind.action:  # a switch: --orders / --no-orders, unset when not given
+                extra["action"] = declared.kind.action
             if declared.kind.nargs:
                 extra["nargs"] = declared.kind.nargs
             if declared.kind.cli_type:
@@ -110,7 +112,7 @@ def analysis_settings(args: argparse.Namespace) -> AnalysisSettings:
         base = from_document(_settings_file(args.settings)) if args.settings \
             else AnalysisSettings()
         given = base.to_dict()
-        for settings_class in (AnalysisSettings, LoadSettings):
+        for settings_class in SETTINGS_CLASSES:
             for name, declared in options(settings_class):
                 value = getattr(args, _dest(name), None) if declared.flag else None
                 if value is None:
@@ -172,8 +174,13 @@ def report(argv: list[str]) -> int:
         print(f"error: Something unexpected went wrong. Details are in the log file "
               f"{log_file()}.", file=sys.stderr)
         return 1
+    made = f" (from {result.orders.rows:,} order lines)" if result.orders is not None else ""
     print(f"Wrote {len(written)} files to {out}: {result.k} segments of "
-          f"{len(result.prepared.rows_used):,} customers.")
+          f"{len(result.prepared.rows_used):,} customers{made}.")
+    if result.orders is None and _looks_like_orders(result.table):
+        print(f"Note: {Path(args.input).name} looks like order lines (one line per item sold, "
+              "several per customer). Add --orders to analyse one row per customer, by recency, "
+              "frequency and net spend.")
     return 0
 
 
@@ -202,6 +209,17 @@ def make_out_folder(out: Path) -> None:
         reason = error.strerror or str(error)
         raise UserError(f"The folder {out} cannot be created ({reason.lower()}). Give --out a "
                         "folder you can write to.") from None
+
+
+def _looks_like_orders(table) -> bool:
+    from custseg_gui.core.sources.orders import detect_order_columns
+
+    try:
+        detected = detect_order_columns(table)
+    except Exception:  # a hint only: never what makes a report fail
+        log.exception("order-line detection failed")
+        return False
+    return detected is not None and detected.complete
 
 
 def write_report(context: ExportContext, out: Path, formats=DEFAULT_FORMATS,

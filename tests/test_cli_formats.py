@@ -87,7 +87,8 @@ def test_bad_formats_exit_2_with_one_error_line_and_write_nothing(customers, tmp
 
     # Then the command exits 2 with one line listing the formats, and makes no folder
     assert status == 2
-    assert_one_error_line(stderr, "--formats", "csv, xlsx, pdf, png, json, model, sql", f"'{value}'")
+    assert_one_error_line(stderr, "--formats", "csv, customers, xlsx, pdf, png, json, model, sql",
+                          f"'{value}'")
     assert stdout == ""
     assert not out.exists()
 
@@ -142,5 +143,5 @@ def test_unknown_page_size_exits_2_and_writes_nothing(customers, tmp_path):
 def test_help_describes_formats_and_page_size():
     status, stdout, _ = run_report(["--help"])
     assert status == 0
-    assert "--formats LIST" in stdout and "csv,xlsx,pdf,png,json" in stdout
+    assert "--formats LIST" in stdout and "csv,customers,xlsx,pdf,png,json" in stdout
     assert "--page-size {a4,letter}" in stdout

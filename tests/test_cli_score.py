@@ -9,7 +9,6 @@ import json
 import contextlib
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 import pytest
 from made_data import four_groups, write_csv

@@ -10,7 +10,7 @@ import pytest
 
 from custseg_gui.core.charts import CHARTS
 from custseg_gui.core.exports import EXPORTERS
-from custseg_gui.core.settings import AnalysisSettings, LoadSettings, options
+from custseg_gui.core.settings import SETTINGS_CLASSES, options
 
 README = Path(__file__).resolve().parents[1] / "README.md"
 
@@ -38,13 +38,13 @@ def test_the_formats_table_lists_every_export_format_with_its_files():
     assert list(rows) == [exporter.key for exporter in EXPORTERS]
     # and names the files each writes (the chart images: every chart of the catalogue)
     assert rows["png"] == [chart.file for chart in CHARTS if chart.file]
-    for key in ("csv", "xlsx", "pdf", "json"):
-        assert rows[key] == {"csv": ["segments.csv"], "xlsx": ["segments.xlsx"],
-                             "pdf": ["report.pdf"], "json": ["summary.json"]}[key]
+    for key in ("csv", "customers", "xlsx", "pdf", "json"):
+        assert rows[key] == {"csv": ["segments.csv"], "customers": ["customers.csv"],
+                             "xlsx": ["segments.xlsx"], "pdf": ["report.pdf"],
+                             "json": ["summary.json"]}[key]
 
 
-@pytest.mark.parametrize("flag", [declared.flag for settings_class in
-                                  (AnalysisSettings, LoadSettings)
+@pytest.mark.parametrize("flag", [declared.flag for settings_class in SETTINGS_CLASSES
                                   for _name, declared in options(settings_class)
                                   if declared.flag])
 def test_every_setting_of_the_report_command_is_in_the_options_table(flag):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import pandas as pd
@@ -34,6 +34,8 @@ class SegmentProfile:
     action: str | None
     stability: float  # mean Jaccard over bootstrap resamples (NaN when not assessed)
     stability_reading: str
+    # An order log's customers: the share of each RFM segment in this segment, best first.
+    rfm_segments: dict[str, float] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -200,3 +202,11 @@ def profile_segments(table: LoadedTable, columns: tuple[ColumnInfo, ...],
                     overall_stds=overall_stds, overall_categories=overall_categories,
                     feature_importance=feature_importance(prepared, segmentation),
                     stability=stability, measures={name: measures[name] for name in numbers})
+
+
+
+
+def with_rfm_segments(insights: Insights, mix: dict[int, dict[str, float]]) -> Insights:
+    """The insights with each segment's mix of RFM segments (segment number -> name -> share)."""
+    return replace(insights, profiles=tuple(replace(profile, rfm_segments=mix[profile.number])
+                                            for profile in insights.profiles))

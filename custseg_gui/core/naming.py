@@ -58,7 +58,7 @@ CONCEPTS = {
     "age": r"\bage\b|birth",
     "income": r"income|salary|earning|\bwages?\b",
     "recency": r"recen|days since|last (purchase|order|visit)",
-    "frequency": r"^frequency$|^f$|purchases? frequency|order frequency|visit frequency|"
+    "frequency": r"^frequency\b|^f$|purchases? frequency|order frequency|visit frequency|"
                  r"(number of|num|count of|no of) (orders|purchases|visits|transactions)|"
                  r"^(orders|visits|transactions)$|^num .*purchases",
     "monetary": r"monetary|revenue|lifetime value|\bclv\b|\bltv\b|total (spent|sales)|"

@@ -14,6 +14,8 @@ The dictionary form is flat and in the report command's own words (summary.json'
 
 from __future__ import annotations
 
+import argparse
+import datetime as dt
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, fields, replace
 from typing import Any
@@ -59,6 +61,7 @@ class Kind:
     nargs: str | None = None  # for argparse
     cli_type: Callable[[str], Any] | None = None
     describe: Callable[[Any], str] = str  # value -> words for reports
+    action: Any = None  # for argparse, instead of nargs and cli_type (a switch)
 
 
 def _names(value) -> tuple[str, ...]:
@@ -205,6 +208,42 @@ K = Kind(to_plain=lambda value: value, from_plain=k_value, cli_type=None,
          describe=lambda value: "the recommended number" if value is None else str(value))
 TEXT = Kind(to_plain=lambda value: value, from_plain=_optional_text,
             describe=lambda value: "detected" if value is None else str(value))
+def _switch(value) -> bool:
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, (int, float)) and value in (0, 1):
+        return bool(value)
+    text = str(value).strip().lower()
+    if text in ("true", "yes", "on", "1"):
+        return True
+    if text in ("false", "no", "off", "0", "none", ""):
+        return False
+    raise SettingsError(f"must be true or false, not {value!r}")
+
+
+def _optional_day(value) -> dt.date | None:
+    """A day written YYYY-MM-DD (a date or a whole timestamp as given is fine too)."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    text = str(value).strip()
+    try:
+        return dt.date.fromisoformat(text[:10] if len(text) > 10 and text[10] in " T"
+                                     else text)
+    except ValueError:
+        raise SettingsError(f"must be a day written YYYY-MM-DD, such as 2011-12-10, not "
+                            f"{value!r}") from None
+
+
+SWITCH = Kind(to_plain=bool, from_plain=_switch, action=argparse.BooleanOptionalAction,
+              describe=lambda value: "yes" if value else "no")
+DAY = Kind(to_plain=lambda value: None if value is None else value.isoformat(),
+           from_plain=_optional_day, cli_type=None,
+           describe=lambda value: "the day after the latest date in the file" if value is None
+           else value.isoformat())
 CAPS = Kind(to_plain=lambda caps: {cap.column: [cap.low, cap.high] for cap in caps},
             from_plain=_caps, nargs="+", cli_type=parse_cap,
             describe=lambda caps: "; ".join(cap.words() for cap in caps) or "none")
@@ -268,6 +307,44 @@ class LoadSettings:
 
 
 @dataclass(frozen=True)
+class OrderSettings:
+    """Order lines (one line per item sold) made into one row per customer (sources/orders.py).
+
+    A column left as None is detected; `as_of` None is the day after the latest date."""
+
+    enabled: bool = option(False, "orders", "Order lines", SWITCH, "--orders",
+                           "the file holds order lines (one line per item sold): analyse one "
+                           "row per customer, by recency, frequency and net spend")
+    customer: str | None = option(None, "customer", "Customer column", TEXT, "--customer",
+                                  "order lines: the column of the customer", "NAME")
+    date: str | None = option(None, "date", "Date column", TEXT, "--date",
+                              "order lines: the column of the date (and time) of the sale",
+                              "NAME")
+    order: str | None = option(None, "order", "Order column", TEXT, "--order",
+                               "order lines: the column of the order (invoice) number; "
+                               "without one, a customer's lines of the same date and time are "
+                               "one order", "NAME")
+    amount: str | None = option(None, "amount", "Amount column", TEXT, "--amount",
+                                "order lines: the column of each line's amount (else quantity "
+                                "x price)", "NAME")
+    quantity: str | None = option(None, "quantity", "Quantity column", TEXT, "--quantity",
+                                  "order lines: the column of the quantity", "NAME")
+    price: str | None = option(None, "price", "Price column", TEXT, "--price",
+                               "order lines: the column of the unit price", "NAME")
+    as_of: dt.date | None = option(None, "as_of", "As-of day", DAY, "--as-of",
+                                   "order lines: the day recency is counted to", "YYYY-MM-DD")
+
+    def chosen_columns(self) -> dict[str, str]:
+        """The columns the user named (role -> column), the rest left to detection."""
+        return {role: getattr(self, role) for role in ORDER_ROLES
+                if getattr(self, role) is not None}
+
+
+# The columns an order log's lines are read from, in the order a user thinks of them.
+ORDER_ROLES = ("customer", "date", "order", "amount", "quantity", "price")
+
+
+@dataclass(frozen=True)
 class PrepSettings:
     """The preparation stage's view: which columns, and how to ready them for K-Means."""
 
@@ -318,6 +395,7 @@ class AnalysisSettings:
     """Every choice a user makes, from reading the file to the number of segments."""
 
     load: LoadSettings = field(default=LoadSettings(), metadata={"group": True})
+    orders: OrderSettings = field(default=OrderSettings(), metadata={"group": True})
     features: tuple[str, ...] | None = option(
         None, "features", "Features", FEATURES, "--features",
         "columns to group customers by", "NAME")
@@ -384,10 +462,14 @@ class AnalysisSettings:
 
     # --- the one dictionary form ----------------------------------------------------------------
 
+    def _parts(self) -> tuple[tuple[Any, type], ...]:
+        """Each settings object with its class, in the order of SETTINGS_CLASSES."""
+        return ((self, AnalysisSettings), (self.load, LoadSettings), (self.orders, OrderSettings))
+
     def to_dict(self) -> dict:
         """The settings as plain data, in the report command's words (summary.json, .custseg)."""
         content: dict[str, Any] = {"version": VERSION}
-        for source, settings_class in ((self, AnalysisSettings), (self.load, LoadSettings)):
+        for source, settings_class in self._parts():
             for name, declared in options(settings_class):
                 content[declared.key] = declared.kind.to_plain(getattr(source, name))
         return content
@@ -398,7 +480,7 @@ class AnalysisSettings:
         missing ones take their defaults). SettingsError names what cannot be read."""
         content = migrate(content)
         values = {}
-        for settings_class in (AnalysisSettings, LoadSettings):
+        for settings_class in SETTINGS_CLASSES:
             values[settings_class] = {}
             for name, declared in options(settings_class):
                 if declared.key in content:
@@ -407,16 +489,25 @@ class AnalysisSettings:
                             content[declared.key])
                     except SettingsError as error:
                         raise SettingsError(f"'{declared.key}' {error}") from None
-        return cls(load=LoadSettings(**values[LoadSettings]), **values[AnalysisSettings])
+        return cls(load=LoadSettings(**values[LoadSettings]),
+                   orders=OrderSettings(**values[OrderSettings]), **values[AnalysisSettings])
 
     def describe(self, include_reading: bool = True) -> list[tuple[str, str]]:
         """Label and value of every setting, for the Settings sheet and the PDF appendix."""
         rows = [(declared.label, declared.kind.describe(getattr(self, name)))
                 for name, declared in options(AnalysisSettings)]
+        if self.orders.enabled:  # a customer table's analysis states nothing about orders
+            rows += [(declared.label, declared.kind.describe(getattr(self.orders, name)))
+                     for name, declared in options(OrderSettings)]
         if include_reading:
             rows += [(declared.label, declared.kind.describe(getattr(self.load, name)))
                      for name, declared in options(LoadSettings)]
         return rows
+
+
+# Every class of declared settings, each kept in the one flat dictionary form and each with its
+# options on the command line.
+SETTINGS_CLASSES = (AnalysisSettings, LoadSettings, OrderSettings)
 
 
 def migrate(content: Mapping) -> dict:

@@ -602,7 +602,7 @@ def test_subtotals_and_a_grand_total_in_other_languages_and_without_labels(tmp_p
             block += row
         sheet.append([label, None, *block.tolist()] if label else [None, None, *block.tolist()])
         expected[sheet.max_row - 2] = (
-            f"Total row (labelled 'Summe Nord', sums the rows above)" if branch == 0 else
+            "Total row (labelled 'Summe Nord', sums the rows above)" if branch == 0 else
             "Total row (labelled 'Zwischensumme')" if branch == 1 else
             "Total row (its numbers are the sums of the rows above)")
         grand += block

@@ -44,7 +44,8 @@ A4_POINTS = (595.4, 841.7)  # 8.27 x 11.69 in
 LETTER_POINTS = (612.0, 792.0)  # 8.5 x 11 in
 
 
-CHART_FILES = [chart.file for chart in CHARTS if chart.file]
+# The chart images of a table of customers (the RFM grid is drawn for order logs only).
+CHART_FILES = [chart.file for chart in CHARTS if chart.file and chart.needs == "segments"]
 
 
 def export_files(analysis, folder, formats, names=None, page_size="a4", progress=None):
@@ -520,7 +521,7 @@ def test_export_to_a_missing_folder_is_refused_and_creates_nothing(sample, tmp_p
 
 @pytest.mark.parametrize("formats", [["docx"], [], ["csv", "html"]])
 def test_unknown_or_no_format_is_refused_and_writes_nothing(sample, tmp_path, formats):
-    with pytest.raises(UserError, match="Choose from: csv, xlsx, pdf, png, json"):
+    with pytest.raises(UserError, match="Choose from: csv, customers, xlsx, pdf, png, json"):
         export_files(sample, tmp_path, formats)
     assert list(tmp_path.iterdir()) == []
 
@@ -859,7 +860,7 @@ def test_segments_sheet_lists_each_segment_as_the_window_does(made):
     assert set(second[8 + len(numbers):]) == {"0"}
     # with the indexes coloured from purple (50) through white (100) to orange (150)
     ranges = [str(rule.sqref) for rule in sheet.conditional_formatting]
-    assert ranges == [f"L2:N5"]
+    assert ranges == ["L2:N5"]
     # and a bar chart of the customers per segment
     assert [chart.title.tx.rich.p[0].r[0].t for chart in sheet._charts] == [
         "Customers per segment"]

@@ -3,6 +3,7 @@ and a summary.json repeats its report exactly."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import string
 
@@ -15,8 +16,8 @@ from report_helpers import run_report
 
 from custseg_gui.core.settings import (DATE_WORDS, DECIMAL_WORDS, DELIMITER_WORDS,
                                        MISSING_POLICIES, SCALINGS, THOUSANDS_WORDS,
-                                       AnalysisSettings, Cap, LoadSettings, SettingsError,
-                                       from_document, migrate)
+                                       AnalysisSettings, Cap, LoadSettings, OrderSettings,
+                                       SettingsError, from_document, migrate)
 
 names = st.text(alphabet=string.ascii_letters + string.digits + " _-()$%éü€", min_size=1,
                 max_size=20)
@@ -31,9 +32,16 @@ load_settings = st.builds(
     thousands=st.none() | st.sampled_from(list(THOUSANDS_WORDS.values())),
     header_row=st.none() | st.integers(1, 50),
     day_first=st.none() | st.sampled_from(list(DATE_WORDS.values())))
+order_settings = st.builds(
+    OrderSettings,
+    enabled=st.booleans(),
+    customer=st.none() | names, date=st.none() | names, order=st.none() | names,
+    amount=st.none() | names, quantity=st.none() | names, price=st.none() | names,
+    as_of=st.none() | st.dates(dt.date(1990, 1, 1), dt.date(2100, 12, 31)))
 analysis_settings = st.builds(
     AnalysisSettings,
     load=load_settings,
+    orders=order_settings,
     features=st.none() | column_lists,
     missing=st.sampled_from(list(MISSING_POLICIES)),
     scaling=st.sampled_from(list(SCALINGS)),
@@ -66,6 +74,35 @@ def test_the_dictionary_form_is_in_the_report_commands_words(settings):
     assert content["cap"] == {cap.column: [cap.low, cap.high] for cap in settings.cap}
     assert content["category"] == list(settings.categories)
     assert content["k"] == settings.k
+    assert content["orders"] is settings.orders.enabled
+    assert content["as_of"] == (settings.orders.as_of.isoformat() if settings.orders.as_of
+                                else None)
+    assert [content[key] for key in ("customer", "date", "order", "amount", "quantity",
+                                     "price")] == [settings.orders.customer,
+                                                   settings.orders.date, settings.orders.order,
+                                                   settings.orders.amount,
+                                                   settings.orders.quantity,
+                                                   settings.orders.price]
+
+
+def test_settings_written_before_order_logs_read_as_a_customer_table():
+    # Given settings of an earlier version 2 file, without any of the order keys
+    settings = AnalysisSettings.from_dict({"version": 2, "features": ["Income"], "k": 3})
+    # Then they are not about order lines, and their dictionary form only added keys
+    assert settings.orders == OrderSettings()
+    assert {"orders": False, "customer": None, "as_of": None}.items() <= \
+        settings.to_dict().items()
+
+
+@pytest.mark.parametrize("content, words", [
+    ({"as_of": "10/12/2011"}, "'as_of' must be a day written YYYY-MM-DD, such as 2011-12-10, "
+                              "not '10/12/2011'"),
+    ({"orders": "maybe"}, "'orders' must be true or false, not 'maybe'"),
+])
+def test_an_order_setting_that_cannot_be_read_says_what_it_takes(content, words):
+    with pytest.raises(SettingsError) as raised:
+        AnalysisSettings.from_dict(content)
+    assert words in str(raised.value)
 
 
 def test_a_settings_file_may_name_one_column_as_a_string_and_caps_as_text():

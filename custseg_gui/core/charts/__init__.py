@@ -18,6 +18,7 @@ from matplotlib.figure import Figure
 
 from custseg_gui.core.charts.explore import draw_correlations, draw_distributions
 from custseg_gui.core.charts.ksearch import draw_elbow, draw_silhouette
+from custseg_gui.core.charts.rfm import draw_rfm_grid
 from custseg_gui.core.charts.profiles import (draw_importance, draw_profile_heatmap,
                                               draw_segment_distributions)
 from custseg_gui.core.charts.segments import (MAX_SCATTER_POINTS, PCA_VIEW, ScatterData,
@@ -59,13 +60,17 @@ class Chart:
     title: str  # what it shows, in words
     canvas: str  # object name of the window's canvas
     file: str | None  # PNG file name of the export; None: shown in the window only
-    needs: str  # "data" (a table and chosen columns) or "segments" (an analysis result)
+    # "data" (a table and chosen columns), "segments" (an analysis result) or "orders" (the
+    # result of an order log's customers)
+    needs: str
     draw: Callable[[Figure, ChartInputs], None]
     help: str = ""  # how to read it, in plain words
 
     def available(self, inputs: ChartInputs) -> bool:
         if self.needs == "segments":
             return inputs.result is not None
+        if self.needs == "orders":
+            return inputs.result is not None and inputs.result.orders is not None
         return inputs.frame is not None
 
 
@@ -131,6 +136,22 @@ def _spread(fig: Figure, inputs: ChartInputs) -> None:
                                _ranked_numbers(result), inputs.segment_names())
 
 
+def _rfm(fig: Figure, inputs: ChartInputs) -> None:
+    from custseg_gui.core.formatting import segment_label
+    from custseg_gui.core.sources.orders import F_SCORE, R_SCORE
+
+    result = inputs.result
+    scores = result.table.frame
+    r_scores, f_scores = scores[R_SCORE].to_numpy(), scores[F_SCORE].to_numpy()
+    subject = "customers"
+    if inputs.highlight is not None:  # a selected segment: its customers only
+        chosen = result.segmentation.row_segments == inputs.highlight
+        r_scores, f_scores = r_scores[chosen], f_scores[chosen]
+        subject = (f"customers of "
+                   f"{segment_label(inputs.highlight, inputs.segment_names()[inputs.highlight])}")
+    draw_rfm_grid(fig, r_scores, f_scores, subject)
+
+
 def _distributions(fig: Figure, inputs: ChartInputs) -> None:
     draw_distributions(fig, _explore_frame(inputs), list(inputs.features))
 
@@ -176,6 +197,12 @@ CHARTS: tuple[Chart, ...] = (
           "Each box holds the middle half of a segment's customers, the line inside is the "
           "median, and the whiskers reach the usual range. Boxes that overlap mean the segments "
           "are alike on that column."),
+    Chart("rfm", "RFM grid", "rfmGridCanvas", "rfm_grid.png", "orders", _rfm,
+          "How to read this chart: every customer has an R score (how recently they bought) and "
+          "an F score (how often), each from 1 to 5, where 5 beats at least 80% of customers. "
+          "Each cell counts the customers with that pair of scores; the outlined areas are the "
+          "10 usual RFM segments, from Champions (bought recently and often) to Hibernating "
+          "(rarely, long ago)."),
 )
 
 

@@ -44,6 +44,9 @@ class Exporter:
 EXPORTERS: tuple[Exporter, ...] = (
     Exporter("csv", "Customer list (CSV)", "segments.csv: every customer as in your file, plus "
              "their segment", "customers", 0.1),
+    Exporter("customers", "Customer table of an order log (CSV)", "customers.csv: for a file "
+             "of order lines, one row per customer (recency, frequency, net spend, RFM scores "
+             "and segment) with their segment", "customer_table", 0.03),
     Exporter("xlsx", "Workbook (Excel)", "segments.xlsx: the customer list, one row per "
              "segment, how the number was chosen, and the settings, ready for Excel",
              "workbook", 0.35),

@@ -1,4 +1,5 @@
-"""segments.csv: every customer as in the file, with their segment (and why some have none).
+"""segments.csv: every customer as in the file, with their segment (and why some have none); for
+an order log every order line, with its customer's segment and RFM segment.
 
 The list is written straight from the table's raw text, in blocks of rows: each block's cells
 are checked a whole column at a time (by numpy over the column's bytes, cell_bytes.py), so the
@@ -20,6 +21,7 @@ import pandas as pd
 
 from custseg_gui.core.exports.cell_bytes import (DIGITS, MINUS, NOT_NUMBER, CellBytes,
                                                    byte_class)
+from custseg_gui.core.exports.segment_columns import labelled, segment_columns, written_rows
 from custseg_gui.core.progress import NO_PROGRESS, Progress
 
 DIGIT = byte_class(DIGITS)
@@ -85,20 +87,8 @@ class CustomerList:
         return pd.DataFrame(dict(zip(self.header, self.columns)), dtype=object)
 
 
-def customer_list(raw: pd.DataFrame, row_segments: np.ndarray, names: dict[int, str],
-                  left_out: pd.Series | None = None) -> CustomerList:
-    """The customer list of a table: `row_segments` holds each row's segment (0: left out),
-    `left_out` the reason of each left-out row, by row position."""
-    segments = np.asarray(row_segments, dtype=np.int64)
-    highest = int(segments.max(initial=0))
-    numbers = np.array([""] + [str(number) for number in range(1, highest + 1)], dtype=object)
-    labels = np.array([""] + [names.get(number, "") for number in range(1, highest + 1)],
-                      dtype=object)
-    added = {"Segment": numbers[segments], "Segment name": labels[segments]}
-    if left_out is not None and len(left_out):
-        reasons = np.full(len(raw), "", dtype=object)
-        reasons[left_out.index.to_numpy()] = left_out.to_numpy()
-        added["Left out because"] = reasons
+def with_columns(raw: pd.DataFrame, added: dict[str, np.ndarray]) -> CustomerList:
+    """The file's own columns (never copied), then the added ones under free names."""
     header = [str(name) for name in raw.columns]
     columns = [raw[name].to_numpy(dtype=object) for name in raw.columns]
     for name, values in added.items():
@@ -107,10 +97,21 @@ def customer_list(raw: pd.DataFrame, row_segments: np.ndarray, names: dict[int, 
     return CustomerList(tuple(header), tuple(columns))
 
 
+def customer_list(raw: pd.DataFrame, row_segments: np.ndarray, names: dict[int, str],
+                  left_out: pd.Series | None = None) -> CustomerList:
+    """The customer list of a table: `row_segments` holds each row's segment (0: left out),
+    `left_out` the reason of each left-out row, by row position."""
+    reasons = None
+    if left_out is not None and len(left_out):
+        reasons = np.full(len(raw), "", dtype=object)
+        reasons[left_out.index.to_numpy()] = left_out.to_numpy()
+    return with_columns(raw, labelled(np.asarray(row_segments, dtype=np.int64), names, reasons))
+
+
 def labelled_customers(result, names: dict[int, str]) -> CustomerList:
-    """The customer list of an analysis, with these segment names."""
-    return customer_list(result.table.raw, result.segmentation.row_segments, names,
-                         result.prepared.left_out)
+    """Every row and column of the file as read (for an order log its order lines), plus
+    Segment, Segment name (RFM segment for order lines) and Left out because."""
+    return with_columns(written_rows(result), segment_columns(result, names))
 
 
 # --- the careful writer: every cell on its own ------------------------------------------------
@@ -192,7 +193,7 @@ def write(staging, folder: Path, context, progress) -> None:
 def check(folder: Path, context) -> None:
     """Every row back, the file's own cells exactly as written, each with its segment."""
     written = pd.read_csv(folder / FILE, dtype=str, keep_default_na=False)
-    raw = context.result.table.raw
+    raw = written_rows(context.result)
     if len(written) != len(raw):
         raise AssertionError(f"{FILE} has {len(written)} rows, expected {len(raw)}")
     first = raw.columns[0]

@@ -10,7 +10,8 @@ from custseg_gui import __version__
 
 def settings_rows(result) -> list[tuple[str, str]]:
     """What someone needs to reproduce the analysis, as label/value pairs."""
-    report, prepared = result.table.report, result.prepared
+    # The file as read (an order log's lines); then what was made of it.
+    report, prepared = result.source.report, result.prepared
     rows = [("Input file", report.file_name), ("SHA-256 of the input file", report.sha256)]
     if report.sheet:
         rows.append(("Sheet", report.sheet))
@@ -18,8 +19,14 @@ def settings_rows(result) -> list[tuple[str, str]]:
         rows += [("Encoding", report.encoding), ("Delimiter", {"\t": "tab"}.get(
             report.delimiter, report.delimiter or ""))]
     rows += [("Number format", report.number_format.describe()),
-             ("Rows in the file", f"{report.rows:,}"),
-             ("Customers used", f"{len(prepared.rows_used):,}"),
+             ("Rows in the file", f"{report.rows:,}")]
+    orders = result.orders
+    if orders is not None:
+        rows += [("Customers in the order lines", f"{orders.customers.n_rows:,}"),
+                 ("Order lines left out", orders.left_out_words() or "none"),
+                 ("Customers with only returns (left out)", f"{orders.customers_only_returns:,}"),
+                 ("Recency counted to", orders.as_of.isoformat())]
+    rows += [("Customers used", f"{len(prepared.rows_used):,}"),
              ("Customers left out", f"{len(prepared.left_out):,}")]
     # Every analysis setting, by the label declared with it (core/settings.py); how the file
     # was read is stated above as it was found.
@@ -33,4 +40,6 @@ def settings_rows(result) -> list[tuple[str, str]]:
     rows += [(f"Filled missing values in {name}", f"{count:,}")
              for name, count in prepared.filled.items()]
     rows += [("Reading note", note) for note in report.notes]
+    if orders is not None:
+        rows += [("Order lines note", note) for note in orders.notes]
     return rows

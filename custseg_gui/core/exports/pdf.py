@@ -214,6 +214,8 @@ def write_pdf_report(handle: IO[bytes], context, progress: Progress = NO_PROGRES
         _k_pages(writer, analysis, context.chart_inputs)
         progress.report(0.35)
         _segment_chart_pages(writer, context.chart_inputs)
+        if analysis.orders is not None:
+            _rfm_page(writer, analysis, names, context.chart_inputs)
         progress.report(0.6, "Writing the segment profiles...")
         _profile_pages(writer, analysis, names, context.chart_inputs)
         progress.report(0.8)
@@ -265,6 +267,30 @@ def _segment_chart_pages(writer: _Writer, inputs) -> None:
     writer.charts(writer.room() - 0.1, [
         lambda fig: chart("segments").draw(fig, inputs),
         lambda fig: chart("sizes").draw(fig, inputs)], ratios=[1.4, 1])
+
+
+def _rfm_page(writer: _Writer, analysis, names: dict[int, str], inputs) -> None:
+    """An order log's customers on the RFM grid, and each segment's mix of RFM segments."""
+    orders = analysis.orders
+    writer.new_page()
+    writer.heading("RFM segments")
+    writer.text(f"{orders.describe()} Each customer is scored from 1 to 5 on recency (R), "
+                "frequency (F) and net spend (M); a 5 beats at least 80% of customers. The "
+                "grid counts customers by R and F score; the outlined areas are the 10 usual "
+                "RFM segments.", size=9, color=MUTED, space_after=0.1)
+    writer.charts(4.6, [lambda fig: chart("rfm").draw(fig, inputs)])
+    rows = [[f"{profile.number}: {names[profile.number]}", _rfm_mix_words(profile.rfm_segments)]
+            for profile in analysis.insights.profiles]
+    writer.table(["Segment", "Its customers' RFM segments"], rows, [2.4, 4.4], size=8.5,
+                 align=["left", "left"])
+
+
+def _rfm_mix_words(shares: dict[str, float], most: int = 4) -> str:
+    """`52% Champions, 44% Loyal customers, 3% Can't lose them`: the largest shares first."""
+    ranked = sorted(((share, name) for name, share in shares.items() if share > 0),
+                    key=lambda item: -item[0])
+    return ", ".join(f"{format_share(share)} {name}" for share, name in ranked[:most]) + (
+        ", ..." if len(ranked) > most else "")
 
 
 def _profile_pages(writer: _Writer, analysis, names: dict[int, str], inputs) -> None:
@@ -328,6 +354,9 @@ def _segment_sections(writer: _Writer, analysis, names: dict[int, str]) -> None:
                 f"{insights.value_text(column, insights.overall_means[column])})"
                 for column in ranked)
             paragraphs.append((f"Key numbers: {numbers}.", 9.5, "normal", TEXT))
+        if profile.rfm_segments:
+            paragraphs.append((f"RFM segments: {_rfm_mix_words(profile.rfm_segments)}.", 9.5,
+                               "normal", TEXT))
         if profile.action:
             paragraphs.append((f"Suggested action: {profile.action}", 9.5, "bold", TEXT))
         # A segment's section stays on one page.

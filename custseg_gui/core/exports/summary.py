@@ -29,7 +29,8 @@ def json_safe(value):
 
 def summary(result, names: dict[int, str]) -> dict:
     """The analysis as plain data: what summary.json holds (keys are only ever added)."""
-    report, search, insights = result.table.report, result.search, result.insights
+    # The file as read: an order log's lines, not the customers made from them.
+    report, search, insights = result.source.report, result.search, result.insights
     stability = insights.stability
     return json_safe({
         "schema": SUMMARY_SCHEMA,
@@ -70,8 +71,11 @@ def summary(result, names: dict[int, str]) -> dict:
                       "standardized_difference": profile.difference,
                       "categories": profile.categories, "silhouette": profile.silhouette,
                       "stability": profile.stability,
-                      "stability_reading": profile.stability_reading}
+                      "stability_reading": profile.stability_reading,
+                      "rfm_segments": profile.rfm_segments}
                      for profile in insights.profiles],
+        # An order log: its lines, its customers, what was left out and why, the RFM segments.
+        "orders": result.orders.summary() if result.orders is not None else None,
     })
 
 

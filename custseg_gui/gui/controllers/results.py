@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QTableWidgetItem
 
 from custseg_gui.core.charts import CHARTS, ChartInputs, segment_color
 from custseg_gui.core.columns import Role
-from custseg_gui.core.formatting import format_number, format_share, segment_label
+from custseg_gui.core.formatting import format_share, segment_label
 from custseg_gui.core.prep import left_out_summary
 from custseg_gui.gui.document import Document
 
