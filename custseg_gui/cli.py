@@ -18,7 +18,8 @@ from custseg_gui.core.errors import UserError
 from custseg_gui.core.exports import (DEFAULT_FORMATS, EXPORTERS, FORMATS, ExportContext,
                                       export_files)
 from custseg_gui.core.settings import (SETTINGS_CLASSES, AnalysisSettings, LoadSettings,
-                                       SettingsError, default_of, from_document, options)
+                                       OrderSettings, SettingsError, default_of, from_document,
+                                       options)
 from custseg_gui.core.sources import extensions_text
 from custseg_gui.core.sql import DIALECTS
 from custseg_gui.logs import log, log_file, setup_logging
@@ -251,7 +252,13 @@ def build_score_parser() -> argparse.ArgumentParser:
     parser.add_argument("--previous", metavar="FILE", type=Path,
                         help="the segments.csv (or scored.csv) of an earlier month, to see who "
                              "moved; needs --id")
-    parser.add_argument("--id", metavar="COLUMN", help="the customer ID column of both files")
+    parser.add_argument("--id", metavar="COLUMN",
+                        help="the customer ID column of both files (for an order log, its "
+                             "customer column unless given)")
+    as_of = dict(options(OrderSettings))["as_of"]
+    parser.add_argument(as_of.flag, dest="as_of", metavar=as_of.metavar,
+                        help="order logs: the day recency is counted to (default: the day "
+                             "after the new file's latest date)")
     _add_setting_options(parser, (LoadSettings,))
     return parser
 
@@ -261,17 +268,22 @@ def score(argv: list[str]) -> int:
     setup_logging()
     try:
         args = build_score_parser().parse_args(argv)
-        if args.previous is not None and not args.id:
-            raise UserError("--previous needs --id: the name of the customer ID column of both "
-                            "files, to match the customers.")
         out = Path(args.out)
         if out.exists() and not out.is_dir():
             raise UserError(f"{out} is a file, not a folder. Give --out a folder name.")
         load = AnalysisSettings.from_dict(analysis_settings_of_load(args)).load
         from custseg_gui.core.scoring import run_scoring
 
+        as_of = None
+        if args.as_of is not None:
+            declared = dict(options(OrderSettings))["as_of"]
+            try:
+                as_of = declared.kind.from_plain(args.as_of)
+            except (TypeError, ValueError):
+                raise UserError(f"--as-of {args.as_of} is not a day: write it as YYYY-MM-DD, "
+                                "for example 2026-11-30.") from None
         scoring = run_scoring(Path(args.segmentation), Path(args.input), load, args.previous,
-                              args.id)
+                              args.id, as_of=as_of)
         written = write_files(out, scoring.files)
     except UserError as error:
         log.info("score failed: %s", error)

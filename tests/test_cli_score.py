@@ -128,3 +128,49 @@ def test_bad_input_is_one_error_line_and_writes_nothing(report, tmp_path, proble
     assert status == 2
     assert_one_error_line(stderr, words)
     assert not out.exists()
+
+
+def test_an_order_log_segmentation_scores_next_months_lines_per_customer(tmp_path):
+    from order_logs import many_customers_log, write_log
+
+    # Given a report of an order log (its segments.csv: one row per order line)
+    text = many_customers_log(70, seed=3)
+    header, *lines = text.strip().split("\n")
+    early = write_log(tmp_path, "\n".join([header, *[line for line in lines
+                                                      if line.split(",")[2] < "2024-10"]]) + "\n",
+                      "until_september.csv")
+    status, _, stderr = run_report([early, "--orders", "--out", tmp_path / "report",
+                                    "--formats", "csv,customers,model,sql"])
+    assert status == 0, stderr
+    # When the whole year's lines are scored, counted to a chosen day, against those segments
+    # (no --id: the log's customer column matches the customers)
+    whole = write_log(tmp_path, text, "whole_year.csv")
+    out = tmp_path / "scored"
+    status, stdout, stderr = run_score([tmp_path / "report" / "segmentation.custseg", whole,
+                                        "--out", out, "--as-of", "2025-01-01", "--previous",
+                                        tmp_path / "report" / "segments.csv"])
+    # Then scored.csv has one row per customer with their figures, and scoring.json says how
+    # the lines were read and who moved
+    assert status == 0, stderr
+    scored = rows_of(out / "scored.csv")
+    summary = json.loads((out / "scoring.json").read_text(encoding="utf-8"))
+    customers = {line.split(",")[1] for line in lines}
+    assert sorted(row["Customer"] for row in scored) == sorted(customers)
+    assert {"Recency (days)", "Frequency (orders)", "Segment", "Previous segment"} <= set(
+        scored[0])
+    assert summary["orders"]["as_of"] == "2025-01-01" and summary["orders"]["as_of_chosen"]
+    assert summary["rows"] == len(customers)
+    flows = summary["migration"]
+    before = {row["Customer"] for row in rows_of(tmp_path / "report" / "customers.csv")}
+    assert flows["new"] == len(customers - before)
+    assert flows["moved"] + flows["stayed"] == len(customers & before)
+    assert "orders" in (tmp_path / "report" / "segments.sql").read_text(encoding="utf-8")
+
+
+def test_a_day_that_is_not_a_day_is_one_error_line(report, tmp_path):
+    folder, data = report
+    status, stdout, stderr = run_score([folder / "report" / "segmentation.custseg", data,
+                                        "--out", tmp_path / "x", "--as-of", "next month"])
+    assert status == 2 and stdout == ""
+    assert_one_error_line(stderr, "--as-of", "YYYY-MM-DD")
+    assert not (tmp_path / "x").exists()

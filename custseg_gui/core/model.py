@@ -408,9 +408,16 @@ def _require_column(table, column: str, what: str) -> None:
                         "Give --id the name of the customer ID column of both files.")
 
 
-def _ids(table, column: str, what: str) -> pd.Series:
+def _ids(table, column: str, what: str, agreeing: pd.Series | None = None) -> pd.Series:
+    """The IDs of `table`; a UserError when one is listed twice, unless every listing of it
+    has the same `agreeing` value (an order log's lines, each with its customer's segment)."""
     ids = table.raw[column].astype(str).str.strip()
-    duplicated = ids[ids.duplicated(keep=False) & (ids != "")]
+    repeated = ids.duplicated(keep=False) & (ids != "")
+    if agreeing is not None and repeated.any():
+        disagree = pd.DataFrame({"id": ids[repeated], "value": agreeing[repeated]}).groupby(
+            "id")["value"].nunique()
+        repeated &= ids.isin(disagree.index[disagree > 1])
+    duplicated = ids[repeated]
     if len(duplicated):
         example = duplicated.iloc[0]
         raise UserError(f"The {what} lists some customers more than once in '{column}' "
@@ -425,7 +432,6 @@ def migration(model: SegmentationModel, new_table, scored: Scored, previous_tabl
     _require_column(new_table, id_column, "new file")
     _require_column(previous_table, id_column, "previous segment file")
     new_ids = _ids(new_table, id_column, "new file")
-    old_ids = _ids(previous_table, id_column, "previous segment file")
     raw = previous_table.raw
     if "Segment name" in raw.columns:
         old_names = raw["Segment name"].astype(str).str.strip()
@@ -437,6 +443,10 @@ def migration(model: SegmentationModel, new_table, scored: Scored, previous_tabl
                         "Give --previous the segments.csv (or scored.csv) written for those "
                         "customers.")
     old_names = old_names.where(old_names != "", LEFT_OUT)
+    # An order log's segments.csv lists a customer on each of their lines, with one segment.
+    old_ids = _ids(previous_table, id_column, "previous segment file", old_names)
+    first = ~old_ids.duplicated()
+    old_ids, old_names = old_ids[first], old_names[first]
     previous = dict(zip(old_ids, old_names))
     names = model.names()
     new_names = pd.Series([names.get(int(number), LEFT_OUT) for number in scored.segments],

@@ -10,7 +10,7 @@ from __future__ import annotations
 import io
 import json
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
@@ -19,6 +19,7 @@ import pandas as pd
 from custseg_gui import __version__
 from custseg_gui.core.exports.customers import CustomerList, free_column_name, write_csv
 from custseg_gui.core.exports.summary import json_safe
+from custseg_gui.core.errors import UserError
 from custseg_gui.core.model import (Migration, Scored, SegmentationModel, apply, load,
                                     migration)
 from custseg_gui.core.progress import NO_PROGRESS, Progress
@@ -35,6 +36,9 @@ class ScoringResult:
     table: LoadedTable
     scored: Scored
     migration: Migration | None = None
+    # For a segmentation found on an order log: the new order lines made into customers
+    # (`table` is then their customer table, one row per customer).
+    orders: object | None = None
 
     def customers(self) -> pd.DataFrame:
         """Every row and column of the new file as written, plus the segment columns."""
@@ -73,6 +77,8 @@ class ScoringResult:
             "drift": scored.drift,
             "notes": list(scored.notes),
         }
+        if self.orders is not None:
+            content["orders"] = self.orders.summary()
         if self.migration is not None:
             flows = self.migration
             content["migration"] = {
@@ -83,13 +89,36 @@ class ScoringResult:
         return json_safe(content)
 
 
+def customer_rows(model: SegmentationModel, table: LoadedTable, as_of=None,
+                  progress: Progress = NO_PROGRESS):
+    """The rows the segmentation places: `table` itself, or for a segmentation found on an
+    order log the new order lines made into customers by the same rules and columns (the
+    as-of day `as_of`, else the day after the new file's latest date). Returns (customer
+    table, the OrderedCustomers or None)."""
+    if not model.settings.orders.enabled:
+        return table, None
+    from custseg_gui.core.sources.orders import customers_from_orders
+
+    settings = replace(model.settings.orders, as_of=as_of)
+    ordered = customers_from_orders(table, settings, progress, model.settings.load.day_first)
+    return ordered.customers, ordered
+
+
 def score_table(model: SegmentationModel, table: LoadedTable,
                 previous: LoadedTable | None = None, id_column: str | None = None,
-                progress: Progress = NO_PROGRESS) -> ScoringResult:
-    scored = apply(model, table, progress.part(0.0, 0.9))
-    moved = migration(model, table, scored, previous, id_column) \
+                progress: Progress = NO_PROGRESS, as_of=None) -> ScoringResult:
+    """`table`'s customers placed in the segments (for an order-log segmentation, `table`
+    holds order lines and `as_of` is the day recency is counted to), with who moved since
+    `previous` when given, matched by `id_column` (an order log's customer column unless
+    given)."""
+    customers, ordered = customer_rows(model, table, as_of, progress.part(0.0, 0.3))
+    scored = apply(model, customers, progress.part(0.3, 0.9))
+    if previous is not None and id_column is None and ordered is not None:
+        id_column = ordered.customer_column
+    moved = migration(model, customers, scored, previous, id_column) \
         if previous is not None else None
-    return ScoringResult(model=model, table=table, scored=scored, migration=moved)
+    return ScoringResult(model=model, table=customers, scored=scored, migration=moved,
+                         orders=ordered)
 
 
 def scored_files(result: ScoringResult) -> dict[str, bytes]:
@@ -112,11 +141,14 @@ class ScoringRun:
 
 def run_scoring(segmentation: Path, new_file: Path, load_settings: LoadSettings = LoadSettings(),
                 previous: Path | None = None, id_column: str | None = None,
-                progress: Progress = NO_PROGRESS) -> ScoringRun:
+                progress: Progress = NO_PROGRESS, as_of=None) -> ScoringRun:
     """The `score` command's work: read the segmentation and the files, score, write."""
     model = load(segmentation)
+    if previous is not None and id_column is None and not model.settings.orders.enabled:
+        raise UserError("--previous needs --id: the name of the customer ID column of both "
+                        "files, to match the customers.")
     table = load_table(new_file, load_settings, progress.part(0.0, 0.4))
     earlier = load_table(previous, LoadSettings(), progress.part(0.4, 0.5)) \
         if previous is not None else None
-    result = score_table(model, table, earlier, id_column, progress.part(0.5, 1.0))
+    result = score_table(model, table, earlier, id_column, progress.part(0.5, 1.0), as_of)
     return ScoringRun(result=result, files=scored_files(result), summary=result.summary())
