@@ -138,7 +138,7 @@ def _order_customers(model: SegmentationModel, dialect: str, table: str) -> list
         f"AS {q(rules.RECENCY)},",
         f"    COUNT({purchase_day}) AS {q(rules.FREQUENCY)},",
         f"    ROUND(SUM(__custseg_total), 6) AS {q(rules.MONETARY)},",
-        f"    SUM(__custseg_total) AS __custseg_net,",
+        "    SUM(__custseg_total) AS __custseg_net,",
         f"    MIN({purchase_day}) AS {q(rules.FIRST_PURCHASE)},",
         f"    MAX({purchase_day}) AS {q(rules.LAST_PURCHASE)},",
         f"    {days_between('MAX(__custseg_as_of)', f'MIN({purchase_day})')} "

@@ -15,7 +15,7 @@ from custseg_gui.core.scoring import score_table
 from custseg_gui.core.settings import AnalysisSettings, LoadSettings, OrderSettings
 from custseg_gui.core.sources import load_table
 from custseg_gui.core.sql import to_sql
-from tests.order_logs import SHOP_HEADER, many_customers_log, write_log
+from order_logs import many_customers_log, write_log
 
 
 def shop_with_returns(customers: int = 90, seed: int = 11) -> str:
