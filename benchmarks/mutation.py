@@ -77,7 +77,8 @@ TARGETS = (
     # test_pipeline and test_large_data, too slow to run per mutant.
     Target("ksearch", "custseg_gui/core/ksearch.py", ("tests/core/test_ksearch.py",),
            functions=("recommend", "silhouette_reading", "_knee")),
-    Target("exports/customers", "custseg_gui/core/exports/customers.py", EXPORT_TESTS),
+    Target("exports/customers", "custseg_gui/core/exports/customers.py",
+           EXPORT_TESTS + ("tests/core/test_fast_writers.py",)),
     Target("exports/summary", "custseg_gui/core/exports/summary.py", EXPORT_TESTS),
     Target("exports/workbook", "custseg_gui/core/exports/workbook.py", EXPORT_TESTS),
     Target("exports/facts", "custseg_gui/core/exports/facts.py", EXPORT_TESTS),
