@@ -925,3 +925,32 @@ def test_customers_sheet_has_a_frozen_bold_header_and_a_filter_over_every_row(ma
                                       abs=0.75)
     assert widths[6] == pytest.approx(len("Missing values in Income (k$), Spending Score") + 2,
                                       abs=0.75)
+
+
+def test_segments_sheet_shows_a_flag_as_a_share_and_a_year_without_separator(tmp_path):
+    from made_data import four_groups
+
+    # Given customers with a yes/no flag and a birth year beside their spend
+    frame = four_groups().drop(columns="Group")
+    rng = np.random.default_rng(2)
+    frame["Complain"] = (rng.random(len(frame)) < 0.3).astype(int)
+    frame["Year_Birth"] = rng.integers(1940, 2000, len(frame))
+    path = tmp_path / "customers.csv"
+    frame.to_csv(path, index=False)
+    analysis = run_analysis(path, AnalysisSettings(
+        features=tuple(name for name in frame.columns if name != "CustomerID"), k=3, k_min=3,
+        k_max=3))
+    (tmp_path / "out").mkdir()
+    export_files(analysis, tmp_path / "out", ["xlsx"])
+    sheet = openpyxl.load_workbook(tmp_path / "out" / "segments.xlsx")["Segments"]
+    header = [cell.value for cell in sheet[1]]
+    formats = dict(zip(header, (cell.number_format for cell in sheet[2])))
+    values = dict(zip(header, (cell.value for cell in sheet[2])))
+    profile = analysis.insights.profiles[0]
+    # Then the flag reads as the share of yes, the year as a plain year, other means as amounts
+    assert formats["Share Complain (yes)"] == "0.0%"
+    assert values["Share Complain (yes)"] == pytest.approx(profile.means["Complain"])
+    assert formats["Mean Year_Birth"] == "0"
+    assert "Mean Complain" not in header
+    assert {formats[name] for name in header if name.startswith("Mean ")} - {"0"} == {
+        "#,##0.00"}

@@ -18,6 +18,7 @@ from typing import IO
 
 import numpy as np
 
+from custseg_gui.core.columns import FLAG
 from custseg_gui.core.exports import sheet_rows
 from custseg_gui.core.exports.customers import CustomerList
 from custseg_gui.core.exports.facts import settings_rows
@@ -97,6 +98,11 @@ def _styles(workbook) -> dict:
         "stability": workbook.add_format({"num_format": "0.00"}),
         "mean": workbook.add_format({"num_format": "#,##0.00"}),
         "index": workbook.add_format({"num_format": "0"}),
+        # A segment's average of a column, by what the column measures (core/columns.py):
+        # a yes/no flag's average is the share of yes, a year has no thousands separator.
+        "mean flag": workbook.add_format({"num_format": "0.0%"}),
+        "mean year": workbook.add_format({"num_format": "0"}),
+        "mean count": workbook.add_format({"num_format": "0.0"}),
     }
 
 
@@ -200,9 +206,12 @@ def _segments_sheet(workbook, analysis, names: dict[int, str], styles) -> None:
     insights = analysis.insights
     sheet = workbook.add_worksheet("Segments")
     columns = list(insights.numeric_columns)
+    measures = insights.measures
     header = (["Segment", "Name", "Description", "Suggested action", "Size", "Share",
                "Stability (Jaccard)", "Stability reading"]
-              + [f"Mean {c}" for c in columns] + [f"Index {c} (100 = average)" for c in columns])
+              + [f"Share {c} (yes)" if measures.get(c) == FLAG else f"Mean {c}"
+                 for c in columns]
+              + [f"Index {c} (100 = average)" for c in columns])
     _widths(sheet, [9, 30, 60, 50, 9, 9, 11, 16] + [14] * (2 * len(columns)))
     sheet.freeze_panes(1, 0)
     sheet.autofilter(0, 0, len(insights.profiles), len(header) - 1)
@@ -217,7 +226,8 @@ def _segments_sheet(workbook, analysis, names: dict[int, str], styles) -> None:
         _write_finite(sheet, row, 6, profile.stability, styles["stability"])
         sheet.write_string(row, 7, profile.stability_reading)
         for offset, name in enumerate(columns):
-            _write_finite(sheet, row, 8 + offset, profile.means[name], styles["mean"])
+            _write_finite(sheet, row, 8 + offset, profile.means[name],
+                          styles.get(f"mean {measures.get(name, '')}", styles["mean"]))
             _write_finite(sheet, row, 8 + len(columns) + offset, profile.index[name],
                           styles["index"])
     last = len(insights.profiles)
