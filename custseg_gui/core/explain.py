@@ -127,7 +127,10 @@ def _shown_value(feature: Feature, value) -> str:
     if feature.kind == "category":
         return f"'{str(value).strip()}'" if _present(value) else "none"
     number = _number(value) if _present(value) else math.nan
-    return format_number(number) if math.isfinite(number) else "none"
+    if not math.isfinite(number):
+        return "none"
+    # A whole number as the file writes it (84 days, not 84.0); others with few digits.
+    return f"{int(number):,}" if number.is_integer() else format_number(number)
 
 
 def _side(reasons: list[tuple[Feature, slice]], segment, shown) -> str:
@@ -174,8 +177,9 @@ def explain(model: SegmentationModel, prepared: np.ndarray,
     like_second = towards_second[:MAX_REASONS]
     unlike = near > first.reach
 
-    opening = (f"Unlike any segment: farther from {first.name}'s centre than 99% of its own "
-               f"customers (distance {format_number(near)}); {first.name} is still the closest. "
+    opening = (f"Unlike any segment: farther from the centre of {first.name} than 99% of its "
+               f"own customers (distance {format_number(near)}); {first.name} is still the "
+               "closest. "
                if unlike else f"Closest to {first.name} (distance {format_number(near)}); ")
     ratio = next_ / near if near > 0 else math.inf
     if ratio <= CLOSE_SECOND:
