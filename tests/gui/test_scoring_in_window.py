@@ -8,7 +8,9 @@ export; and every bad input shown as a message while the window keeps working.
 
 from __future__ import annotations
 
+import html
 import json
+import re
 
 import numpy as np
 import pandas as pd
@@ -150,7 +152,7 @@ def test_new_customers_get_their_segments_and_the_window_shows_who_moved_and_why
     table = find(window, QTableView, "dataTable")
     table.selectRow(0)
     # Then the window says which segment is closest, and which is second
-    text = find(window, QLabel, "explanationLabel").text()
+    text = html.unescape(re.sub("<[^>]+>", "", find(window, QLabel, "explanationLabel").text()))
     first, second = names[0], data_column(window, "Second closest segment")[0]
     assert f"Closest to {first} (distance " in text or "Unlike any segment" in text
     assert f"{second} is " in text

@@ -131,6 +131,15 @@ def careful_csv_bytes(customers: CustomerList) -> bytes:
     return ("\n".join(lines) + "\n").encode("utf-8")
 
 
+def customers_csv_bytes(frame: pd.DataFrame) -> bytes:
+    """A table CustSeg built (an order log's customers) as UTF-8 CSV, cell by cell, formula-like
+    text neutralized and gaps empty (exports/customer_table.py)."""
+    cells = frame.astype(object).where(frame.notna(), "")
+    return careful_csv_bytes(CustomerList(tuple(str(name) for name in frame.columns),
+                                          tuple(cells[name].to_numpy(dtype=object)
+                                                for name in frame.columns)))
+
+
 # --- the fast writer: a column of a block at a time ---------------------------------------------
 
 RISKY_FIRST = byte_class("".join(FORMULA_START))

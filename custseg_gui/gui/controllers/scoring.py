@@ -8,13 +8,15 @@ and puts the result in the document.
 
 from __future__ import annotations
 
+import html
+import re
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QBrush, QColor, QFont
-from PySide6.QtWidgets import QFileDialog, QTableWidgetItem
+from PySide6.QtWidgets import QFileDialog, QHeaderView, QTableWidgetItem
 
 from custseg_gui.core.charts import CHARTS, ChartInputs
 from custseg_gui.core.errors import UserError
@@ -53,6 +55,7 @@ class ScoringController(QObject):
         self.results.data_table.selectionModel().currentRowChanged.connect(
             lambda current, _previous: self.explain_row(current.row()))
         document.scoring_changed.connect(self._show_scoring)
+        self.results.currentChanged.connect(self._tab_shown)
 
     # --- the dialog -----------------------------------------------------------------------------
 
@@ -205,6 +208,11 @@ class ScoringController(QObject):
         results.setCurrentIndex(0)
         self.window.stack.setCurrentIndex(1)
 
+    def _tab_shown(self, index: int) -> None:
+        # The splitter has its real height only once the tab is shown.
+        if index == self._movement_index() and self.document.scoring is not None:
+            self.results.fit_drift_rows(self.results.drift_table.rowCount())
+
     def _show_customers(self, scoring) -> None:
         """The new file's rows and columns as read, plus the segment columns of scored.csv."""
         results, scored, model = self.results, scoring.scored, scoring.model
@@ -290,8 +298,11 @@ class ScoringController(QObject):
                                 "has drifted: the segments may fit the new customers less well.")
                 table.setItem(row, position, item)
         table.resizeColumnsToContents()
-        table.setColumnWidth(0, min(table.columnWidth(0), 560))
-        table.horizontalHeader().setStretchLastSection(True)
+        header = table.horizontalHeader()
+        header.setSectionResizeMode(0, QHeaderView.Stretch)  # the words take the room
+        for position in range(1, len(DRIFT_COLUMNS)):
+            header.setSectionResizeMode(position, QHeaderView.ResizeToContents)
+        self.results.fit_drift_rows(len(drift))
         self.results.drift_label.setText(
             f"<b>What changed in the customers:</b> {drifted} of {len(drift)} columns moved by "
             "more than half a spread (marked); the segments may fit the new customers less "
@@ -324,5 +335,9 @@ class ScoringController(QObject):
                 text = f"Customer on row {row + 1}: {explained.text}"
                 if scored.fit[row] == UNLIKE and not explained.unlike_any:
                     text += " It is marked unlike any segment."
-        label.setText(text)
+        # The segment names in bold: names such as "Young, low income" hold commas.
+        shown = html.escape(text)
+        ordered = sorted((html.escape(name) for name in names.values()), key=len, reverse=True)
+        pattern = "|".join(re.escape(name) for name in ordered)
+        label.setText(re.sub(pattern, lambda found: f"<b>{found[0]}</b>", shown))
         return text

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from PySide6.QtCore import QLocale, Qt
 from PySide6.QtGui import QFontDatabase
-from PySide6.QtWidgets import (QCheckBox, QComboBox, QFormLayout, QGridLayout, QGroupBox,
-                               QHBoxLayout, QLabel, QLineEdit, QPlainTextEdit, QProgressBar,
-                               QPushButton, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QCheckBox, QComboBox, QFormLayout, QFrame, QGridLayout,
+                               QGroupBox, QHBoxLayout, QLabel, QLineEdit, QPlainTextEdit,
+                               QProgressBar, QPushButton, QScrollArea, QVBoxLayout, QWidget)
 
 from custseg_gui.core.exports import EXPORTERS
 from custseg_gui.core.scoring import SCORED_FILE, SCORING_FILE
@@ -17,10 +17,18 @@ class ExportPanel(QWidget):
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
         self.setObjectName("exportPanel")
-        # Two columns: what to export and where on the left, the SQL on the right.
+        # Two columns: what to export and where on the left (scrolling on a short screen while
+        # an export's progress bars show), the SQL on the right.
         columns = QHBoxLayout(self)
-        layout = QVBoxLayout()
-        columns.addLayout(layout, 1)
+        left = QWidget()
+        layout = QVBoxLayout(left)
+        layout.setContentsMargins(0, 0, 0, 0)
+        scroll = QScrollArea()
+        scroll.setWidget(left)
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.NoFrame)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
+        columns.addWidget(scroll, 1)
         intro = QLabel("Save the segments to hand on: tick what you need, choose a folder, and "
                        "press Export. Nothing in your data file is changed.")
         intro.setWordWrap(True)

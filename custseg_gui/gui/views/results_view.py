@@ -227,6 +227,21 @@ class ResultsView(QTabWidget):
         top = min(needed + help_height + 8, int(total * 0.7)) if total else needed
         self.profiles_splitter.setSizes([top, max(total - top, 200)])
 
+    def fit_drift_rows(self, rows: int) -> None:
+        """Give the drift table the height its rows need (up to 8 in view), the rest of the
+        Movement tab to the chart."""
+        table = self.drift_table
+        needed = (table.horizontalHeader().sizeHint().height() + 2 * table.frameWidth()
+                  + rows * table.verticalHeader().defaultSectionSize()
+                  + self.drift_label.sizeHint().height() + 12)
+        total = sum(self.movement_splitter.sizes())
+        if not total:
+            return
+        most = min(8, rows) * table.verticalHeader().defaultSectionSize() + \
+            table.horizontalHeader().sizeHint().height() + self.drift_label.sizeHint().height()
+        bottom = min(needed, max(most, 120), int(total * 0.45))
+        self.movement_splitter.setSizes([total - bottom, bottom])
+
     def splitters(self) -> dict[str, QSplitter]:
         return {"explore": self.explore_splitter, "k": self.k_splitter,
                 "segments": self.segments_splitter, "profiles": self.profiles_splitter,
