@@ -224,7 +224,8 @@ class MainWindow(QMainWindow):
         self.results.setCurrentIndex(0)
 
     def _show_tab(self, index: int) -> None:
-        if self.stack.currentIndex() == 1:
+        # A hidden tab (Movement, before new customers are scored) is not turned to.
+        if self.stack.currentIndex() == 1 and self.results.isTabVisible(index):
             self.results.setCurrentIndex(index)
 
     def set_status(self, text: str) -> None:

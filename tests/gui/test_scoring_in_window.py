@@ -11,6 +11,7 @@ from __future__ import annotations
 import html
 import json
 import re
+import threading
 
 import numpy as np
 import pandas as pd
@@ -18,7 +19,7 @@ import pytest
 from matplotlib.colors import to_hex
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import (QAbstractButton, QCheckBox, QComboBox, QDialog, QLabel,
+from PySide6.QtWidgets import (QAbstractButton, QApplication, QCheckBox, QComboBox, QDialog, QLabel,
                                QLineEdit, QRadioButton, QTableView, QTableWidget, QTabWidget)
 
 from custseg_gui.core.charts import segment_color
@@ -260,3 +261,32 @@ def test_bad_input_shows_one_message_and_the_window_keeps_working(
         new_file, segmentation)) == "returned"
     assert data_rows_shown(window) == len(pd.read_csv(new_file))
     assert np.isin(data_column(window, "Segment"), ["1", "2", "3"]).all()
+
+
+def test_cancel_stops_the_scoring_and_nothing_is_shown(qtbot, wait_for_task, window,
+                                                      customers_csv, tmp_path):
+    # Given segments on screen and a large file of new customers
+    open_file(wait_for_task, window, customers_csv)
+    try_k_from(window, 3, 3)
+    find_segments(qtbot, wait_for_task, window)
+    rng = np.random.default_rng(2)
+    rows = 200_000
+    big = tmp_path / "big.csv"
+    pd.DataFrame({"CustomerID": np.arange(rows), "Age": rng.integers(20, 70, rows),
+                  "Income": rng.integers(20, 100, rows),
+                  "Spend": rng.integers(10, 90, rows)}).to_csv(big, index=False)
+    cancel = find(window, QAbstractButton, "cancelButton")
+
+    def start_and_cancel():
+        window.score_customers(big)
+        assert cancel.isEnabled()  # Cancel is offered while the scoring runs
+        qtbot.mouseClick(cancel, Qt.LeftButton)
+
+    # When the user cancels it
+    assert wait_for_task(window, "score", start_and_cancel) == "cancelled"
+    # Then no scoring is shown, even once the background work has stopped
+    qtbot.waitUntil(lambda: not any(thread.name.startswith("custseg-score")
+                                    for thread in threading.enumerate()), timeout=60_000)
+    QApplication.processEvents()  # the stopped task's delivery, which must be dropped
+    assert window.current_scoring() is None
+    assert "Fit" not in data_headers(window)

@@ -28,7 +28,8 @@ class ExportPanel(QWidget):
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.NoFrame)
         scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
-        columns.addWidget(scroll, 1)
+        columns.addWidget(scroll, 3)
+        self._left, self._scroll = left, scroll
         intro = QLabel("Save the segments to hand on: tick what you need, choose a folder, and "
                        "press Export. Nothing in your data file is changed.")
         intro.setWordWrap(True)
@@ -174,7 +175,14 @@ class ExportPanel(QWidget):
         self.sql_label.setObjectName("sqlLabel")
         self.sql_label.setWordWrap(True)
         sql_layout.addWidget(self.sql_label)
-        columns.addWidget(sql, 1)
+        columns.addWidget(sql, 2)
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        # The left column is never narrower than its content (it scrolls only up and down);
+        # measured once shown, when its fonts and the parts shown are known.
+        self._scroll.setMinimumWidth(self._left.sizeHint().width()
+                                     + self._scroll.verticalScrollBar().sizeHint().width() + 2)
 
     def formats(self) -> tuple[str, ...]:
         return tuple(fmt for fmt, check in self.checks.items() if check.isChecked())
