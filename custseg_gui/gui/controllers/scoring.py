@@ -200,6 +200,12 @@ class ScoringController(QObject):
             results.drift_table.setRowCount(0)
             self.window.results_controller.show_customers()
             return
+        has_analysis = self.document.table is not None
+        results.close_scoring_button.setText("Back to the analysis" if has_analysis
+                                             else "Close the new customers")
+        results.close_scoring_button.setToolTip(
+            "List the customers of the analysis again" if has_analysis
+            else "Stop showing the new customers")
         self._show_customers(scoring)
         self._fill_drift(scoring)
         for entry in CHARTS:
