@@ -50,6 +50,7 @@ class ScoringController(QObject):
         self.window, self.document = window, document
         self.results = window.results
         self.dialog: ScoreDialog | None = None
+        self._columns_of: str | None = None
         window.menus.score_action.triggered.connect(self.show_dialog)
         self.results.close_scoring_button.clicked.connect(lambda: document.set_scoring(None))
         self.results.data_table.selectionModel().currentRowChanged.connect(
@@ -67,6 +68,7 @@ class ScoringController(QObject):
             current = (f"The segments on screen ({result.k} segments of "
                        f"{result.table.report.file_name})")
         dialog = ScoreDialog(current, self.window)
+        self._columns_of = None  # the previous file whose columns the ID choice lists
         dialog.setAttribute(Qt.WA_DeleteOnClose)
         start = str(Path(self.window.recent_files()[0]).parent) \
             if self.window.recent_files() else ""
@@ -94,9 +96,9 @@ class ScoringController(QObject):
     def _read_id_columns(self, dialog: ScoreDialog) -> None:
         """Fill the ID choice with the previous file's columns (read from its first rows)."""
         text = dialog.previous_edit.text().strip()
-        if getattr(dialog, "_columns_of", None) == text:
+        if self._columns_of == text:
             return
-        dialog._columns_of = text
+        self._columns_of = text
         if not text or not Path(text).is_file():
             dialog.set_id_columns([], None)
             return
