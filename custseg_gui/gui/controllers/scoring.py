@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import html
 import re
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -44,6 +45,47 @@ def _id_like(name: str) -> bool:
     return words.lower() == "id" or words.lower().endswith(" id") or words.endswith(("ID", "Id"))
 
 
+@dataclass(frozen=True)
+class ShownScoring:
+    """What the window shows of a scoring, worked out in the worker: a million customers'
+    columns coded once, the counts of scoring.json."""
+
+    scoring: object  # core/scoring.ScoringResult
+    summary: dict
+    columns: dict  # the Data tab's added columns: name -> (codes, texts)
+
+
+def shown_scoring(scoring) -> ShownScoring:
+    """The segment columns of scored.csv as the Data tab shows them (coded: nothing is built per
+    row), under names the new file does not use yet."""
+    scored, model, table = scoring.scored, scoring.model, scoring.table
+    names = model.names()
+    texts = [""] * (max(names) + 1)
+    numbers = list(texts)
+    for number, name in names.items():
+        texts[number], numbers[number] = name, str(number)
+    added = {"Segment": (scored.segments, numbers), "Segment name": (scored.segments, texts),
+             "Second closest segment": (scored.second, texts)}
+    fit_codes, fit_texts = pd.factorize(pd.Series(scored.fit, dtype=object))
+    added["Fit"] = (fit_codes, list(fit_texts))
+    if scoring.migration is not None:
+        codes, previous = pd.factorize(scoring.migration.previous)
+        added["Previous segment"] = (codes, list(previous))
+    reasons = np.zeros(len(scored.segments), dtype=np.int64)
+    reason_texts = [""]
+    if len(scored.left_out):
+        codes, found = pd.factorize(scored.left_out)
+        reasons[scored.left_out.index.to_numpy()] = codes + 1
+        reason_texts += list(found)
+    added["Left out because"] = (reasons, reason_texts)
+    taken, columns = list(table.raw.columns), {}
+    for name, column in added.items():
+        free = free_column_name(name, taken)
+        taken.append(free)
+        columns[free] = column
+    return ShownScoring(scoring=scoring, summary=scoring.summary(), columns=columns)
+
+
 class ScoringController(QObject):
     def __init__(self, window, document: Document, parent: QObject | None = None):
         super().__init__(parent)
@@ -51,6 +93,7 @@ class ScoringController(QObject):
         self.results = window.results
         self.dialog: ScoreDialog | None = None
         self._columns_of: str | None = None
+        self._shown: ShownScoring | None = None  # the scoring's columns, made in the worker
         window.menus.score_action.triggered.connect(self.show_dialog)
         self.results.close_scoring_button.clicked.connect(lambda: document.set_scoring(None))
         self.results.data_table.selectionModel().currentRowChanged.connect(
@@ -167,7 +210,9 @@ class ScoringController(QObject):
             earlier = load_table(previous, LoadSettings(), progress.part(0.6, 0.7)) \
                 if previous is not None else None
             progress.report(0.7, "Placing the new customers in their segments...")
-            return score_table(model, table, earlier, id_column, progress.part(0.7, 1.0))
+            scoring = score_table(model, table, earlier, id_column, progress.part(0.7, 0.97))
+            progress.report(0.97, "Counting...")
+            return shown_scoring(scoring)
 
         self.window.stack.setCurrentIndex(1)  # where the progress bar and Cancel are
         self.window.set_status(f"Assigning segments to {new_file.name}...")
@@ -175,9 +220,10 @@ class ScoringController(QObject):
                                lambda error, details: self.window.task_failed(
                                    "Could not assign the segments", error, details))
 
-    def _scored(self, scoring) -> None:
+    def _scored(self, shown: ShownScoring) -> None:
+        self._shown = shown
+        scoring, summary = shown.scoring, shown.summary
         self.document.set_scoring(scoring)
-        summary = scoring.summary()
         self.window.set_status(f"Assigned segments to {summary['rows_scored']:,} of "
                                f"{summary['rows']:,} customers of "
                                f"{scoring.table.report.file_name}.")
@@ -198,6 +244,7 @@ class ScoringController(QObject):
         results.export.scoring_box.setVisible(scoring is not None)
         panel = results.charts["movement"]
         if scoring is None:
+            self._shown = None  # a million customers' columns are not kept for nothing
             panel.clear()
             results.drift_table.setRowCount(0)
             self.window.results_controller.show_customers()
@@ -223,39 +270,15 @@ class ScoringController(QObject):
 
     def _show_customers(self, scoring) -> None:
         """The new file's rows and columns as read, plus the segment columns of scored.csv."""
-        results, scored, model = self.results, scoring.scored, scoring.model
-        table = scoring.table
+        results, model, table = self.results, scoring.model, scoring.table
         results.data_model.set_table(table.raw, table.frame)
-        names = model.names()
-        texts = [""] * (max(names) + 1)
-        numbers = list(texts)
-        for number, name in names.items():
-            texts[number], numbers[number] = name, str(number)
-        extra = {"Segment": (scored.segments, numbers), "Segment name": (scored.segments, texts),
-                 "Second closest segment": (scored.second, texts)}
-        fit_codes, fit_texts = pd.factorize(pd.Series(scored.fit, dtype=object))
-        extra["Fit"] = (fit_codes, list(fit_texts))
-        if scoring.migration is not None:
-            codes, previous = pd.factorize(scoring.migration.previous)
-            extra["Previous segment"] = (codes, list(previous))
-        reasons = np.zeros(len(scored.segments), dtype=np.int64)
-        reason_texts = [""]
-        if len(scored.left_out):
-            codes, found = pd.factorize(scored.left_out)
-            reasons[scored.left_out.index.to_numpy()] = codes + 1
-            reason_texts += list(found)
-        extra["Left out because"] = (reasons, reason_texts)
-        taken = list(table.raw.columns)
-        named = {}
-        for name, column in extra.items():
-            free = free_column_name(name, taken)
-            taken.append(free)
-            named[free] = column
-        results.data_model.set_extra_columns(named)
+        shown = self._shown if self._shown is not None and self._shown.scoring is scoring \
+            else shown_scoring(scoring)
+        summary = shown.summary
+        results.data_model.set_extra_columns(shown.columns)
         results.fit_data_columns()
         results.filter_label.setText("")
         results.show_all_button.setVisible(False)
-        summary = scoring.summary()
         unlike = summary["unlike_any_segment"]
         left = sum(summary["rows_left_out"].values())
         parts = [f"<b>New customers: {table.report.file_name}</b>, given the "
