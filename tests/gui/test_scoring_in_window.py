@@ -290,3 +290,17 @@ def test_cancel_stops_the_scoring_and_nothing_is_shown(qtbot, wait_for_task, win
     QApplication.processEvents()  # the stopped task's delivery, which must be dropped
     assert window.current_scoring() is None
     assert "Fit" not in data_headers(window)
+
+
+def test_opening_a_segmentation_as_an_analysis_offers_to_assign_its_segments(
+        qtbot, wait_for_task, window, customers_csv, tmp_path):
+    # Given a segmentation.custseg an export wrote
+    _previous, segmentation = trained(qtbot, wait_for_task, window, customers_csv,
+                                      tmp_path / "march")
+    # When the user opens it with File > Open analysis (or drops it on the window)
+    window.open_analysis(segmentation)
+    # Then the Assign segments dialog opens with it, rather than a message that it is damaged
+    dialog = find(window, QDialog, "scoreDialog")
+    assert find(dialog, QLineEdit, "segmentationEdit").text() == str(segmentation)
+    assert find(dialog, QRadioButton, "useFileRadio").isChecked()
+    assert window.message_box is None

@@ -103,8 +103,9 @@ class ScoringController(QObject):
 
     # --- the dialog -----------------------------------------------------------------------------
 
-    def show_dialog(self) -> ScoreDialog:
-        """File > Assign segments to new customers: ask for the segmentation and the files."""
+    def show_dialog(self, segmentation: Path | None = None) -> ScoreDialog:
+        """File > Assign segments to new customers: ask for the segmentation (`segmentation`
+        filled in when given) and the files."""
         result = self.document.result
         current = None
         if result is not None:
@@ -125,6 +126,9 @@ class ScoringController(QObject):
         dialog.segmentation_edit.textEdited.connect(lambda: dialog.file_radio.setChecked(True))
         dialog.previous_edit.textChanged.connect(lambda: self._read_id_columns(dialog))
         dialog.buttons.accepted.connect(lambda: self._accept(dialog))
+        if segmentation is not None:
+            dialog.segmentation_edit.setText(str(segmentation))
+            dialog.file_radio.setChecked(True)
         dialog.open()
         self.dialog = dialog
         return dialog
