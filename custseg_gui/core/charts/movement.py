@@ -86,7 +86,10 @@ def draw_movement(fig: Figure, grid: MovementGrid | None) -> None:
     height_in = fig.bbox.height / fig.dpi
     cell_w = width_in * 0.7 / max(len(columns), 1)
     cell_h = height_in * 0.65 / max(len(rows), 1)
-    font = fitting_font(cell_w, cell_h / 2, 9, largest=10.0, smallest=6.0) or 6.0
+    # Roomy cells show the count and its share of the row on two lines, others the count alone.
+    two_lines = cell_h > 0.35
+    font = fitting_font(cell_w, cell_h / (2 if two_lines else 1), 9, largest=10.0,
+                        smallest=6.0) or 6.0
     totals = counts.sum(axis=1)
     for row, source in enumerate(rows):
         for column, target in enumerate(columns):
@@ -101,7 +104,7 @@ def draw_movement(fig: Figure, grid: MovementGrid | None) -> None:
                                        edgecolor="#222222", linewidth=1.6))
             if count:
                 dark = share > 0.5
-                label = f"{count:,}\n{format_share(share)}" if cell_h > 0.35 else f"{count:,}"
+                label = f"{count:,}\n{format_share(share)}" if two_lines else f"{count:,}"
                 ax.text(column + 0.5, row + 0.5, label, ha="center", va="center",
                         fontsize=font, color="white" if dark else "#222222",
                         gid=f"cell:{source}->{target}")
