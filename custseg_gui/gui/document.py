@@ -1,5 +1,6 @@
 """The current analysis, as the window holds it: the file, the settings being edited, the shown
-results, the user's segment names and the selected segment. Views learn what changed from its
+results, the user's segment names and the selected segment; and new customers given their
+segments (a scoring), shown until the analysis changes. Views learn what changed from its
 signals; controllers are the only ones that change it."""
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ class Document(QObject):
     names_changed = Signal()  # a segment was renamed
     selection_changed = Signal()  # the highlighted segment
     scatter_changed = Signal()  # the scatter's axes
+    scoring_changed = Signal()  # new customers given their segments, or none
 
     def __init__(self, parent: QObject | None = None):
         super().__init__(parent)
@@ -39,6 +41,7 @@ class Document(QObject):
         self.lost_names: list[str] = []  # the user's names the newest results could not keep
         self._earlier = None  # (segment per row, names) of results before the file was re-read
         self.selected: int | None = None
+        self.scoring = None  # core/scoring.ScoringResult on screen, or None
 
     # --- what the views read --------------------------------------------------------------------
 
@@ -80,6 +83,7 @@ class Document(QObject):
         self.settings = AnalysisSettings(load=load, features=default_features(detected))
         self.result = self.scatter = self.selected = None
         self.renamed = {}
+        self.set_scoring(None)
         self.table_changed.emit()
         self.settings_changed.emit()
         self.result_changed.emit()
@@ -110,7 +114,16 @@ class Document(QObject):
         self.renamed = {number: name for number, name in renamed.items()
                         if 1 <= number <= result.k}
         self.selected = None
+        self.set_scoring(None)
         self.result_changed.emit()
+
+    def set_scoring(self, scoring) -> None:
+        """New customers with their segments (a core ScoringResult) to show; None: back to the
+        analysis."""
+        if scoring is None and self.scoring is None:
+            return
+        self.scoring = scoring
+        self.scoring_changed.emit()
 
     def set_scatter(self, scatter: ScatterData) -> None:
         self.scatter = scatter

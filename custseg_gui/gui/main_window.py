@@ -21,6 +21,7 @@ from custseg_gui.core.sources import extensions, extensions_text, file_filter
 from custseg_gui.gui.controllers.analysis import AnalysisController
 from custseg_gui.gui.controllers.export import ExportController
 from custseg_gui.gui.controllers.results import ResultsController
+from custseg_gui.gui.controllers.scoring import ScoringController
 from custseg_gui.gui.controllers.segments import SegmentsController
 from custseg_gui.gui.controllers.sessions import SessionController
 from custseg_gui.gui.controllers.settings import SettingsController
@@ -67,6 +68,7 @@ class MainWindow(QMainWindow):
         self.segments = SegmentsController(self, self.document, self)
         self.exports = ExportController(self, self.document, self)
         self.sessions = SessionController(self, self.document, self)
+        self.scoring = ScoringController(self, self.document, self)
         self.document.table_changed.connect(self._show_file_in_title)
         self.analysis.update_enabled()
         self._restore_settings()
@@ -155,6 +157,23 @@ class MainWindow(QMainWindow):
         segments are found."""
         return self.document.result
 
+    def score_customers(self, new_file: str | Path, segmentation: str | Path | None = None,
+                        previous: str | Path | None = None, id_column: str | None = None
+                        ) -> None:
+        """Give the customers of `new_file` the segments of `segmentation` (a .custseg; None:
+        the analysis on screen) in the background, as File > Assign segments does; with
+        `previous` (last time's segments.csv) and `id_column`, see who moved."""
+        self.scoring.score(Path(new_file), Path(segmentation) if segmentation else None,
+                           Path(previous) if previous else None, id_column)
+
+    def current_scoring(self):
+        """The new customers with their segments on screen (a core ScoringResult), or None."""
+        return self.document.scoring
+
+    def copy_sql(self) -> None:
+        """Put the SQL of the segments on screen on the clipboard (made in the background)."""
+        self.exports.copy_sql()
+
     def select_segment(self, number: int | None) -> None:
         """Highlight one segment in the charts and list only its customers (None: all)."""
         self.segments.select(number)
@@ -205,7 +224,8 @@ class MainWindow(QMainWindow):
         self.results.setCurrentIndex(0)
 
     def _show_tab(self, index: int) -> None:
-        if self.stack.currentIndex() == 1:
+        # A hidden tab (Movement, before new customers are scored) is not turned to.
+        if self.stack.currentIndex() == 1 and self.results.isTabVisible(index):
             self.results.setCurrentIndex(index)
 
     def set_status(self, text: str) -> None:

@@ -33,6 +33,8 @@ class Channel(str, Enum):
     SEGMENT = "segment"  # another number of segments, reusing the search
     SCATTER = "scatter"  # the scatter on other axes
     EXPORT = "export"
+    SCORE = "score"  # new customers given the segments of a segmentation
+    SQL = "sql"  # the segmentation written as SQL, to see or copy
     WARM_UP = "warm-up"  # loading the analysis libraries, unseen
 
 
@@ -45,6 +47,8 @@ CANCELS: dict[Channel, tuple[Channel, ...]] = {
     Channel.SEGMENT: (Channel.SCATTER,),
     Channel.SCATTER: (),
     Channel.EXPORT: (),
+    Channel.SCORE: (),
+    Channel.SQL: (),
     Channel.WARM_UP: (),
 }
 

@@ -18,6 +18,7 @@ from matplotlib.figure import Figure
 
 from custseg_gui.core.charts.explore import draw_correlations, draw_distributions
 from custseg_gui.core.charts.ksearch import draw_elbow, draw_silhouette
+from custseg_gui.core.charts.movement import draw_movement, movement_grid
 from custseg_gui.core.charts.rfm import draw_rfm_grid
 from custseg_gui.core.charts.profiles import (draw_importance, draw_profile_heatmap,
                                               draw_segment_distributions)
@@ -47,6 +48,7 @@ class ChartInputs:
     scatter: ScatterData | None = None  # the scatter's axes as chosen (default: scatter_for)
     frame: pd.DataFrame | None = None  # explore charts: the typed values of the table
     features: tuple[str, ...] = ()  # explore charts: the chosen number columns
+    scoring: object | None = None  # a scoring result (core/scoring.ScoringResult)
 
     def segment_names(self) -> dict[int, str]:
         return {**(self.result.names() if self.result else {}), **self.names}
@@ -60,8 +62,8 @@ class Chart:
     title: str  # what it shows, in words
     canvas: str  # object name of the window's canvas
     file: str | None  # PNG file name of the export; None: shown in the window only
-    # "data" (a table and chosen columns), "segments" (an analysis result) or "orders" (the
-    # result of an order log's customers)
+    # "data" (a table and chosen columns), "segments" (an analysis result), "orders" (the
+    # result of an order log's customers) or "scoring" (new customers given their segments)
     needs: str
     draw: Callable[[Figure, ChartInputs], None]
     help: str = ""  # how to read it, in plain words
@@ -71,6 +73,8 @@ class Chart:
             return inputs.result is not None
         if self.needs == "orders":
             return inputs.result is not None and inputs.result.orders is not None
+        if self.needs == "scoring":
+            return inputs.scoring is not None
         return inputs.frame is not None
 
 
@@ -152,6 +156,10 @@ def _rfm(fig: Figure, inputs: ChartInputs) -> None:
     draw_rfm_grid(fig, r_scores, f_scores, subject)
 
 
+def _movement(fig: Figure, inputs: ChartInputs) -> None:
+    draw_movement(fig, movement_grid(inputs.scoring))
+
+
 def _distributions(fig: Figure, inputs: ChartInputs) -> None:
     draw_distributions(fig, _explore_frame(inputs), list(inputs.features))
 
@@ -203,6 +211,12 @@ CHARTS: tuple[Chart, ...] = (
           "Each cell counts the customers with that pair of scores; the outlined areas are the "
           "10 usual RFM segments, from Champions (bought recently and often) to Hibernating "
           "(rarely, long ago)."),
+    Chart("movement", "who moved between segments", "migrationCanvas", None, "scoring",
+          _movement,
+          "How to read this chart: each row is the segment customers had before, each column "
+          "the segment they have now; a cell counts the customers who went from its row to its "
+          "column, with the share of the row. Outlined cells are customers who stayed; the last "
+          "row is customers who were not in the previous file. Colours are the segments' own."),
 )
 
 

@@ -132,11 +132,14 @@ def _same_file(a: Path, b: Path) -> bool:
 
 
 def export_files(context: ExportContext, folder: Path, formats=DEFAULT_FORMATS,
-                 progress: Progress = NO_PROGRESS, parallel: bool = False) -> list[Path]:
+                 progress: Progress = NO_PROGRESS, parallel: bool = False,
+                 extra_files: dict[str, bytes] | None = None) -> list[Path]:
     """Write the chosen report files into `folder`, all or nothing; return their paths.
 
     `parallel`: write them in two processes at once where that is possible (exports/lanes.py);
-    the report command does, the window does not."""
+    the report command does, the window does not. `extra_files` (name -> content, such as a
+    scoring's scored.csv) are written in the same all-or-nothing export, after the formats."""
+    extra_files = extra_files or {}
     from custseg_gui.core.exports.staging import Staging
 
     folder = Path(folder)
@@ -145,7 +148,7 @@ def export_files(context: ExportContext, folder: Path, formats=DEFAULT_FORMATS,
                         "export to.")
     chosen = [exporter(key) for key in check_formats(formats)]
     source = Path(context.result.table.report.path)
-    names = output_files(context, formats)
+    names = output_files(context, formats) + list(extra_files)
     for name in names:
         if _same_file(folder / name, source):
             raise UserError(f"Exporting would overwrite your data file {source.name}. Choose "
@@ -166,6 +169,9 @@ def export_files(context: ExportContext, folder: Path, formats=DEFAULT_FORMATS,
         if other is not None:
             staging.adopt(other.finish(progress.part(0.5, 1.0)))
             other = None
+        for name, content in extra_files.items():
+            progress.check()
+            staging.write(folder / name, lambda handle, data=content: handle.write(data))
         progress.check()
         staging.order([folder / name for name in names])
         return staging.commit()

@@ -38,12 +38,23 @@ class ResultsController(QObject):
     # --- the file ------------------------------------------------------------------------------
 
     def _show_table(self) -> None:
-        table = self.document.table
-        self.results.data_model.set_table(table.raw, table.frame)
-        self.results.fit_data_columns()
+        self.show_customers(names=False)
         # The page is turned on the next pass of the event loop: laying out and painting it is
         # then a step of its own, and the window answers in between.
         QTimer.singleShot(0, self.window, self.window.show_data_page)
+
+    def show_customers(self, names: bool = True) -> None:
+        """List the analysis's customers on the Data tab (again, after new customers were
+        shown there), with their segments when there are results."""
+        table = self.document.table
+        if table is None:
+            self.results.data_model.set_table(pd.DataFrame(), pd.DataFrame())
+            return
+        self.results.data_model.set_table(table.raw, table.frame)
+        self.results.fit_data_columns()
+        if names and self.document.result is not None:
+            self._show_names(draw=False)
+            self._show_selection(draw=False)
 
     def draw_explore(self) -> None:
         document = self.document
@@ -131,8 +142,9 @@ class ResultsController(QObject):
             codes = np.zeros(len(segments), dtype=np.int64)
             codes[left_out.index.to_numpy()] = reason_codes + 1
             extra["Left out because"] = (codes, [""] + list(reasons))
-        self.results.data_model.set_extra_columns(extra)
-        self.results.fit_data_columns(first=len(result.table.raw.columns))
+        if self.document.scoring is None:  # else the Data tab lists the new customers
+            self.results.data_model.set_extra_columns(extra)
+            self.results.fit_data_columns(first=len(result.table.raw.columns))
         self.fill_profile_table()
         self._fill_descriptions()
         if draw:
@@ -144,7 +156,12 @@ class ResultsController(QObject):
         number, model = document.selected, results.data_model
         table = results.profile_table
         table.blockSignals(True)
-        if number is None or document.result is None:
+        if document.scoring is not None:  # the Data tab lists new customers: not filtered
+            if number is None:
+                table.clearSelection()
+            else:
+                table.selectRow(number - 1)
+        elif number is None or document.result is None:
             model.filter_rows(None)
             results.filter_label.setText("")
             results.show_all_button.setVisible(False)

@@ -9,10 +9,19 @@ from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QFileDialog
 
 from custseg_gui.core.errors import UserError
-from custseg_gui.core.model import build
+from custseg_gui.core.model import build, load
 from custseg_gui.core.session import SUFFIX, SavedAnalysis, load_analysis, save_analysis
 from custseg_gui.core.sources import file_filter
 from custseg_gui.gui.document import Document
+
+
+def _is_segmentation(path: Path) -> bool:
+    """Whether the file is a segmentation (segmentation.custseg), not a saved analysis."""
+    try:
+        load(path)
+    except UserError:
+        return False
+    return True
 
 
 class SessionController(QObject):
@@ -69,6 +78,10 @@ class SessionController(QObject):
         try:
             saved = load_analysis(Path(path))
         except UserError as error:
+            if _is_segmentation(Path(path)):
+                # A segmentation.custseg an export wrote: what it is for is new customers.
+                self.window.scoring.show_dialog(segmentation=Path(path))
+                return
             self.window.task_failed("Could not open the analysis", error, "")
             return
         data = Path(saved.data_path)

@@ -87,6 +87,10 @@ class CustomerTableModel(QAbstractTableModel):
         self._rows = np.arange(len(self._raw)) if keep is None else np.flatnonzero(keep)
         self.endResetModel()
 
+    def source_row(self, shown_row: int) -> int:
+        """The row of the table behind the row shown at `shown_row` (sorted or filtered)."""
+        return int(self._rows[shown_row])
+
     def header_names(self) -> list[str]:
         return self._columns + list(self._extra)
 

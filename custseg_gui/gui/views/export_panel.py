@@ -3,18 +3,33 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QLocale, Qt
-from PySide6.QtWidgets import (QCheckBox, QComboBox, QFormLayout, QGridLayout, QGroupBox,
-                               QHBoxLayout, QLabel, QLineEdit, QProgressBar, QPushButton,
-                               QVBoxLayout, QWidget)
+from PySide6.QtGui import QFontDatabase
+from PySide6.QtWidgets import (QCheckBox, QComboBox, QFormLayout, QFrame, QGridLayout,
+                               QGroupBox, QHBoxLayout, QLabel, QLineEdit, QPlainTextEdit,
+                               QProgressBar, QPushButton, QScrollArea, QVBoxLayout, QWidget)
 
 from custseg_gui.core.exports import EXPORTERS
+from custseg_gui.core.scoring import SCORED_FILE, SCORING_FILE
+from custseg_gui.core.sql import DIALECTS
 
 
 class ExportPanel(QWidget):
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
         self.setObjectName("exportPanel")
-        layout = QVBoxLayout(self)
+        # Two columns: what to export and where on the left (scrolling on a short screen while
+        # an export's progress bars show), the SQL on the right.
+        columns = QHBoxLayout(self)
+        left = QWidget()
+        layout = QVBoxLayout(left)
+        layout.setContentsMargins(0, 0, 0, 0)
+        scroll = QScrollArea()
+        scroll.setWidget(left)
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.NoFrame)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
+        columns.addWidget(scroll, 3)
+        self._left, self._scroll = left, scroll
         intro = QLabel("Save the segments to hand on: tick what you need, choose a folder, and "
                        "press Export. Nothing in your data file is changed.")
         intro.setWordWrap(True)
@@ -42,6 +57,22 @@ class ExportPanel(QWidget):
         form.addRow("PDF paper size:", self.page_size_combo)
         what_layout.addLayout(form)
         layout.addWidget(what)
+
+        # New customers given their segments: shown while a scoring is on screen.
+        self.scoring_box = QGroupBox("New customers with their segments")
+        self.scoring_box.setObjectName("scoringExportBox")
+        scoring_layout = QVBoxLayout(self.scoring_box)
+        self.scored_check = QCheckBox(f"Customers with their segments ({SCORED_FILE}) and what "
+                                      f"changed ({SCORING_FILE})")
+        self.scored_check.setObjectName("scoredCheck")
+        self.scored_check.setChecked(True)
+        self.scored_check.setToolTip(f"{SCORED_FILE}: every new customer as in the file, plus "
+                                     f"their segment, the second closest, the fit and the "
+                                     f"previous segment; {SCORING_FILE}: counts, drift and who "
+                                     "moved, for other programs")
+        scoring_layout.addWidget(self.scored_check)
+        self.scoring_box.setVisible(False)
+        layout.addWidget(self.scoring_box)
 
         where = QGroupBox("Where")
         where_layout = QHBoxLayout(where)
@@ -102,6 +133,56 @@ class ExportPanel(QWidget):
         self.open_folder_button.setVisible(False)
         layout.addWidget(self.open_folder_button, 0, Qt.AlignLeft)
         layout.addStretch(1)
+
+        sql = QGroupBox("SQL for your database")
+        sql.setObjectName("sqlBox")
+        sql_layout = QVBoxLayout(sql)
+        sql_intro = QLabel("Your data team can give every customer in the company's database "
+                           "their segment with one SQL statement: it reads a table named "
+                           "customers with your file's column names, and prepares the values "
+                           "exactly as CustSeg did.")
+        sql_intro.setWordWrap(True)
+        sql_layout.addWidget(sql_intro)
+        sql_row = QHBoxLayout()
+        self.sql_dialect_combo = QComboBox()
+        self.sql_dialect_combo.setObjectName("sqlDialectCombo")
+        for key, engines in DIALECTS.items():
+            self.sql_dialect_combo.addItem(engines, key)
+        self.sql_dialect_combo.setToolTip("The database the SQL is for (also the dialect of "
+                                          "segments.sql when it is exported)")
+        self.sql_dialect_combo.setMinimumContentsLength(16)
+        self.sql_dialect_combo.setSizeAdjustPolicy(
+            QComboBox.AdjustToMinimumContentsLengthWithIcon)
+        self.show_sql_button = QPushButton("Show SQL")
+        self.show_sql_button.setObjectName("showSqlButton")
+        self.show_sql_button.setToolTip("Show the SQL statement here")
+        self.copy_sql_button = QPushButton("Copy SQL")
+        self.copy_sql_button.setObjectName("copySqlButton")
+        self.copy_sql_button.setToolTip("Put the SQL statement on the clipboard, to paste into "
+                                        "an e-mail or your database tool")
+        sql_row.addWidget(self.sql_dialect_combo, 1)
+        sql_row.addWidget(self.show_sql_button)
+        sql_row.addWidget(self.copy_sql_button)
+        sql_layout.addLayout(sql_row)
+        self.sql_view = QPlainTextEdit()
+        self.sql_view.setObjectName("sqlView")
+        self.sql_view.setReadOnly(True)
+        self.sql_view.setLineWrapMode(QPlainTextEdit.NoWrap)
+        self.sql_view.setFont(QFontDatabase.systemFont(QFontDatabase.FixedFont))
+        self.sql_view.setPlaceholderText("Press Show SQL to see the statement.")
+        sql_layout.addWidget(self.sql_view, 1)
+        self.sql_label = QLabel("")
+        self.sql_label.setObjectName("sqlLabel")
+        self.sql_label.setWordWrap(True)
+        sql_layout.addWidget(self.sql_label)
+        columns.addWidget(sql, 2)
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        # The left column is never narrower than its content (it scrolls only up and down);
+        # measured once shown, when its fonts and the parts shown are known.
+        self._scroll.setMinimumWidth(self._left.sizeHint().width()
+                                     + self._scroll.verticalScrollBar().sizeHint().width() + 2)
 
     def formats(self) -> tuple[str, ...]:
         return tuple(fmt for fmt, check in self.checks.items() if check.isChecked())

@@ -35,7 +35,12 @@ class MenuBar:
                                      shortcut=QKeySequence("Ctrl+E"),
                                      statusTip="Export the segments: customer list, workbook, "
                                                "PDF report, images")
-        for action in (self.open_analysis_action, self.save_analysis_action, self.export_action):
+        self.score_action = QAction("Assign segments to new &customers...", window,
+                                    statusTip="Give new customers the segments found before, "
+                                              "and see who moved")
+        self.score_action.setObjectName("scoreAction")
+        for action in (self.open_analysis_action, self.save_analysis_action, self.export_action,
+                       self.score_action):
             file_menu.addAction(action)
         file_menu.addSeparator()
         self.quit_action = QAction("&Quit", window, shortcut=QKeySequence.Quit)

@@ -7,9 +7,9 @@ the entry's object name and its "how to read" text; `charts` maps the entry's na
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QHBoxLayout, QHeaderView, QLabel,
-                               QPushButton, QSplitter, QTableView, QTableWidget, QTabWidget,
-                               QTextBrowser, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QFrame, QHBoxLayout, QHeaderView,
+                               QLabel, QPushButton, QSplitter, QTableView, QTableWidget,
+                               QTabWidget, QTextBrowser, QVBoxLayout, QWidget)
 
 from custseg_gui.core.charts import CHARTS
 from custseg_gui.gui.views.chart_panel import ChartPanel
@@ -35,6 +35,23 @@ class ResultsView(QTabWidget):
         # Data
         data_page = QWidget()
         data_layout = QVBoxLayout(data_page)
+        # Shown while the Data tab lists new customers given their segments (a scoring).
+        self.scoring_bar = QFrame()
+        self.scoring_bar.setObjectName("scoringBar")
+        self.scoring_bar.setFrameShape(QFrame.StyledPanel)
+        self.scoring_bar.setStyleSheet("#scoringBar { background: #EEF5FB; }")
+        scoring_row = QHBoxLayout(self.scoring_bar)
+        scoring_row.setContentsMargins(8, 4, 8, 4)
+        self.scoring_label = QLabel("")
+        self.scoring_label.setObjectName("scoringLabel")
+        self.scoring_label.setWordWrap(True)
+        self.close_scoring_button = QPushButton("Back to the analysis")
+        self.close_scoring_button.setObjectName("closeScoringButton")
+        self.close_scoring_button.setToolTip("List the customers of the analysis again")
+        scoring_row.addWidget(self.scoring_label, 1)
+        scoring_row.addWidget(self.close_scoring_button)
+        self.scoring_bar.setVisible(False)
+        data_layout.addWidget(self.scoring_bar)
         filter_row = QHBoxLayout()
         self.filter_label = QLabel("")
         self.filter_label.setObjectName("filterLabel")
@@ -59,6 +76,14 @@ class ResultsView(QTabWidget):
         self.data_table.verticalHeader().setSectionResizeMode(QHeaderView.Fixed)
         self.data_table.horizontalHeader().setDefaultSectionSize(120)
         data_layout.addWidget(self.data_table)
+        self.explanation_label = QLabel("")
+        self.explanation_label.setObjectName("explanationLabel")
+        self.explanation_label.setWordWrap(True)
+        self.explanation_label.setTextInteractionFlags(Qt.TextSelectableByMouse)
+        self.explanation_label.setToolTip("Why the customer you clicked has its segment: how "
+                                          "far it is from every segment's centre")
+        self.explanation_label.setVisible(False)
+        data_layout.addWidget(self.explanation_label)
         self.addTab(data_page, "Data")
 
         self.health = HealthView()
@@ -159,6 +184,36 @@ class ResultsView(QTabWidget):
         self.export = ExportPanel()
         self.addTab(self.export, "Export")
 
+        # Movement: new customers given their segments (shown only then): who moved, and how
+        # the new customers differ from those the segments were found in.
+        movement = QSplitter(Qt.Vertical)
+        movement.setObjectName("movementSplitter")
+        movement.addWidget(self.charts["movement"])
+        drift_page = QWidget()
+        drift_layout = QVBoxLayout(drift_page)
+        drift_layout.setContentsMargins(0, 0, 0, 0)
+        self.drift_label = QLabel("")
+        self.drift_label.setObjectName("driftLabel")
+        self.drift_label.setWordWrap(True)
+        drift_layout.addWidget(self.drift_label)
+        self.drift_table = QTableWidget()
+        self.drift_table.setObjectName("driftTable")
+        self.drift_table.setToolTip("How the new customers differ from those the segments were "
+                                    "found in, column by column")
+        self.drift_table.setEditTriggers(QAbstractItemView.NoEditTriggers)
+        self.drift_table.setSelectionBehavior(QAbstractItemView.SelectRows)
+        self.drift_table.verticalHeader().setVisible(False)
+        self.drift_table.verticalHeader().setDefaultSectionSize(
+            self.drift_table.fontMetrics().height() + 8)
+        drift_layout.addWidget(self.drift_table)
+        movement.addWidget(drift_page)
+        movement.setSizes([480, 300])
+        self.movement_splitter = movement
+        self.addTab(movement, "Movement")
+        self.setTabToolTip(self.count() - 1, "New customers: who moved between segments, and "
+                                             "what changed in the customers")
+        self.setTabVisible(self.count() - 1, False)
+
     def fit_profile_rows(self, rows: int) -> None:
         """Give the profile table the height its first `rows` rows need (up to 8 segments are
         all in view), the rest of the tab to the descriptions and the chart."""
@@ -172,11 +227,26 @@ class ResultsView(QTabWidget):
         top = min(needed + help_height + 8, int(total * 0.7)) if total else needed
         self.profiles_splitter.setSizes([top, max(total - top, 200)])
 
+    def fit_drift_rows(self, rows: int) -> None:
+        """Give the drift table the height its rows need (up to 8 in view), the rest of the
+        Movement tab to the chart."""
+        table = self.drift_table
+        needed = (table.horizontalHeader().sizeHint().height() + 2 * table.frameWidth()
+                  + rows * table.verticalHeader().defaultSectionSize()
+                  + self.drift_label.sizeHint().height() + 12)
+        total = sum(self.movement_splitter.sizes())
+        if not total:
+            return
+        most = min(8, rows) * table.verticalHeader().defaultSectionSize() + \
+            table.horizontalHeader().sizeHint().height() + self.drift_label.sizeHint().height()
+        bottom = min(needed, max(most, 120), int(total * 0.45))
+        self.movement_splitter.setSizes([total - bottom, bottom])
+
     def splitters(self) -> dict[str, QSplitter]:
         return {"explore": self.explore_splitter, "k": self.k_splitter,
                 "segments": self.segments_splitter, "profiles": self.profiles_splitter,
                 "profiles_lower": self.profiles_lower_splitter, "apart": self.apart_splitter,
-                "health": self.health}
+                "health": self.health, "movement": self.movement_splitter}
 
     def fit_data_columns(self, sample_rows: int = 100, first: int = 0) -> None:
         """Widen the data table's columns (from `first` on) to their title and first values.
