@@ -405,7 +405,8 @@ def _require_column(table, column: str, what: str) -> None:
         known = ", ".join(f"'{name}'" for name in list(table.raw.columns)[:8])
         raise UserError(f"The {what} has no column '{column}' to match customers by. Its "
                         f"columns are {known}{', ...' if len(table.raw.columns) > 8 else ''}. "
-                        "Give --id the name of the customer ID column of both files.")
+                        "Choose the column that names each customer in both files (--id in the "
+                        "score command).")
 
 
 def _ids(table, column: str, what: str, agreeing: pd.Series | None = None) -> pd.Series:
