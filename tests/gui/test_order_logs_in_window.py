@@ -244,9 +244,21 @@ def test_accepting_shows_one_row_per_customer_that_flows_into_segments_and_the_r
     # and the saved analysis remembers the order settings
     saved = tmp_path / "shop.custseg"
     window.save_analysis_to(saved)
-    stored = json.loads(saved.read_text(encoding="utf-8"))
-    assert '"customer": "Customer"' in json.dumps(stored)
-    assert '"orders": true' in json.dumps(stored)
+    stored = json.dumps(json.loads(saved.read_text(encoding="utf-8")))
+    assert '"customer": "Customer"' in stored and '"orders": true' in stored
+    shown = window.current_analysis()
+
+    # When it is reopened
+    outcome = wait_for_task(window, "analysis", lambda: window.open_analysis(saved))
+
+    # Then the customers are made again and the same segments found on them
+    assert outcome == "returned"
+    reopened = window.current_analysis()
+    assert reopened.orders is not None and reopened.table.n_rows == 60
+    assert reopened.k == shown.k
+    assert list(reopened.segmentation.row_segments) == list(shown.segmentation.row_segments)
+    assert rfm_tab_shown(window)
+    assert not window.document.stale
 
 
 def test_the_lines_can_be_used_as_they_are_again(qtbot, window, wait_for_task, many_log):

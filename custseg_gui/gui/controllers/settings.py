@@ -102,8 +102,15 @@ class SettingsController(QObject):
         name = table.report.file_name
         if len(name) > 34:  # a long name is shortened in the middle; the tooltip has it whole
             name = f"{name[:20]}…{name[-13:]}"
-        self.panel.file_label.setText(
-            f"<b>{html.escape(name)}</b><br>{html.escape(table.report.describe())}{notes}")
+        # An order log's customers: the file as read, then what is shown of it.
+        read = table if document.orders is None else document.lines.read.table
+        shown = ""
+        if document.orders is not None:
+            customers = table.n_rows
+            shown = (f"<br>Shown as one row per customer: {customers:,} "
+                     f"customer{'s' if customers != 1 else ''}")
+        self.panel.file_label.setText(f"<b>{html.escape(name)}</b><br>"
+                                      f"{html.escape(read.report.describe())}{shown}{notes}")
         self.panel.file_label.setToolTip(str(document.path))
 
     def _show_stale(self) -> None:

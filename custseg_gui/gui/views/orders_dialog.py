@@ -48,7 +48,6 @@ class OrdersDialog(QDialog):
         super().__init__(parent)
         self.setObjectName("ordersDialog")
         self.setWindowTitle(f"Order lines of {file_name}")
-        self.resize(620, 520)
         layout = QVBoxLayout(self)
         intro = QLabel("Each line of this file is one item sold. CustSeg adds up each "
                        "customer's lines into one row: days since their last purchase "
@@ -107,7 +106,7 @@ class OrdersDialog(QDialog):
         self.count_label.setTextFormat(Qt.RichText)
         self.count_label.setMinimumHeight(self.fontMetrics().height() * 4)
         self.count_label.setAlignment(Qt.AlignTop | Qt.AlignLeft)
-        layout.addWidget(self.count_label, 1)
+        layout.addWidget(self.count_label)
         self.progress_bar = QProgressBar()
         self.progress_bar.setObjectName("ordersProgressBar")
         self.progress_bar.setRange(0, 1000)
@@ -116,6 +115,11 @@ class OrdersDialog(QDialog):
         self.progress_bar.setVisible(False)
         layout.addWidget(self.progress_bar)
 
+        after = QLabel("The customers then take the place of the lines in the window (the bar "
+                       "above the data brings the lines back); the file itself is never changed.")
+        after.setWordWrap(True)
+        after.setStyleSheet("color: #555555;")
+        layout.addWidget(after)
         self.buttons = QDialogButtonBox(QDialogButtonBox.Ok | QDialogButtonBox.Cancel)
         self.ok_button = self.buttons.button(QDialogButtonBox.Ok)
         self.ok_button.setText("Make one row per customer")
@@ -125,6 +129,7 @@ class OrdersDialog(QDialog):
         self.buttons.rejected.connect(self.reject)
         layout.addWidget(self.buttons)
         self.show_missing(columns.missing)
+        self.resize(640, self.sizeHint().height())
 
     # --- what the user chose ---------------------------------------------------------------------
 
