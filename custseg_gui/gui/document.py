@@ -21,7 +21,7 @@ from custseg_gui.core.naming import carry_names
 from custseg_gui.core.pipeline import AnalysisResult, column_roles, order_defaults
 from custseg_gui.core.settings import AnalysisSettings, LoadSettings
 from custseg_gui.core.sources import LoadedTable
-from custseg_gui.core.sources.orders import OrderColumns, OrderedCustomers
+from custseg_gui.core.sources.orders import DEFAULT_FEATURES, OrderColumns, OrderedCustomers
 
 
 @dataclass(frozen=True)
@@ -79,6 +79,14 @@ class Document(QObject):
         if self.table is None:
             return ()
         return column_roles(self.table, self.settings, self.detected)
+
+    def usual_features(self) -> tuple[str, ...]:
+        """The columns ticked by "Usual choice": every usable numeric column, or for an order
+        log's customers recency, frequency and net spend."""
+        if self.orders is not None:
+            columns = set(self.orders.customers.frame.columns)
+            return tuple(name for name in DEFAULT_FEATURES if name in columns)
+        return default_features(self.columns)
 
     @property
     def names(self) -> dict[int, str]:

@@ -223,6 +223,11 @@ def test_accepting_shows_one_row_per_customer_that_flows_into_segments_and_the_r
     settings = window.document.settings
     assert settings.orders.enabled and settings.orders.customer == "Customer"
     assert "Frequency (orders)" in settings.log
+    # and "Usual choice" comes back to them
+    qtbot.mouseClick(find(window, QAbstractButton, "clearFeaturesButton"), Qt.LeftButton)
+    assert ticked_features(window) == []
+    qtbot.mouseClick(find(window, QAbstractButton, "defaultFeaturesButton"), Qt.LeftButton)
+    assert ticked_features(window) == list(DEFAULT_FEATURES)
     # and the bar says what was made, with the way back
     assert "One row per customer" in text_of(window, "ordersBannerLabel")
     assert "60 customers" in text_of(window, "ordersBannerLabel")

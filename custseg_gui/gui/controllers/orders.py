@@ -171,7 +171,7 @@ class OrdersController(QObject):
         """Back to one row per order line, as the file was opened."""
         if self.document.orders is None:
             return
-        self.worker.cancel(Channel.ANALYSIS)
-        self.worker.cancel(Channel.SEGMENT)
+        for channel in (Channel.ORDERS, Channel.ANALYSIS, Channel.SEGMENT, Channel.SCATTER):
+            self.worker.cancel(channel)
         self.document.use_lines()
         self.window.set_status("Showing the order lines as they are, one row per line.")
