@@ -119,7 +119,8 @@ def test_export_writes_exactly_the_chosen_files(mall):
     # Then the files are those of every format, in order, and no temporary file is left
     assert mall.written == [mall.out / name for name in output_files(mall.analysis, FORMATS)]
     assert sorted(path.name for path in mall.out.iterdir()) == sorted(
-        ["segments.csv", "segments.xlsx", "report.pdf", "summary.json", *CHART_FILES])
+        ["segments.csv", "segments.xlsx", "report.pdf", "summary.json", "segmentation.custseg",
+         "segments.sql", *CHART_FILES])
     assert all(path.stat().st_size > 0 for path in mall.written)
 
 
