@@ -38,6 +38,15 @@ def format_share(share: float) -> str:
     return f"{share * 100:.1f}%"
 
 
+def rfm_mix_words(shares: dict[str, float], most: int = 4) -> str:
+    """`52.0% Champions, 44.0% Loyal customers, 3.0% Can't lose them`: a segment's mix of RFM
+    segments, the largest shares first (the profiles, the PDF)."""
+    ranked = sorted(((share, name) for name, share in shares.items() if share > 0),
+                    key=lambda item: -item[0])
+    return ", ".join(f"{format_share(share)} {name}" for share, name in ranked[:most]) + (
+        ", ..." if len(ranked) > most else "")
+
+
 def ordinal(number: float) -> str:
     """`1st`, `2nd`, `3rd`, `11th`, `99th`, `2.5th`: a percentile as people write it."""
     if float(number).is_integer():

@@ -203,11 +203,11 @@ FEATURES = Kind(to_plain=lambda value: None if value is None else list(value),
                 else ", ".join(value))
 INT = Kind(to_plain=int, from_plain=_int, cli_type=int)
 OPTIONAL_INT = Kind(to_plain=lambda value: value, from_plain=_optional_int, cli_type=int,
-                    describe=lambda value: "detected" if value is None else str(value))
+                    describe=lambda value: "detected" if value is None else str(value) or "none")
 K = Kind(to_plain=lambda value: value, from_plain=k_value, cli_type=None,
          describe=lambda value: "the recommended number" if value is None else str(value))
 TEXT = Kind(to_plain=lambda value: value, from_plain=_optional_text,
-            describe=lambda value: "detected" if value is None else str(value))
+            describe=lambda value: "detected" if value is None else str(value) or "none")
 def _switch(value) -> bool:
     if isinstance(value, bool):
         return value
@@ -310,7 +310,8 @@ class LoadSettings:
 class OrderSettings:
     """Order lines (one line per item sold) made into one row per customer (sources/orders.py).
 
-    A column left as None is detected; `as_of` None is the day after the latest date."""
+    A column left as None is detected, one set to NO_COLUMN ('') is none (the user said there
+    is none); `as_of` None is the day after the latest date."""
 
     enabled: bool = option(False, "orders", "Order lines", SWITCH, "--orders",
                            "the file holds order lines (one line per item sold): analyse one "
@@ -335,13 +336,16 @@ class OrderSettings:
                                    "order lines: the day recency is counted to", "YYYY-MM-DD")
 
     def chosen_columns(self) -> dict[str, str]:
-        """The columns the user named (role -> column), the rest left to detection."""
+        """The columns the user named or set to none (role -> column, or NO_COLUMN), the rest
+        left to detection."""
         return {role: getattr(self, role) for role in ORDER_ROLES
                 if getattr(self, role) is not None}
 
 
 # The columns an order log's lines are read from, in the order a user thinks of them.
 ORDER_ROLES = ("customer", "date", "order", "amount", "quantity", "price")
+# An order setting's column that the user set to none (the window's "(none)"): not detected.
+NO_COLUMN = ""
 
 
 @dataclass(frozen=True)

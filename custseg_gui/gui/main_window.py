@@ -15,11 +15,12 @@ from PySide6.QtWidgets import (QFileDialog, QMainWindow, QMessageBox, QScrollAre
 
 from custseg_gui import APP_NAME, __version__
 from custseg_gui.core.errors import UserError
-from custseg_gui.core.settings import LoadSettings
+from custseg_gui.core.settings import LoadSettings, OrderSettings
 from custseg_gui.core.session import SUFFIX
 from custseg_gui.core.sources import extensions, extensions_text, file_filter
 from custseg_gui.gui.controllers.analysis import AnalysisController
 from custseg_gui.gui.controllers.export import ExportController
+from custseg_gui.gui.controllers.orders import OrdersController
 from custseg_gui.gui.controllers.results import ResultsController
 from custseg_gui.gui.controllers.scoring import ScoringController
 from custseg_gui.gui.controllers.segments import SegmentsController
@@ -28,6 +29,7 @@ from custseg_gui.gui.controllers.settings import SettingsController
 from custseg_gui.gui.document import Document
 from custseg_gui.gui.tasks import ChartRenderer, Worker
 from custseg_gui.gui.views.menu_bar import MenuBar
+from custseg_gui.gui.views.orders_banner import OrdersBanner
 from custseg_gui.gui.views.results_view import ResultsView
 from custseg_gui.gui.views.settings_panel import SettingsPanel
 from custseg_gui.gui.views.start_page import StartPage
@@ -69,6 +71,7 @@ class MainWindow(QMainWindow):
         self.exports = ExportController(self, self.document, self)
         self.sessions = SessionController(self, self.document, self)
         self.scoring = ScoringController(self, self.document, self)
+        self.orders = OrdersController(self, self.document, self)
         self.document.table_changed.connect(self._show_file_in_title)
         self.analysis.update_enabled()
         self._restore_settings()
@@ -90,6 +93,8 @@ class MainWindow(QMainWindow):
         right = QWidget()
         right_layout = QVBoxLayout(right)
         right_layout.setContentsMargins(0, 0, 0, 0)
+        self.orders_banner = OrdersBanner()
+        right_layout.addWidget(self.orders_banner)
         right_layout.addWidget(self.panel.summary_bar)
         right_layout.addWidget(self.results, 1)
         self.splitter.addWidget(scroll)
@@ -189,6 +194,20 @@ class MainWindow(QMainWindow):
     def show_import_options(self):
         """How the file was read, with every detected choice changeable and a live preview."""
         return self.analysis.show_import_options()
+
+    def show_order_options(self):
+        """For order lines: which column holds what and the as-of day, with a live count of
+        lines, customers and what is left out; accepting analyses one row per customer."""
+        return self.orders.show_dialog()
+
+    def make_customers(self, settings: OrderSettings) -> None:
+        """Make one row per customer from the file's order lines with these order settings
+        (columns left None are detected), in the background, and show them."""
+        self.orders.make_customers(settings)
+
+    def use_order_lines(self) -> None:
+        """Back to the file's order lines as they are, one row per line."""
+        self.orders.use_lines()
 
     def choose_file(self) -> None:
         recent = self.recent_files()

@@ -29,6 +29,8 @@ class Channel(str, Enum):
     """What a background task is for; one task runs per channel, a new one replaces it."""
 
     LOAD = "load"  # reading a file
+    ORDERS = "orders"  # an order log's lines made into one row per customer, for the analysis
+    ORDERS_PREVIEW = "orders-preview"  # the same, counted for the order lines dialog
     ANALYSIS = "analysis"  # Find segments: preparation, k search, segments
     SEGMENT = "segment"  # another number of segments, reusing the search
     SCATTER = "scatter"  # the scatter on other axes
@@ -41,8 +43,12 @@ class Channel(str, Enum):
 # Starting a task on a channel also cancels the tasks of these channels, whose results it makes
 # stale: a new file makes every analysis stale, a new search any regrouping of the old one.
 # An export carries on: it writes the results it was given, which stay as they were.
+# The customers of an order log are a new table, as a new file is; a preview only counts.
 CANCELS: dict[Channel, tuple[Channel, ...]] = {
-    Channel.LOAD: (Channel.ANALYSIS, Channel.SEGMENT, Channel.SCATTER),
+    Channel.LOAD: (Channel.ORDERS, Channel.ORDERS_PREVIEW, Channel.ANALYSIS, Channel.SEGMENT,
+                   Channel.SCATTER),
+    Channel.ORDERS: (Channel.ORDERS_PREVIEW, Channel.ANALYSIS, Channel.SEGMENT, Channel.SCATTER),
+    Channel.ORDERS_PREVIEW: (),
     Channel.ANALYSIS: (Channel.SEGMENT, Channel.SCATTER),
     Channel.SEGMENT: (Channel.SCATTER,),
     Channel.SCATTER: (),

@@ -93,6 +93,22 @@ def test_without_an_order_column_an_order_is_one_customers_lines_of_one_date_and
         assert list(ordered.customers.frame[name]) == SHOP_EXPECTED[name]
 
 
+def test_a_column_set_to_none_is_not_detected_again(tmp_path):
+    # Given the shop's log, whose invoice numbers are detected
+    path = write_log(tmp_path, shop_log_with({3: "C1003,C1,2024-01-10 09:00,-1,10.00,Mug"}))
+    assert customers_of(path).columns.order == "Invoice"
+    # When the user says there is no order column (the window's "(none)", --order "")
+    ordered = customers_of(path, OrderSettings(enabled=True, order=""))
+    # Then none is used: C1's return on the time of its first purchase joins that order
+    assert ordered.columns.order is None
+    assert ordered.settings.order == ""
+    assert column(ordered, "Returns (orders)")[0] == "0"
+    assert ordered.matches(OrderSettings(enabled=True, order=""))
+    # and a customer column set to none is named as missing
+    with pytest.raises(UserError, match="recognised as the customer"):
+        customers_of(path, OrderSettings(enabled=True, customer=""))
+
+
 def test_an_order_totalling_zero_is_a_return_not_a_purchase(shop):
     # C5's order 1009 (a card bought and returned at once) totals 0: a return
     c5 = SHOP_CUSTOMERS.index("C5")

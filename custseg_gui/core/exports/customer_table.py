@@ -9,14 +9,16 @@ from pathlib import Path
 import pandas as pd
 
 from custseg_gui.core.exports.customers import (CustomerList, neutralize_formulas,
-                                                with_columns, write_csv)
+                                               with_columns, write_csv)
 from custseg_gui.core.exports.segment_columns import customer_segment_columns
 
 FILE = "customers.csv"
 
 
-def customer_table(result, names: dict[int, str]) -> CustomerList:
-    """The customers as written, with their segment (and why some have none)."""
+def customer_rows(result, names: dict[int, str]) -> CustomerList:
+    """One row per customer as written, with their segment (and why some have none), for the
+    streamed writers (customers.csv, the workbook's Customers sheet): the table's own columns,
+    never copied."""
     return with_columns(result.table.raw, customer_segment_columns(result, names))
 
 
@@ -27,8 +29,8 @@ def files(context) -> list[str]:
 def write(staging, folder: Path, context, progress) -> None:
     if context.result.orders is None:
         return
-    table = customer_table(context.result, context.segment_names)
-    staging.write(folder / FILE, lambda handle: write_csv(handle, table, progress))
+    rows = customer_rows(context.result, context.segment_names)
+    staging.write(folder / FILE, lambda handle: write_csv(handle, rows, progress))
 
 
 def check(folder: Path, context) -> None:

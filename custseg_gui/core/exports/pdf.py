@@ -19,7 +19,7 @@ from matplotlib.figure import Figure
 from custseg_gui import __version__
 from custseg_gui.core.charts import chart, segment_color
 from custseg_gui.core.exports.facts import settings_rows
-from custseg_gui.core.formatting import format_number, format_share
+from custseg_gui.core.formatting import format_number, format_share, rfm_mix_words
 from custseg_gui.core.prep import left_out_summary
 from custseg_gui.core.progress import NO_PROGRESS, Progress
 
@@ -279,18 +279,10 @@ def _rfm_page(writer: _Writer, analysis, names: dict[int, str], inputs) -> None:
                 "grid counts customers by R and F score; the outlined areas are the 10 usual "
                 "RFM segments.", size=9, color=MUTED, space_after=0.1)
     writer.charts(4.6, [lambda fig: chart("rfm").draw(fig, inputs)])
-    rows = [[f"{profile.number}: {names[profile.number]}", _rfm_mix_words(profile.rfm_segments)]
+    rows = [[f"{profile.number}: {names[profile.number]}", rfm_mix_words(profile.rfm_segments)]
             for profile in analysis.insights.profiles]
     writer.table(["Segment", "Its customers' RFM segments"], rows, [2.4, 4.4], size=8.5,
                  align=["left", "left"])
-
-
-def _rfm_mix_words(shares: dict[str, float], most: int = 4) -> str:
-    """`52% Champions, 44% Loyal customers, 3% Can't lose them`: the largest shares first."""
-    ranked = sorted(((share, name) for name, share in shares.items() if share > 0),
-                    key=lambda item: -item[0])
-    return ", ".join(f"{format_share(share)} {name}" for share, name in ranked[:most]) + (
-        ", ..." if len(ranked) > most else "")
 
 
 def _profile_pages(writer: _Writer, analysis, names: dict[int, str], inputs) -> None:
@@ -355,7 +347,7 @@ def _segment_sections(writer: _Writer, analysis, names: dict[int, str]) -> None:
                 for column in ranked)
             paragraphs.append((f"Key numbers: {numbers}.", 9.5, "normal", TEXT))
         if profile.rfm_segments:
-            paragraphs.append((f"RFM segments: {_rfm_mix_words(profile.rfm_segments)}.", 9.5,
+            paragraphs.append((f"RFM segments: {rfm_mix_words(profile.rfm_segments)}.", 9.5,
                                "normal", TEXT))
         if profile.action:
             paragraphs.append((f"Suggested action: {profile.action}", 9.5, "bold", TEXT))

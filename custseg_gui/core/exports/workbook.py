@@ -1,4 +1,5 @@
-"""segments.xlsx: the customer list, the segments, how k was chosen, and the settings.
+"""segments.xlsx: the customer list, the segments, how k was chosen, and the settings; for an
+order log the customers (one row each, as in customers.csv) and then its order lines.
 
 XlsxWriter writes the workbook (styles, the segment sheet's colour scale and chart, the k
 sheet's chart) in its constant-memory mode. The customer list is most of the file: its rows are
@@ -6,6 +7,10 @@ written in blocks straight from the table's text (sheet_rows.py) and put into th
 XlsxWriter made, so a million customers cost no Python work per cell. With `fast=False` every
 customer cell goes through XlsxWriter one by one instead: the careful writer the tests hold the
 fast one to. Lists longer than a sheet holds continue on further sheets, as the first one says.
+
+The listed sheets come first, one list after another: a table of customers has one list
+(`Customers`); an order log two, its customers (`Customers`) and its order lines (`Order lines`,
+every line as written with its customer's segment, the rows of segments.csv).
 """
 
 from __future__ import annotations
@@ -14,12 +19,14 @@ import re
 import tempfile
 import zipfile
 from pathlib import Path
+from dataclasses import dataclass
 from typing import IO
 
 import numpy as np
 
 from custseg_gui.core.columns import FLAG
 from custseg_gui.core.exports import sheet_rows
+from custseg_gui.core.exports.customer_table import customer_rows
 from custseg_gui.core.exports.customers import CustomerList
 from custseg_gui.core.exports.facts import settings_rows
 from custseg_gui.core.progress import NO_PROGRESS, Progress
@@ -34,10 +41,33 @@ CM = 96 / 2.54  # chart sizes are given in cm, XlsxWriter takes pixels
 # this kind of XML, for a file about a fifth larger.
 CUSTOMER_SHEET_LEVEL = 1
 SHEETS = ("Customers", "Segments", "How k was chosen", "Settings")
+ORDER_LINES = "Order lines"  # an order log's lines, after its Customers sheet
 
 
-def _sheet_name(number: int) -> str:
-    return "Customers" if number == 0 else f"Customers ({number + 1})"
+@dataclass(frozen=True)
+class ListedSheets:
+    """One list written over as many sheets as it needs: `Customers`, `Customers (2)`, ..."""
+
+    title: str  # the first sheet's name
+    rows: CustomerList
+    what: str  # what a row is, in the note of a list split over sheets: "customers"
+    ranges: tuple[tuple[int, int], ...] = ()
+
+    def sheet_name(self, number: int) -> str:
+        return self.title if number == 0 else f"{self.title} ({number + 1})"
+
+
+def listed_sheets(analysis, customers: CustomerList,
+                  names: dict[int, str]) -> list[ListedSheets]:
+    """The lists of the workbook, in order: the customer list (`customers`, as segments.csv
+    has it); for an order log, its customers first and `customers` (its lines) after them."""
+    if getattr(analysis, "orders", None) is None:
+        lists = [("Customers", customers, "customers")]
+    else:
+        lists = [("Customers", customer_rows(analysis, names), "customers"),
+                 (ORDER_LINES, customers, "order lines")]
+    return [ListedSheets(title, rows, what, tuple(customer_sheet_ranges(len(rows))))
+            for title, rows, what in lists]
 
 
 def _column_widths(customers: CustomerList) -> list[float]:
@@ -59,10 +89,11 @@ def customer_sheet_ranges(total: int, per_sheet: int | None = None) -> list[tupl
 def write_workbook(handle: IO[bytes], analysis, customers: CustomerList,
                    names: dict[int, str], progress: Progress = NO_PROGRESS,
                    fast: bool = True) -> None:
-    """Write the whole workbook to an open binary file."""
+    """Write the whole workbook to an open binary file (`customers`: the customer list as
+    segments.csv has it, an order log's lines for an order log)."""
     import xlsxwriter
 
-    ranges = customer_sheet_ranges(len(customers))
+    lists = listed_sheets(analysis, customers, names)
     with tempfile.TemporaryDirectory(prefix="custseg-xlsx-") as folder:
         shell_path = Path(folder) / "workbook.xlsx"
         workbook = xlsxwriter.Workbook(str(shell_path), {
@@ -70,9 +101,15 @@ def write_workbook(handle: IO[bytes], analysis, customers: CustomerList,
             "strings_to_formulas": False, "strings_to_urls": False, "nan_inf_to_errors": True})
         try:
             styles = _styles(workbook)
-            sheets = _customer_sheets(workbook, customers, ranges, styles)
+            sheets = [_customer_sheets(workbook, listed, styles) for listed in lists]
             if not fast:
-                _careful_customer_rows(sheets, customers, ranges, progress.part(0.0, 0.9))
+                total = max(sum(len(listed.rows) for listed in lists), 1)
+                done = 0
+                for listed, listed_sheets_made in zip(lists, sheets):
+                    part = progress.part(0.9 * done / total,
+                                         0.9 * (done + len(listed.rows)) / total)
+                    _careful_customer_rows(listed_sheets_made, listed.rows, listed.ranges, part)
+                    done += len(listed.rows)
             _segments_sheet(workbook, analysis, names, styles)
             _k_sheet(workbook, analysis, styles)
             _settings_sheet(workbook, analysis, styles)
@@ -84,8 +121,7 @@ def write_workbook(handle: IO[bytes], analysis, customers: CustomerList,
         if not fast:
             handle.write(shell_path.read_bytes())
         else:
-            _fill_customer_sheets(handle, shell_path, customers, ranges,
-                                  progress.part(0.01, 1.0))
+            _fill_customer_sheets(handle, shell_path, lists, progress.part(0.01, 1.0))
     progress.report(1.0)
 
 
@@ -116,29 +152,30 @@ def _widths(sheet, widths) -> None:
         sheet.set_column(column, column, max(6.0, min(60.0, width)))
 
 
-def _customer_sheets(workbook, customers: CustomerList, ranges, styles) -> list:
-    """The Customers sheets with their column names, widths, frozen header and filter."""
-    header, widths = list(customers.header), _column_widths(customers)
+def _customer_sheets(workbook, listed: ListedSheets, styles) -> list:
+    """A list's sheets with their column names, widths, frozen header and filter."""
+    header, widths = list(listed.rows.header), _column_widths(listed.rows)
     sheets = []
-    for number, (start, end) in enumerate(ranges):
-        sheet = workbook.add_worksheet(_sheet_name(number))
+    for number, (start, end) in enumerate(listed.ranges):
+        sheet = workbook.add_worksheet(listed.sheet_name(number))
         _widths(sheet, widths)
         sheet.freeze_panes(1, 0)
         sheet.autofilter(0, 0, max(end - start, 1), len(header) - 1)
         _header(sheet, header, styles["header"])
-        if number == 0 and len(ranges) > 1:
+        if number == 0 and len(listed.ranges) > 1:
             sheet.set_column(len(header) + 1, len(header) + 1, 70)
-            sheet.write_string(0, len(header) + 1, split_note(ranges), styles["wrap"])
+            sheet.write_string(0, len(header) + 1, split_note(listed), styles["wrap"])
         sheets.append(sheet)
     return sheets
 
 
-def split_note(ranges) -> str:
-    """What the first Customers sheet says when the list goes on over further sheets."""
+def split_note(listed: ListedSheets) -> str:
+    """What a list's first sheet says when the list goes on over further sheets."""
+    ranges, what = listed.ranges, listed.what
     total = ranges[-1][1]
-    return (f"{total:,} customers are more than one Excel sheet holds: this sheet lists "
-            f"customers 1 to {ranges[0][1]:,}, and the list goes on over "
-            + ", ".join(f"'{_sheet_name(number)}' ({start + 1:,} to {end:,})"
+    return (f"{total:,} {what} are more than one Excel sheet holds: this sheet lists "
+            f"{what} 1 to {ranges[0][1]:,}, and the list goes on over "
+            + ", ".join(f"'{listed.sheet_name(number)}' ({start + 1:,} to {end:,})"
                         for number, (start, end) in enumerate(ranges) if number) + ".")
 
 
@@ -165,16 +202,16 @@ _SHEET_DATA = re.compile(rb"<sheetData>(.*?)</sheetData>|<sheetData/>", re.S)
 _DIMENSION = re.compile(rb'<dimension ref="[^"]*"/>')
 
 
-def _fill_customer_sheets(handle: IO[bytes], shell_path: Path, customers: CustomerList,
-                          ranges, progress: Progress) -> None:
-    """Copy the workbook XlsxWriter made, with the customer rows streamed into its Customers
-    sheets (the first sheets of the workbook)."""
+def _fill_customer_sheets(handle: IO[bytes], shell_path: Path, lists: list[ListedSheets],
+                          progress: Progress) -> None:
+    """Copy the workbook XlsxWriter made, with the listed rows streamed into their sheets (the
+    first sheets of the workbook, list after list)."""
     from xlsxwriter.utility import xl_rowcol_to_cell
 
-    customer_parts = {f"xl/worksheets/sheet{number + 1}.xml": (number, start, end)
-                      for number, (start, end) in enumerate(ranges)}
-    total, done = max(len(customers), 1), 0
-    width = len(customers.header)
+    sheet_ranges = [(listed, start, end) for listed in lists for start, end in listed.ranges]
+    customer_parts = {f"xl/worksheets/sheet{number + 1}.xml": part
+                      for number, part in enumerate(sheet_ranges)}
+    total, done = max(sum(len(listed.rows) for listed in lists), 1), 0
     with zipfile.ZipFile(shell_path) as shell, \
             zipfile.ZipFile(handle, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         for info in shell.infolist():
@@ -182,7 +219,9 @@ def _fill_customer_sheets(handle: IO[bytes], shell_path: Path, customers: Custom
             if info.filename not in customer_parts:
                 archive.writestr(info, content)
                 continue
-            _number, start, end = customer_parts[info.filename]
+            listed, start, end = customer_parts[info.filename]
+            customers = listed.rows
+            width = len(customers.header)
             match = _SHEET_DATA.search(content)
             last = xl_rowcol_to_cell(max(end - start, 0), max(width - 1, 0))
             head = _DIMENSION.sub(f'<dimension ref="A1:{last}"/>'.encode(), content[:match.start()],
@@ -194,8 +233,8 @@ def _fill_customer_sheets(handle: IO[bytes], shell_path: Path, customers: Custom
                 part.write(head + b"<sheetData>" + (match.group(1) or b""))
                 for block_start in range(start, end, sheet_rows.BLOCK_ROWS):
                     block_end = min(end, block_start + sheet_rows.BLOCK_ROWS)
-                    progress.report(done / total, f"Writing customers to the workbook "
-                                                  f"({done:,} of {len(customers):,})...")
+                    progress.report(done / total, f"Writing {listed.what} to the workbook "
+                                                  f"({block_start:,} of {len(customers):,})...")
                     part.write(sheet_rows.rows_xml(customers, block_start, block_end,
                                                    block_start - start + 2).encode("utf-8"))
                     done += block_end - block_start
@@ -319,10 +358,13 @@ def check(folder: Path, context) -> None:
         names = workbook.sheetnames
         if names[:1] != ["Customers"] or not set(SHEETS) <= set(names):
             raise AssertionError(f"{FILE} has the sheets {names}")
-        rows = sum(sum(1 for _row in workbook[name].iter_rows(values_only=True)) - 1
-                   for name in names if name.startswith("Customers"))
-        if rows != context.result.table.n_rows:
-            raise AssertionError(f"{FILE} lists {rows} customers, expected "
-                                 f"{context.result.table.n_rows}")
+        lists = listed_sheets(context.result, context.customers, context.segment_names)
+        for listed in lists:
+            sheets = [listed.sheet_name(number) for number in range(len(listed.ranges))]
+            rows = sum(sum(1 for _row in workbook[name].iter_rows(values_only=True)) - 1
+                       for name in sheets)
+            if rows != len(listed.rows):
+                raise AssertionError(f"{FILE} lists {rows} {listed.what}, expected "
+                                     f"{len(listed.rows)}")
     finally:
         workbook.close()

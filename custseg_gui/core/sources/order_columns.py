@@ -21,7 +21,7 @@ import pandas as pd
 from custseg_gui.core.errors import UserError
 from custseg_gui.core.parsing import MISSING_TOKENS, guess_day_first
 from custseg_gui.core.progress import NO_PROGRESS
-from custseg_gui.core.settings import ORDER_ROLES, LoadSettings, OrderSettings
+from custseg_gui.core.settings import NO_COLUMN, ORDER_ROLES, LoadSettings, OrderSettings
 from custseg_gui.core.sources.table import LoadedTable, build_table
 
 # What each column is for, in words: for messages and the window's dialog.
@@ -190,16 +190,18 @@ def resolve_order_columns(table: LoadedTable, settings: OrderSettings) -> OrderC
     names = list(table.frame.columns)
     chosen = settings.chosen_columns()
     for role, name in chosen.items():
-        if name not in names:
+        if name != NO_COLUMN and name not in names:
             raise UserError(f"The order lines have no column named '{name}' (given as the "
                             f"{ROLE_WORDS[role]} column). The columns are: {', '.join(names)}.")
     guessed = guess_order_columns(table) if len(chosen) < len(ORDER_ROLES) else OrderColumns()
     values = {role: chosen.get(role, getattr(guessed, role)) for role in ORDER_ROLES}
+    values = {role: None if name == NO_COLUMN else name for role, name in values.items()}
     # A detected column is never used twice (a chosen one wins).
     for role in ORDER_ROLES:
         if role not in chosen and values[role] in chosen.values():
             values[role] = None
-    if "amount" not in chosen and (("quantity" in chosen) or ("price" in chosen)):
+    if "amount" not in chosen and any(chosen.get(role, NO_COLUMN) != NO_COLUMN
+                                      for role in ("quantity", "price")):
         values["amount"] = None  # the user chose to multiply quantity by price
     columns = OrderColumns(**values)
     if columns.missing:

@@ -342,8 +342,10 @@ def customers_from_orders(table: LoadedTable, settings: OrderSettings = OrderSet
         R_SCORE: r, F_SCORE: f, M_SCORE: m}, codes, notes)
     counted = np.bincount(reasons, minlength=len(LEFT_OUT))
     progress.report(1.0, "Customers ready")
-    used = dataclasses.replace(settings, enabled=True,
-                               **{role: getattr(columns, role) for role in ORDER_ROLES})
+    # As used: every column found, and none where the user said there is none.
+    used = dataclasses.replace(settings, enabled=True, **{
+        role: getattr(columns, role) if getattr(columns, role) is not None
+        else getattr(settings, role) for role in ORDER_ROLES})
     return OrderedCustomers(
         requested=settings, settings=used, columns=columns, lines=table, customers=customers,
         line_customers=line_customers, line_reasons=reasons,

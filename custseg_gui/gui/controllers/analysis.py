@@ -19,7 +19,9 @@ from custseg_gui.core.ksearch import import_tools
 from custseg_gui.core.pipeline import analyse
 from custseg_gui.core.settings import LoadSettings
 from custseg_gui.core.sources import load_table
-from custseg_gui.gui.document import Document
+from custseg_gui.core.sources.order_columns import (detect_order_columns, guess_order_columns,
+                                                   split_quoted_rows)
+from custseg_gui.gui.document import Document, OrderLines, ReadTable
 from custseg_gui.gui.tasks import Channel
 from custseg_gui.gui.views.import_dialog import ImportDialog
 from custseg_gui.logs import log
@@ -54,11 +56,12 @@ class AnalysisController(QObject):
             table = load_table(path, load, progress=progress.part(0.0, 0.9))
             progress.report(0.92, "Recognising what each column holds...")
             detected = describe_columns(table)
-            return table, detected, column_health(table, detected)
+            health = column_health(table, detected)
+            return table, detected, health, order_lines(table, detected, health)
 
         def opened(loaded):
-            table, detected, health = loaded
-            self.document.set_table(path, table, detected, health, load)
+            table, detected, health, lines = loaded
+            self.document.set_table(path, table, detected, health, load, lines)
             self.window.file_opened(path)
             log.info("opened %s (%s)", path, table.report.describe())
             if then is not None:
@@ -90,11 +93,12 @@ class AnalysisController(QObject):
         if document.table is None:
             return
         table, detected = document.table, document.detected
-        settings = replace(document.settings, k=k)
+        settings, ordered = replace(document.settings, k=k), document.orders
         axes = self.window.segments.current_axes()
 
         def work(progress):
-            result = analyse(table, settings, progress.part(0.0, 0.97), detected=detected)
+            result = analyse(table, settings, progress.part(0.0, 0.97), detected=detected,
+                             ordered=ordered)
             progress.report(0.97, "Placing customers on the chart...")
             return result, scatter_for(result, axes)
 
@@ -110,10 +114,11 @@ class AnalysisController(QObject):
         if result is None or self.worker.is_busy(Channel.ANALYSIS) or result.k == k:
             return
         table, axes = self.document.table, self.window.segments.current_axes()
+        ordered = self.document.orders
 
         def work(progress):
             regrouped = analyse(table, replace(result.settings, k=k), progress.part(0.0, 0.95),
-                                previous=result)
+                                previous=result, ordered=ordered)
             progress.report(0.95, "Placing customers on the chart...")
             return regrouped, scatter_for(regrouped, axes)
 
@@ -143,7 +148,8 @@ class AnalysisController(QObject):
     def update_enabled(self) -> None:
         document, panel, menu = self.document, self.panel, self.window.menus
         ready = document.table is not None and bool(document.settings.features)
-        busy = self.worker.is_busy(Channel.ANALYSIS) or self.worker.is_busy(Channel.LOAD)
+        busy = any(self.worker.is_busy(channel)
+                   for channel in (Channel.ANALYSIS, Channel.LOAD, Channel.ORDERS))
         panel.run_button.setEnabled(ready and not busy)
         menu.run_action.setEnabled(ready and not busy)
         panel.cancel_button.setEnabled(self.worker.is_busy())
@@ -154,18 +160,29 @@ class AnalysisController(QObject):
             panel.run_button.setToolTip("Try every number of segments in the range and "
                                         "recommend one (Ctrl+R)")
 
+    def _panel_busy(self) -> bool:
+        """Whether work the left panel shows is running (the order lines dialog shows its own
+        count)."""
+        return any(self.worker.is_busy(channel) for channel in Channel
+                   if channel not in (Channel.ORDERS_PREVIEW, Channel.WARM_UP))
+
     def _task_started(self, channel: str) -> None:
+        if channel == Channel.ORDERS_PREVIEW:
+            self.update_enabled()
+            return
         self.panel.progress_bar.setValue(0)
         self.panel.progress_bar.setVisible(True)  # shown only while work runs
         self.update_enabled()
 
     def _task_progress(self, channel: str, fraction: float, message: str) -> None:
+        if channel == Channel.ORDERS_PREVIEW:
+            return
         self.panel.progress_bar.setValue(int(fraction * 1000))
         if message:
             self.panel.status_label.setText(message)
 
     def _task_finished(self, channel: str, outcome: str) -> None:
-        if not self.worker.is_busy():
+        if channel != Channel.ORDERS_PREVIEW and not self._panel_busy():
             self.panel.progress_bar.setValue(0)
             self.panel.progress_bar.setVisible(False)
             self.panel.status_label.setText("Cancelled." if outcome == "cancelled" else "")
@@ -174,3 +191,15 @@ class AnalysisController(QObject):
             self.panel.k_spin.setEnabled(True)
         self.update_enabled()
 
+
+def order_lines(table, detected, health) -> OrderLines:
+    """The file read as order lines: the columns detected (or the best guess) and whether it
+    looks like order lines (a customer column whose values repeat, and a date or an amount).
+    Runs in the worker: a file whose every line is quoted whole is split to see its columns."""
+    lines = split_quoted_rows(table) or table
+    columns = detect_order_columns(lines)
+    looks_like = columns is not None
+    if columns is None:
+        columns = guess_order_columns(lines)
+    return OrderLines(ReadTable(table, detected, health), tuple(map(str, lines.frame.columns)),
+                      columns, looks_like)

@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QTableWidgetItem
 
 from custseg_gui.core.charts import CHARTS, ChartInputs, segment_color
 from custseg_gui.core.columns import Role
-from custseg_gui.core.formatting import format_share, segment_label
+from custseg_gui.core.formatting import format_share, rfm_mix_words, segment_label
 from custseg_gui.core.prep import left_out_summary
 from custseg_gui.gui.document import Document
 
@@ -76,6 +76,7 @@ class ResultsController(QObject):
             self._clear()
             return
         panel = self.panel
+        self._show_rfm_tab(result.orders is not None)
         panel.recommendation_label.setText(result.search.recommendation)
         notes = list(result.search.notes)
         left_out = left_out_summary(result.prepared.left_out)
@@ -109,12 +110,18 @@ class ResultsController(QObject):
             QTimer.singleShot(0, self.window, lambda: self.results.setCurrentIndex(
                 self.results.indexOf(self.results.k_splitter)))
 
+    def _show_rfm_tab(self, shown: bool) -> None:
+        self.results.show_rfm_tab(shown)
+        index = self.results.indexOf(self.results.rfm_page)
+        self.window.menus.tab_actions[index].setEnabled(shown)
+
     def _clear(self) -> None:
         self._shown_search = None
         results = self.results
         results.descriptions.clear()
+        self._show_rfm_tab(False)
         for entry in CHARTS:
-            if entry.needs == "segments":
+            if entry.needs in ("segments", "orders"):
                 results.charts[entry.name].clear()
         results.profile_table.clear()
         results.profile_table.setRowCount(0)
@@ -185,7 +192,8 @@ class ResultsController(QObject):
             return
         inputs = self.document.chart_inputs()
         for entry in CHARTS:
-            if entry.needs == "segments" and (names is None or entry.name in names):
+            if entry.needs in ("segments", "orders") and entry.available(inputs) and (
+                    names is None or entry.name in names):
                 decorate = self.decorations.get(entry.name)
                 draw = entry.draw if decorate is None else _decorated(entry.draw, decorate)
                 self.results.charts[entry.name].show_chart(draw, inputs)
@@ -196,7 +204,10 @@ class ResultsController(QObject):
         insights, names = self.document.result.insights, self.document.names
         table = self.results.profile_table
         # A yes/no column's average is the share of yes: it is headed and written as a share.
-        columns = ["Segment", "Size", "Share", "Stability"] + [
+        # An order log's segments also say which RFM segment most of their customers are in.
+        rfm = self.document.result.orders is not None
+        columns = ["Segment", "Size", "Share", "Stability"] + (
+            ["Most in RFM segment"] if rfm else []) + [
             f"{'Share' if insights.measures.get(name) == 'flag' else 'Mean'} {name}"
             for name in insights.numeric_columns]
         table.blockSignals(True)
@@ -216,13 +227,17 @@ class ResultsController(QObject):
             table.setItem(row, 0, name_item)
             stability = (f"{profile.stability_reading} ({profile.stability:.2f})"
                          if np.isfinite(profile.stability) else profile.stability_reading)
-            cells = [f"{profile.size:,}", format_share(profile.share), stability] + [
+            cells = [f"{profile.size:,}", format_share(profile.share), stability] + (
+                [_main_rfm_segment(profile.rfm_segments)] if rfm else []) + [
                 insights.value_text(name, profile.means[name])
                 for name in insights.numeric_columns]
             for column, text in enumerate(cells, start=1):
                 item = QTableWidgetItem(text)
                 item.setFlags(Qt.ItemIsEnabled | Qt.ItemIsSelectable)
-                if column != 3:
+                if rfm and column == 4:
+                    item.setToolTip(f"RFM segments of its customers: "
+                                    f"{rfm_mix_words(profile.rfm_segments, most=10)}")
+                elif column != 3:
                     item.setTextAlignment(Qt.AlignRight | Qt.AlignVCenter)
                 table.setItem(row, column, item)
         table.resizeColumnsToContents()
@@ -248,12 +263,23 @@ class ResultsController(QObject):
                      f" {name}</h3><p style='margin-top:0'>{html.escape(profile.description)}")
             if profile.action:
                 block += f"<br><b>Suggested action:</b> {html.escape(profile.action)}"
+            if profile.rfm_segments:
+                block += (f"<br><b>RFM segments:</b> "
+                          f"{html.escape(rfm_mix_words(profile.rfm_segments))}")
             if np.isfinite(profile.stability):
                 block += (f"<br><b>Stability:</b> {profile.stability_reading} "
                           f"({profile.stability:.2f}): "
                           f"{insights.stability.explanation(profile.number)}.")
             blocks.append(block + "</p>")
         self.results.descriptions.setHtml("".join(blocks))
+
+
+def _main_rfm_segment(shares: dict[str, float]) -> str:
+    """`Champions (52.0%)`: the RFM segment most of a segment's customers are in."""
+    if not shares:
+        return ""
+    name, share = max(shares.items(), key=lambda item: item[1])
+    return f"{name} ({format_share(share)})"
 
 
 def _decorated(draw, decorate):

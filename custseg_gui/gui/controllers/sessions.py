@@ -102,8 +102,13 @@ class SessionController(QObject):
         return path or None
 
     def _continue(self, saved: SavedAnalysis) -> None:
-        """The data is open: put every setting back as saved, then find the segments."""
+        """The data is open: put every setting back as saved, then find the segments. An order
+        log's customers are made first, with the saved order settings."""
         document = self.document
+        if saved.settings.orders.enabled and document.orders is None:
+            self.window.orders.make_customers(saved.settings.orders,
+                                              then=lambda: self._continue(saved))
+            return
         known = {info.name for info in document.detected}
         settings = saved.settings
         unknown = [name for name in settings.features if name not in known]

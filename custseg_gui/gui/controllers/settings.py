@@ -9,7 +9,6 @@ import html
 
 from PySide6.QtCore import QObject
 
-from custseg_gui.core.columns import default_features
 from custseg_gui.core.health import settings_fixes
 from custseg_gui.gui.document import Document
 
@@ -30,7 +29,7 @@ class SettingsController(QObject):
                 lambda _index, name=name, combo=combo: self._write(**{name: combo.currentData()}))
         panel.features_changed.connect(self._features_changed)
         panel.defaults_button.clicked.connect(
-            lambda: self._write(features=default_features(self.document.columns)))
+            lambda: self._write(features=self.document.usual_features()))
         panel.none_button.clicked.connect(lambda: self._write(features=()))
         health_view.fixes_changed.connect(self._fixes_changed)
         document.table_changed.connect(self._show_table)
@@ -102,9 +101,19 @@ class SettingsController(QObject):
         name = table.report.file_name
         if len(name) > 34:  # a long name is shortened in the middle; the tooltip has it whole
             name = f"{name[:20]}…{name[-13:]}"
-        self.panel.file_label.setText(
-            f"<b>{html.escape(name)}</b><br>{html.escape(table.report.describe())}{notes}")
+        # An order log's customers: the file as read, then what is shown of it.
+        read = table if document.orders is None else document.lines.read.table
+        shown = ""
+        if document.orders is not None:
+            customers = table.n_rows
+            shown = (f"<br>Shown as one row per customer: {customers:,} "
+                     f"customer{'s' if customers != 1 else ''}")
+        self.panel.file_label.setText(f"<b>{html.escape(name)}</b><br>"
+                                      f"{html.escape(read.report.describe())}{shown}{notes}")
         self.panel.file_label.setToolTip(str(document.path))
+        self.panel.defaults_button.setToolTip(
+            "Tick recency, frequency and net spend, untick the rest" if document.orders
+            is not None else "Tick every usable numeric column, untick the rest")
 
     def _show_stale(self) -> None:
         self.panel.stale_label.setVisible(self.document.stale)

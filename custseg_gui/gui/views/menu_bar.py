@@ -51,8 +51,16 @@ class MenuBar:
                                   statusTip="Try every number of segments and recommend one")
         self.cancel_action = QAction("&Cancel", window, shortcut=QKeySequence("Esc"),
                                      statusTip="Stop the work in progress")
+        self.orders_action = QAction("&Order lines into customers...", window,
+                                     statusTip="For a file of order lines (one line per item "
+                                               "sold): choose which column holds what and "
+                                               "analyse one row per customer")
+        self.orders_action.setObjectName("ordersAction")
+        self.orders_action.setEnabled(False)
         analysis_menu.addAction(self.run_action)
         analysis_menu.addAction(self.cancel_action)
+        analysis_menu.addSeparator()
+        analysis_menu.addAction(self.orders_action)
 
         view_menu = menu.addMenu("&View")
         self.tab_actions = []

@@ -1,4 +1,5 @@
-"""The tabs on the right (view only): data, explore, number of segments, segments, profiles.
+"""The tabs on the right (view only): data, explore, number of segments, segments, profiles, the
+RFM grid (an order log's only), what sets the segments apart, export.
 
 Every chart panel is made for an entry of the chart catalogue (core/charts): its canvas carries
 the entry's object name and its "how to read" text; `charts` maps the entry's name to it.
@@ -171,6 +172,13 @@ class ResultsView(QTabWidget):
         self.profiles_splitter = profiles
         self.addTab(profiles, "Profiles")
 
+        # RFM grid: an order log's customers by R and F score (hidden for a customer table)
+        self.rfm_page = self.charts["rfm"]
+        self.addTab(self.rfm_page, "RFM grid")
+        self.setTabToolTip(self.count() - 1, "The customers of an order log on the usual RFM "
+                                             "grid: how recently by how often they bought")
+        self.setTabVisible(self.count() - 1, False)
+
         # What sets them apart
         apart = QSplitter(Qt.Horizontal)
         apart.setObjectName("apartSplitter")
@@ -213,6 +221,13 @@ class ResultsView(QTabWidget):
         self.setTabToolTip(self.count() - 1, "New customers: who moved between segments, and "
                                              "what changed in the customers")
         self.setTabVisible(self.count() - 1, False)
+
+    def show_rfm_tab(self, shown: bool) -> None:
+        """Show the RFM grid's tab (an order log's analysis) or hide it."""
+        index = self.indexOf(self.rfm_page)
+        if not shown and self.currentIndex() == index:
+            self.setCurrentIndex(0)
+        self.setTabVisible(index, shown)
 
     def fit_profile_rows(self, rows: int) -> None:
         """Give the profile table the height its first `rows` rows need (up to 8 segments are
