@@ -50,6 +50,8 @@ _PATTERNS = (
     (re.compile(r"^num (.+?) visits month$"), lambda m: f"{_singular(m[1])} visits a month"),
     (re.compile(r"^num (.+)$"), lambda m: m[1]),
     (re.compile(r"^year birth$|^birth year$|^yob$"), lambda m: "birth year"),
+    # An order log's R, F and M scores (1 to 5) keep their letter: "R score"
+    (re.compile(r"^([rfm]) score$"), lambda m: f"{m[1].upper()} score"),
 )
 
 CONCEPTS = {
@@ -57,19 +59,21 @@ CONCEPTS = {
     # underscores made spaces
     "age": r"\bage\b|birth",
     "income": r"income|salary|earning|\bwages?\b",
-    "recency": r"recen|days since|last (purchase|order|visit)",
+    "recency": r"recen|days since|last (purchase|order|visit)|^r score$",
     "frequency": r"^frequency\b|^f$|purchases? frequency|order frequency|visit frequency|"
                  r"(number of|num|count of|no of) (orders|purchases|visits|transactions)|"
-                 r"^(orders|visits|transactions)$|^num .*purchases",
+                 r"^(orders|visits|transactions)$|^num .*purchases|^f score$",
     "monetary": r"monetary|revenue|lifetime value|\bclv\b|\bltv\b|total (spent|sales)|"
-                r"net spend",
+                r"net spend|^m score$",
     "spending": r"spend|spent|expenditure|purchases|^mnt|amount",
+    "tenure": r"^tenure\b|customer since|days as (a )?customer|years as (a )?customer",
 }
 # What a segment high or low on a concept is called, strongly and clearly: (very, clear) words.
 # A word ending in "..." comes before the column's words, others stand alone.
 _CONCEPT_WORDS = {
     "age": {True: ("Much older", "Older"), False: ("Very young", "Young")},
     "recency": {True: ("Long lapsed", "Lapsed"), False: ("Very recent", "Recent")},
+    "tenure": {True: ("Long-standing", "Long-standing"), False: ("Very new", "Newer")},
     "frequency": {True: ("Very frequent", "Frequent"), False: ("Rare", "Occasional")},
     "monetary": {True: ("Very big spenders", "Big spenders"),
                  False: ("Very small spenders", "Small spenders")},
@@ -80,7 +84,8 @@ _CONCEPT_WORDS = {
 # "frequent", "big spenders" on their own.
 _PLAIN_MEASURES = {"frequency", "f", "orders", "visits", "transactions", "purchases",
                    "number of orders", "number of purchases", "monetary", "m", "monetary value",
-                   "net spend", "revenue", "total spent", "total sales", "lifetime value"}
+                   "net spend", "revenue", "total spent", "total sales", "lifetime value",
+                   "f score", "m score"}
 
 
 @dataclass(frozen=True)
@@ -164,9 +169,17 @@ def _age_inverted(column: str) -> bool:
     return "birth" in column.lower()
 
 
+def _rfm_score(column: str) -> bool:
+    """An order log's R, F or M score: 1 to 5, higher is better (a high R score is recent)."""
+    return re.fullmatch(r"[rfm] score", _words_of(column)) is not None
+
+
 def _direction_high(term: Term) -> bool:
-    """Whether the segment is high on what the column means (a later birth year is younger)."""
+    """Whether the segment is high on what the column means (a later birth year is younger, a
+    higher R score more recent: fewer days since the last purchase)."""
     if is_age(term.column) and _age_inverted(term.column):
+        return not term.high
+    if concept(term.column) == "recency" and _rfm_score(term.column):
         return not term.high
     return term.high
 
@@ -175,7 +188,7 @@ def _qualified(term: Term) -> tuple[str, str]:
     """(qualifier, what): the words of a name for one column, as `("Very high", "income")`,
     `("Young", "")` or `("Often", "accepted campaign 1")`."""
     key = concept(term.column)
-    if key in _CONCEPT_WORDS and (key in ("age", "recency")
+    if key in _CONCEPT_WORDS and (key in ("age", "recency", "tenure")
                                   or _words_of(term.column) in _PLAIN_MEASURES):
         very, clear = _CONCEPT_WORDS[key][_direction_high(term)]
         return (very if term.very else clear), ""
@@ -208,14 +221,19 @@ def name_terms(terms: list[Term], importance: dict[str, float]) -> list[Term]:
                 if importance.get(term.column, 0.0) >= MIN_IMPORTANCE]
     ranked = sorted(eligible, key=lambda term: -abs(term.difference)
                     * importance.get(term.column, 0.0) ** 0.5)
-    # "Cash advance" and "cash advance frequency" say the same thing twice: keep the first.
+    # "Cash advance" and "cash advance frequency" say the same thing twice, as do an order
+    # log's recency and its R score: keep the first.
     chosen, words = [], set()
+    concepts = {True: set(), False: set()}  # of the chosen R/F/M scores, of the other columns
     for term in ranked:
         own = {word for word in readable(term.column).split() if len(word) >= 4}
-        if own & words:
+        about, score = concept(term.column), _rfm_score(term.column)
+        if own & words or (about is not None and about in concepts[not score]):
             continue
         chosen.append(term)
         words |= own
+        if about is not None:
+            concepts[score].add(about)
     return chosen
 
 
@@ -355,7 +373,8 @@ def _number_phrase(term: Term, first: bool) -> str:
             return (f"{word} (born {format_value(term.mean, 'year')} vs "
                     f"{format_value(term.overall, 'year')}{suffix})")
         return f"{word} ({format_number(term.mean)} vs {format_number(term.overall)}{suffix})"
-    if key == "recency" and not unit_of(term.column).lower().startswith(("week", "month")):
+    if key == "recency" and not _rfm_score(term.column) and not unit_of(
+            term.column).lower().startswith(("week", "month")):
         return (f"last purchase {format_number(term.mean)} days ago vs "
                 f"{format_number(term.overall)}{suffix}")
     if term.measure == "flag":

@@ -159,10 +159,10 @@ def test_names_grow_word_by_word_until_they_differ():
     second = alike + [Term("Returns", -0.6, 1, 2, position=4)]
 
     # Then the names grow twice, to the fifth column, rather than being numbered (each
-    # qualifier said once: "high" covers income, spending, tenure and the returns of the first)
+    # qualifier said once: "high" covers income, spending and the returns of the first)
     assert named(first, second) == [
-        "High income, spending, tenure and returns, frequent",
-        "High income, spending and tenure, frequent, low returns"]
+        "High income, spending and returns, frequent, long-standing",
+        "High income and spending, frequent, long-standing, low returns"]
 
 
 def test_name_weighs_each_difference_by_the_square_root_of_its_importance():
@@ -196,7 +196,7 @@ def test_a_name_says_a_shared_word_of_four_letters_or_more_once():
     web = [Term("Web visits", 1.6, 9, 5, position=0), Term("Web orders", 1.2, 9, 5, position=1)]
 
     # Then card limit is left out, and both web columns are named
-    assert named(cards, web) == ["Very high card balance, high tenure",
+    assert named(cards, web) == ["Very high card balance, long-standing",
                                  "Very high web visits, high web orders"]
 
 
@@ -458,9 +458,26 @@ def test_action_counts_a_column_from_half_a_standard_deviation():
     ("Frequency (orders)", -0.8, "Occasional"),
     ("Monetary (net spend)", 0.8, "Big spenders"),
     ("Monetary (net spend)", -0.8, "Small spenders"),
+    ("R score", 0.8, "Recent"),
+    ("R score", -1.6, "Long lapsed"),
+    ("F score", 0.8, "Frequent"),
+    ("M score", -0.8, "Small spenders"),
+    ("Tenure (days)", 0.8, "Long-standing"),
+    ("Tenure (days)", -0.8, "Newer"),
 ])
 def test_rfm_columns_read_as_what_they_mean(column, difference, words):
     assert term_words(Term(column, difference, 0.0, 0.0)) == words
+
+
+def test_an_rfm_score_and_its_measure_name_a_segment_once_and_read_as_a_score():
+    # Given a segment that bought recently, so both its recency and its R score stand out
+    terms = [Term("Recency (days)", -1.0, 12, 90, position=0),
+             Term("Frequency (orders)", 1.2, 14, 4, position=1),
+             Term("R score", 1.1, 4.6, 3.0, position=2)]
+    # Then its name says "recent" once, and its description names the score as a score
+    assert named(terms) == ["Frequent, recent"]
+    assert "R score 4.60 vs 3.00" in describe(30, 0.1, terms)
+    assert "days ago vs 3.0" not in describe(30, 0.1, terms)
 
 
 def test_recent_frequent_big_spenders_read_in_one_name():
