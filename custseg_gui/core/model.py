@@ -21,7 +21,6 @@ import numpy as np
 import pandas as pd
 
 from custseg_gui import __version__
-from custseg_gui.core.charts.style import segment_color
 from custseg_gui.core.columns import Role
 from custseg_gui.core.errors import UserError
 from custseg_gui.core.ksearch import nearest
@@ -123,6 +122,8 @@ class SegmentationModel:
             raise UserError(f"{where} was saved by a newer version of CustSeg "
                             f"({content.get('app_version', 'unknown')}). Install the newer "
                             "version to use it.")
+        from custseg_gui.core.charts.style import segment_color  # (charts load matplotlib)
+
         try:
             settings = AnalysisSettings.from_dict(content["settings"])
             features = tuple(Feature(
@@ -178,6 +179,8 @@ def _finite(value) -> float | None:
 
 def build(result, names: dict[int, str] | None = None) -> SegmentationModel:
     """Everything `result` fitted, with the user's segment names over the automatic ones."""
+    from custseg_gui.core.charts.style import segment_color  # (charts load matplotlib)
+
     prepared, segmentation = result.prepared, result.segmentation
     settings = prepared.settings
     roles = {info.name: info.role for info in result.columns}
