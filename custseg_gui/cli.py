@@ -15,8 +15,8 @@ from pathlib import Path
 
 from custseg_gui import __version__
 from custseg_gui.core.errors import UserError
-from custseg_gui.core.exports import (DEFAULT_FORMATS, EXPORTERS, FORMATS, ExportContext,
-                                      export_files)
+from custseg_gui.core.exports import (CSV_ENCODINGS, DEFAULT_CSV_ENCODING, DEFAULT_FORMATS,
+                                      EXPORTERS, FORMATS, ExportContext, export_files)
 from custseg_gui.core.settings import (SETTINGS_CLASSES, AnalysisSettings, LoadSettings,
                                        SettingsError, default_of, from_document, options)
 from custseg_gui.core.sources import extensions_text
@@ -88,8 +88,17 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--sql-dialect", choices=list(DIALECTS), default="standard",
                         help="SQL of segments.sql: standard (" + DIALECTS["standard"]
                         + ") or bigquery (default: standard)")
+    _add_csv_encoding(parser)
     parser.add_argument("--version", action="version", version=f"CustSeg {__version__}")
     return parser
+
+
+def _add_csv_encoding(parser: argparse.ArgumentParser) -> None:
+    described = "; ".join(f"{key}: {words}" for key, words in CSV_ENCODINGS.items())
+    parser.add_argument("--csv-encoding", choices=list(CSV_ENCODINGS),
+                        default=DEFAULT_CSV_ENCODING,
+                        help=f"how the CSV files are encoded ({described}; default: "
+                             f"{DEFAULT_CSV_ENCODING})")
 
 
 def _settings_file(path: Path) -> dict:
@@ -162,7 +171,8 @@ def report(argv: list[str]) -> int:
 
         result = run(args.input, settings)
         written = write_report(ExportContext(result, page_size=args.page_size,
-                                             sql_dialect=args.sql_dialect), out, args.formats)
+                                             sql_dialect=args.sql_dialect,
+                                             csv_encoding=args.csv_encoding), out, args.formats)
     except UserError as error:
         log.info("report failed: %s", error)
         print(f"error: {error}", file=sys.stderr)
@@ -253,6 +263,7 @@ def build_score_parser() -> argparse.ArgumentParser:
                              "moved; needs --id")
     parser.add_argument("--id", metavar="COLUMN", help="the customer ID column of both files")
     _add_setting_options(parser, (LoadSettings,))
+    _add_csv_encoding(parser)
     return parser
 
 
@@ -271,7 +282,7 @@ def score(argv: list[str]) -> int:
         from custseg_gui.core.scoring import run_scoring
 
         scoring = run_scoring(Path(args.segmentation), Path(args.input), load, args.previous,
-                              args.id)
+                              args.id, csv_encoding=args.csv_encoding)
         written = write_files(out, scoring.files)
     except UserError as error:
         log.info("score failed: %s", error)

@@ -25,7 +25,7 @@ def run_score(args: list) -> tuple[int, str, str]:
 
 
 def rows_of(path: Path) -> list[dict]:
-    with open(path, newline="", encoding="utf-8") as handle:
+    with open(path, newline="", encoding="utf-8-sig") as handle:
         return list(csv.DictReader(handle))
 
 

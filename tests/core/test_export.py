@@ -63,7 +63,7 @@ def output_files(analysis, formats) -> list[str]:
 
 def read_csv_rows(path: Path) -> list[list[str]]:
     """Every row of a CSV file as the exact text of its cells (header first)."""
-    with open(path, newline="", encoding="utf-8") as handle:
+    with open(path, newline="", encoding="utf-8-sig") as handle:
         return list(csv.reader(handle))
 
 

@@ -73,7 +73,7 @@ def test_exports_carry_the_users_segment_names(qtbot, wait_for_task, window, cus
     assert sorted(path.name for path in folder.iterdir()) == ["segments.csv", "summary.json"]
     summary = json.loads((folder / "summary.json").read_text(encoding="utf-8"))
     assert summary["segments"][1]["name"] == "Big spenders"
-    with open(folder / "segments.csv", encoding="utf-8", newline="") as handle:
+    with open(folder / "segments.csv", encoding="utf-8-sig", newline="") as handle:
         rows = list(csv.DictReader(handle))
     named = [int(row["CustomerID"]) for row in rows if "Big spenders" in row.values()]
     assert named == list(range(31, 51))
@@ -100,7 +100,7 @@ def test_overwriting_an_earlier_export_asks_first(qtbot, wait_for_task, window, 
     assert (folder / "segments.csv").read_text(encoding="utf-8") == "earlier export"
     # And once the user agrees, the file is replaced
     assert wait_for_task(window, "export", lambda: click_button(box, "Replace")) == "returned"
-    assert (folder / "segments.csv").read_text(encoding="utf-8").startswith("CustomerID")
+    assert (folder / "segments.csv").read_text(encoding="utf-8-sig").startswith("CustomerID")
 
 
 def test_export_to_a_missing_folder_shows_a_message_and_the_window_stays_usable(
@@ -234,7 +234,7 @@ def test_mall_exports_carry_the_users_segment_names(qtbot, wait_for_task, window
     summary = json.loads((tmp_path / "summary.json").read_text(encoding="utf-8"))
     assert [segment["size"] for segment in summary["segments"]] == [81, 39, 35, 23, 22]
     assert summary["segments"][1]["name"] == "Big spenders"
-    with open(tmp_path / "segments.csv", encoding="utf-8", newline="") as handle:
+    with open(tmp_path / "segments.csv", encoding="utf-8-sig", newline="") as handle:
         rows = list(csv.DictReader(handle))
     assert len(rows) == 200
     assert sum("Big spenders" in row.values() for row in rows) == 39

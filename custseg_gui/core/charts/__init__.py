@@ -20,7 +20,7 @@ from custseg_gui.core.charts.explore import draw_correlations, draw_distribution
 from custseg_gui.core.charts.ksearch import draw_elbow, draw_silhouette
 from custseg_gui.core.charts.rfm import draw_rfm_grid
 from custseg_gui.core.charts.profiles import (draw_importance, draw_profile_heatmap,
-                                              draw_segment_distributions)
+                                              draw_segment_distributions, draw_segment_profile)
 from custseg_gui.core.charts.segments import (MAX_SCATTER_POINTS, PCA_VIEW, ScatterData,
                                               default_axes, draw_segments, draw_sizes,
                                               scatter_data)
@@ -58,10 +58,10 @@ class Chart:
 
     name: str
     title: str  # what it shows, in words
-    canvas: str  # object name of the window's canvas
+    canvas: str | None  # object name of the window's canvas; None: drawn for reports only
     file: str | None  # PNG file name of the export; None: shown in the window only
-    # "data" (a table and chosen columns), "segments" (an analysis result) or "orders" (the
-    # result of an order log's customers)
+    # "data" (a table and chosen columns), "segments" (an analysis result), "orders" (the
+    # result of an order log's customers) or "segment" (one segment: `highlight`)
     needs: str
     draw: Callable[[Figure, ChartInputs], None]
     help: str = ""  # how to read it, in plain words
@@ -71,6 +71,8 @@ class Chart:
             return inputs.result is not None
         if self.needs == "orders":
             return inputs.result is not None and inputs.result.orders is not None
+        if self.needs == "segment":
+            return inputs.result is not None and inputs.highlight is not None
         return inputs.frame is not None
 
 
@@ -152,6 +154,10 @@ def _rfm(fig: Figure, inputs: ChartInputs) -> None:
     draw_rfm_grid(fig, r_scores, f_scores, subject)
 
 
+def _segment_profile(fig: Figure, inputs: ChartInputs) -> None:
+    draw_segment_profile(fig, inputs.result.insights, inputs.highlight, inputs.segment_names())
+
+
 def _distributions(fig: Figure, inputs: ChartInputs) -> None:
     draw_distributions(fig, _explore_frame(inputs), list(inputs.features))
 
@@ -203,6 +209,12 @@ CHARTS: tuple[Chart, ...] = (
           "Each cell counts the customers with that pair of scores; the outlined areas are the "
           "10 usual RFM segments, from Champions (bought recently and often) to Hibernating "
           "(rarely, long ago)."),
+    Chart("segment_profile", "one segment against the average", None, None, "segment",
+          _segment_profile,
+          "How to read this chart: each bar is a column the segment differs on most. A bar to "
+          "the right means the segment's customers have more of it than the average customer, "
+          "to the left less; the length is how many standard deviations (a usual difference "
+          "between two customers) the segment's average is away."),
 )
 
 

@@ -8,19 +8,17 @@ from pathlib import Path
 
 import pandas as pd
 
-from custseg_gui.core.exports.customers import customers_csv_bytes, free_column_name, \
-    neutralize_formulas
+from custseg_gui.core.exports.customers import (CustomerList, neutralize_formulas,
+                                                with_columns, write_csv)
 from custseg_gui.core.exports.segment_columns import customer_segment_columns
 
 FILE = "customers.csv"
 
 
-def customer_table(result, names: dict[int, str]) -> pd.DataFrame:
-    """The customers as written, with their segment (and why some have none)."""
-    table = result.table.raw.copy()
-    for name, values in customer_segment_columns(result, names).items():
-        table[free_column_name(name, table.columns)] = values
-    return table
+def customer_list(result, names: dict[int, str]) -> CustomerList:
+    """The customers as written, with their segment (and why some have none): the table's
+    own columns, not a copy, for the fast CSV writer."""
+    return with_columns(result.table.raw, customer_segment_columns(result, names))
 
 
 def files(context) -> list[str]:
@@ -30,8 +28,9 @@ def files(context) -> list[str]:
 def write(staging, folder: Path, context, progress) -> None:
     if context.result.orders is None:
         return
-    table = customer_table(context.result, context.segment_names)
-    staging.write(folder / FILE, lambda handle: handle.write(customers_csv_bytes(table)))
+    listed = customer_list(context.result, context.segment_names)
+    staging.write(folder / FILE, lambda handle: write_csv(handle, listed, progress,
+                                                          context.csv_encoding))
 
 
 def check(folder: Path, context) -> None:
