@@ -75,8 +75,8 @@ def test_without_formats_every_file_is_written(customers, tmp_path):
     # Then every format's files are written: customer list, workbook, PDF, images, summary
     assert status == 0, stderr
     assert sorted(path.name for path in out.iterdir()) == sorted(REPORT_FILES)
-    assert len(REPORT_FILES) == 13
-    assert stdout.startswith(f"Wrote 13 files to {out}")
+    assert len(REPORT_FILES) == 15
+    assert stdout.startswith(f"Wrote 15 files to {out}")
 
 
 @pytest.mark.parametrize("value", ["csv,docx", "pdf;png", "", ",", "all"])
@@ -87,7 +87,7 @@ def test_bad_formats_exit_2_with_one_error_line_and_write_nothing(customers, tmp
 
     # Then the command exits 2 with one line listing the formats, and makes no folder
     assert status == 2
-    assert_one_error_line(stderr, "--formats", "csv, customers, xlsx, pdf, png, json, model, sql",
+    assert_one_error_line(stderr, "--formats", "csv, customers, xlsx, pdf, pptx, html, png, json, model, sql, lists",
                           f"'{value}'")
     assert stdout == ""
     assert not out.exists()
@@ -143,5 +143,6 @@ def test_unknown_page_size_exits_2_and_writes_nothing(customers, tmp_path):
 def test_help_describes_formats_and_page_size():
     status, stdout, _ = run_report(["--help"])
     assert status == 0
-    assert "--formats LIST" in stdout and "csv,customers,xlsx,pdf,png,json" in stdout
+    assert "--formats LIST" in stdout and "csv,customers,xlsx,pdf,pptx,html,png,json" in stdout
+    assert "--csv-encoding {utf-8-sig,utf-8}" in stdout
     assert "--page-size {a4,letter}" in stdout

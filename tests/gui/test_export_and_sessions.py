@@ -11,6 +11,7 @@ from PySide6.QtWidgets import (QAbstractButton, QCheckBox, QFileDialog, QLineEdi
                                QTableWidget, QWidget)
 
 from report_helpers import REPORT_FILES
+from custseg_gui.core.exports import FORMATS
 from custseg_gui.gui import MainWindow
 from window_helpers import (GROUP_CENTRES, GROUP_SIZES, choose_k, click_button, find,
                             find_segments, open_file, profile_names, profile_sizes, show_tab,
@@ -29,7 +30,7 @@ def analyse(qtbot, wait_for_task, window, path, features=None):
 
 def export_only(window, formats) -> None:
     """Tick only these kinds of file on the Export tab."""
-    for fmt in ("csv", "xlsx", "pdf", "png", "json"):
+    for fmt in FORMATS:
         find(window, QCheckBox, f"{fmt}Check").setChecked(fmt in formats)
 
 

@@ -22,7 +22,8 @@ from custseg_gui.core.exports.customers import CustomerList, write_csv
 FOLDER = "segments"
 # Characters no file name may hold on Windows (and ':' on macOS), control characters too.
 FORBIDDEN = re.compile(r'[<>:"/\\|?*\x00-\x1f\x7f]')
-# Windows keeps these names for devices, with any extension (CON.csv is the console).
+# Windows keeps these names for devices, with any extension (CON.csv is the console). A list's
+# name starts with its number (`02 - CON.csv`), so it is never one of them: the tests hold it.
 RESERVED = {"CON", "PRN", "AUX", "NUL", *(f"COM{n}" for n in range(1, 10)),
             *(f"LPT{n}" for n in range(1, 10))}
 # A segment name's part of a file name, in characters; with the number and `.csv` the name
@@ -39,9 +40,7 @@ def safe_name(name: str, number: int) -> str:
     text = text[:NAME_CHARS].rstrip(" .")
     while len(text.encode("utf-8")) > 4 * NAME_CHARS:
         text = text[:-1].rstrip(" .")
-    if not text or text.upper().split(".")[0] in RESERVED:
-        text = f"Segment {number}" if not text else f"{text} segment"
-    return text
+    return text or f"Segment {number}"
 
 
 def list_names(context) -> dict[int, str]:

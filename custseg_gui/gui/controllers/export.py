@@ -53,7 +53,8 @@ class ExportController(QObject):
         if self.document.result is None:
             return None
         return ExportContext(self.document.result, dict(self.document.renamed),
-                             self.panel.page_size_combo.currentData())
+                             self.panel.page_size_combo.currentData(),
+                             csv_encoding=self.panel.csv_encoding_combo.currentData())
 
     def choose_folder(self) -> None:
         start = self.panel.folder_edit.text() or str(Path.home())
