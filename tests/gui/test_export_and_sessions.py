@@ -7,8 +7,8 @@ import json
 
 import pytest
 from PySide6.QtCore import QSettings, Qt
-from PySide6.QtWidgets import (QAbstractButton, QCheckBox, QFileDialog, QLineEdit, QSpinBox,
-                               QTableWidget, QWidget)
+from PySide6.QtWidgets import (QAbstractButton, QCheckBox, QComboBox, QFileDialog, QLineEdit,
+                               QSpinBox, QTableWidget, QWidget)
 
 from report_helpers import REPORT_FILES
 from custseg_gui.core.exports import FORMATS
@@ -307,3 +307,32 @@ def test_cancelling_an_export_leaves_the_folder_as_it_was(qtbot, wait_for_task, 
                     timeout=10_000)
     assert {path.name: path.read_bytes() for path in folder.iterdir()} == before
     assert find(window, QAbstractButton, "exportButton").isEnabled()
+
+
+def test_export_panel_offers_slides_a_web_page_and_lists_per_segment(qtbot, wait_for_task,
+                                                                      window, customers_csv,
+                                                                      tmp_path):
+    # Given segments of made-up customers, on the Export tab
+    folder = tmp_path / "export"
+    folder.mkdir()
+    analyse(qtbot, wait_for_task, window, customers_csv)
+    show_tab(window, "Export")
+    # Then slides and the web page are ticked by default, the lists only when wanted
+    pptx, html, lists = (find(window, QCheckBox, name)
+                         for name in ("pptxCheck", "htmlCheck", "listsCheck"))
+    assert pptx.isChecked() and html.isChecked() and not lists.isChecked()
+    assert all(check.isVisible() and check.toolTip() for check in (pptx, html, lists))
+    combo = find(window, QComboBox, "csvEncodingCombo")
+    assert combo.currentData() == "utf-8-sig"
+    # When the user ticks only these three, for plain UTF-8, and exports
+    export_only(window, ("pptx", "html", "lists"))
+    combo.setCurrentIndex(combo.findData("utf-8"))
+    assert wait_for_task(window, "export", lambda: window.export_to(folder)) == "returned"
+    # Then the deck, the page and a list per segment are written, without a byte order mark
+    assert sorted(path.name for path in folder.iterdir()) == ["report.html", "report.pptx",
+                                                              "segments"]
+    names = profile_names(window)
+    lists_written = sorted(path.name for path in (folder / "segments").iterdir())
+    assert lists_written == [f"{number:02d} - {name}.csv"
+                             for number, name in enumerate(names, start=1)]
+    assert (folder / "segments" / lists_written[0]).read_bytes().startswith(b"CustomerID,")

@@ -182,5 +182,6 @@ def draw_segment_profile(fig: Figure, insights: Insights, number: int,
     ax.tick_params(axis="x", labelsize="small")
     for spine in ("top", "right"):
         ax.spines[spine].set_visible(False)
-    ax.set_title(wrap_to(fig, segment_label(number, names.get(number, profile.name)), 11),
-                 color=colour, fontsize=11, loc="left")
+    # Over the whole figure: the long column names take the axes' left part.
+    fig.suptitle(wrap_to(fig, segment_label(number, names.get(number, profile.name)), 11),
+                 color=colour, fontsize=11, x=0.02, ha="left")

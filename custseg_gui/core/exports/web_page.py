@@ -56,6 +56,7 @@ th, td { padding: .3rem .55rem; border-bottom: 1px solid var(--line); text-align
          vertical-align: top; overflow-wrap: break-word; }
 th { background: var(--shade); }
 td.number, th.number { text-align: right; white-space: nowrap; }
+.wrap td:last-child { overflow-wrap: anywhere; }
 tbody tr:nth-child(even) { background: #f8fafc; }
 .swatch { display: inline-block; width: .8em; height: .8em; border-radius: 2px;
           margin-right: .4em; vertical-align: baseline; }
@@ -99,9 +100,10 @@ def _chart(name: str, inputs: ChartInputs, alt: str, size=CHART_SIZE) -> str:
 
 
 def _table(header: list[str], rows: list[list[str]], numbers: set[int] = frozenset(),
-           swatches: dict[int, str] | None = None) -> str:
+           swatches: dict[int, str] | None = None, wrap: bool = False) -> str:
     """A table that scrolls sideways on a narrow screen; `numbers`: right-aligned columns;
-    `swatches`: row -> the colour shown before its second cell (a segment's name)."""
+    `swatches`: row -> the colour shown before its second cell (a segment's name); `wrap`:
+    its last column's long words (a checksum) break anywhere rather than widen the table."""
     def cell(tag: str, column: int, text: str, swatch: str | None = None) -> str:
         kind = ' class="number"' if column in numbers else ""
         mark = f'<span class="swatch" style="background:{swatch}"></span>' \
@@ -113,7 +115,8 @@ def _table(header: list[str], rows: list[list[str]], numbers: set[int] = frozens
         "<tr>" + "".join(cell("td", column, text, (swatches or {}).get(row))
                          for column, text in enumerate(cells)) + "</tr>"
         for row, cells in enumerate(rows))
-    return (f'<div class="table"><table><thead><tr>{head}</tr></thead><tbody>{body}</tbody>'
+    kind = ' class="wrap"' if wrap else ""
+    return (f'<div class="table"><table{kind}><thead><tr>{head}</tr></thead><tbody>{body}</tbody>'
             f"</table></div>")
 
 
@@ -196,7 +199,8 @@ def page(context, progress) -> str:
                         f"Describing segment {profile.number}...")
         parts.append(_segment(analysis, names, profile))
     parts += [_heading("settings"),
-              _table(["Setting", "Value"], [list(row) for row in settings_rows(analysis)]),
+              _table(["Setting", "Value"], [list(row) for row in settings_rows(analysis)],
+                     wrap=True),
               "<h3>Scores for every number of segments tried</h3>",
               _table(SCORES_HEADER, score_rows(analysis), {0, 1, 2, 3, 4}),
               f'<p class="reading">{escape(METHOD)}</p>']
