@@ -128,3 +128,18 @@ def test_bad_input_is_one_error_line_and_writes_nothing(report, tmp_path, proble
     assert status == 2
     assert_one_error_line(stderr, words)
     assert not out.exists()
+
+
+def test_scored_csv_has_a_byte_order_mark_unless_plain_utf8_is_asked(report, tmp_path):
+    # Given the segmentation and the same customers
+    folder, data = report
+    model = folder / "report" / "segmentation.custseg"
+    # When scored by default, and again with --csv-encoding utf-8
+    assert run_score([model, data, "--out", tmp_path / "excel"])[0] == 0
+    assert run_score([model, data, "--out", tmp_path / "plain", "--csv-encoding",
+                      "utf-8"])[0] == 0
+    # Then the first starts with the byte order mark Excel reads, the second does not
+    excel = (tmp_path / "excel" / "scored.csv").read_bytes()
+    plain = (tmp_path / "plain" / "scored.csv").read_bytes()
+    assert excel.startswith(b"\xef\xbb\xbfCustomerID,") and plain.startswith(b"CustomerID,")
+    assert excel[3:] == plain

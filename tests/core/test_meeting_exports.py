@@ -324,6 +324,8 @@ def test_a_segment_has_the_same_colour_on_its_slide_its_page_section_and_its_cha
                  if shape.shape_type == MSO_SHAPE_TYPE.AUTO_SHAPE}
         assert colour.upper() in fills
         assert f'id="segment-{number}" style="border-color:{colour}"' in page
+        glance = next(shape.table for shape in deck.slides[1].shapes if shape.has_table)
+        assert f"#{glance.cell(number, 0).fill.fore_color.rgb}" == colour.upper()
         figure = Figure()
         chart("segment_profile").draw(figure, ChartInputs(result=made.analysis,
                                                           names=made.names, highlight=number))

@@ -217,8 +217,15 @@ def _summary_slide(deck: _Deck, analysis, names) -> None:
     row_height = min(0.42, room / (len(rows) + 1))
     size = max(9.0, min(16.0, row_height * 72 / 1.9))
     widths = [0.6, 6.4, 1.6, 1.4, 2.3]
-    deck.table(slide, GLANCE_HEADER, rows, widths, MARGIN, top, row_height, size,
-               align=[3, 1, 3, 3, 1])
+    table = deck.table(slide, GLANCE_HEADER, rows, widths, MARGIN, top, row_height, size,
+                       align=[3, 1, 3, 3, 1])
+    # Each segment's number on its own colour, as in every chart.
+    for row, profile in enumerate(analysis.insights.profiles, start=1):
+        cell = table.cell(row, 0)
+        cell.fill.solid()
+        cell.fill.fore_color.rgb = _colour(segment_color(profile.number))
+        for run in cell.text_frame.paragraphs[0].runs:
+            run.font.color.rgb, run.font.bold = _colour("FFFFFF"), True
 
 
 def _k_slide(deck: _Deck, analysis, inputs) -> None:
