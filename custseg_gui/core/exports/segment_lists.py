@@ -9,6 +9,7 @@ a list of a segment that no longer exists never stays behind.
 
 from __future__ import annotations
 
+import os
 import re
 import unicodedata
 from pathlib import Path
@@ -104,6 +105,8 @@ def write(staging, folder: Path, context, progress) -> None:
             with open(target / name, "wb") as handle:
                 write_csv(handle, segment_list(listed, segments, number),
                           encoding=context.csv_encoding)
+                handle.flush()
+                os.fsync(handle.fileno())  # on disk before the folder is renamed into place
         progress.report(1.0)
 
     staging.write_folder(folder / FOLDER, fill)
