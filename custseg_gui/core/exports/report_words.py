@@ -13,8 +13,12 @@ from custseg_gui.core.prep import left_out_summary
 # Columns a segment's key numbers name: those it differs on most.
 KEY_NUMBERS = 4
 
-# How to read the charts that carry no reading of their own in the catalogue (core/charts).
+# How to read the charts in a report, where the catalogue's reading (core/charts) is missing or
+# speaks of the window (choosing axes, hovering).
 READINGS = {
+    "segments": "How to read this chart: each dot is a customer, coloured by segment; X marks "
+                "a segment's centre. Dots of one colour close together are customers alike on "
+                "the two columns shown; colours that mix are segments that overlap there.",
     "sizes": "How to read this chart: one bar per segment, as long as the number of customers "
              "in it, in the segment's own colour.",
     "profiles": "How to read this chart: one cell per segment and column, holding the "
@@ -44,7 +48,7 @@ def reading(name: str) -> str:
     """The plain-language reading of a chart of the catalogue."""
     from custseg_gui.core.charts import chart
 
-    return chart(name).help or READINGS.get(name, "")
+    return READINGS.get(name) or chart(name).help
 
 
 def title_line(analysis) -> str:

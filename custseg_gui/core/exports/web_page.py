@@ -55,7 +55,8 @@ table { border-collapse: collapse; font-size: .92rem; min-width: 100%; }
 th, td { padding: .3rem .55rem; border-bottom: 1px solid var(--line); text-align: left;
          vertical-align: top; overflow-wrap: break-word; }
 th { background: var(--shade); }
-td.number, th.number { text-align: right; white-space: nowrap; }
+td.number, th.number { text-align: right; }
+td.number { white-space: nowrap; }
 .wrap td:last-child { overflow-wrap: anywhere; }
 tbody tr:nth-child(even) { background: #f8fafc; }
 .swatch { display: inline-block; width: .8em; height: .8em; border-radius: 2px;
@@ -82,6 +83,9 @@ tbody tr:nth-child(even) { background: #f8fafc; }
   h2 { break-before: page; break-after: avoid; }
   h2.first { break-before: auto; }
   figure, .segment, tr { break-inside: avoid; }
+  figure img { width: auto; max-height: 4.2in; margin: 0 auto; }
+  table { font-size: 8pt; }
+  th, td { padding: .15rem .3rem; }
   .table { overflow: visible; }
   a { color: inherit; text-decoration: none; }
 }
