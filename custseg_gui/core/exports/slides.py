@@ -32,6 +32,8 @@ LINE = 1.2  # line height, as a share of the font size
 # Slides that are there whatever the data: title, summary, number of segments, map and sizes,
 # what sets them apart, settings. An order log adds the RFM slide; every segment one slide.
 FIXED_SLIDES = 6
+# Paragraph alignment as python-pptx numbers it (PP_ALIGN), without importing it up front.
+LEFT, RIGHT = 1, 3
 
 
 def _inches(value: float):
@@ -101,7 +103,7 @@ class _Deck:
         frame.word_wrap = True
         frame.text = title
         paragraph = frame.paragraphs[0]
-        paragraph.alignment = 1  # left
+        paragraph.alignment = LEFT
         paragraph.runs[0].font.size = Pt(size)
         paragraph.runs[0].font.bold = True
         paragraph.runs[0].font.color.rgb = _colour(TEXT)
@@ -117,7 +119,7 @@ class _Deck:
         self.text(slide, f"CustSeg segment report · {self.source}", MARGIN, HEIGHT - 0.42,
                   9.0, 0.3, size=9, colour=MUTED)
         self.text(slide, str(number), WIDTH - MARGIN - 1.0, HEIGHT - 0.42, 1.0, 0.3, size=9,
-                  colour=MUTED, align=3)
+                  colour=MUTED, align=RIGHT)
 
     def rectangle(self, slide, left, top, width, height, colour: str) -> None:
         from pptx.enum.shapes import MSO_SHAPE
@@ -129,11 +131,11 @@ class _Deck:
         shape.line.fill.background()
 
     def text(self, slide, text: str, left, top, width, height, size: float = 18,
-             colour: str = TEXT, bold: bool = False, align: int = 1):
+             colour: str = TEXT, bold: bool = False, align: int = LEFT):
         return self.paragraphs(slide, [(text, size, bold, colour)], left, top, width, height,
                                align)
 
-    def paragraphs(self, slide, paragraphs, left, top, width, height, align: int = 1):
+    def paragraphs(self, slide, paragraphs, left, top, width, height, align: int = LEFT):
         """A text box of paragraphs: (text, size, bold, colour) each."""
         from pptx.util import Pt
 
@@ -169,7 +171,7 @@ class _Deck:
         table = shape.table
         for column, width in enumerate(widths):
             table.columns[column].width = _inches(width)
-        align = align or [1] * len(header)
+        align = align or [LEFT] * len(header)
         for row_number, cells in enumerate([header] + rows):
             table.rows[row_number].height = _inches(
                 heights[row_number - 1] if heights and row_number else row_height)
@@ -218,7 +220,7 @@ def _summary_slide(deck: _Deck, analysis, names) -> None:
     size = max(9.0, min(16.0, row_height * 72 / 1.9))
     widths = [0.6, 6.4, 1.6, 1.4, 2.3]
     table = deck.table(slide, GLANCE_HEADER, rows, widths, MARGIN, top, row_height, size,
-                       align=[3, 1, 3, 3, 1])
+                       align=[RIGHT, LEFT, RIGHT, RIGHT, LEFT])
     # Each segment's number on its own colour, as in every chart.
     for row, profile in enumerate(analysis.insights.profiles, start=1):
         cell = table.cell(row, 0)
