@@ -15,8 +15,8 @@ from pathlib import Path
 
 from custseg_gui import __version__
 from custseg_gui.core.errors import UserError
-from custseg_gui.core.exports import (DEFAULT_FORMATS, EXPORTERS, FORMATS, ExportContext,
-                                      export_files)
+from custseg_gui.core.exports import (CSV_ENCODINGS, DEFAULT_CSV_ENCODING, DEFAULT_FORMATS,
+                                      EXPORTERS, FORMATS, ExportContext, export_files)
 from custseg_gui.core.settings import (SETTINGS_CLASSES, AnalysisSettings, LoadSettings,
                                        OrderSettings, SettingsError, default_of, from_document,
                                        options)
@@ -89,8 +89,17 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--sql-dialect", choices=list(DIALECTS), default="standard",
                         help="SQL of segments.sql: standard (" + DIALECTS["standard"]
                         + ") or bigquery (default: standard)")
+    _add_csv_encoding(parser)
     parser.add_argument("--version", action="version", version=f"CustSeg {__version__}")
     return parser
+
+
+def _add_csv_encoding(parser: argparse.ArgumentParser) -> None:
+    described = "; ".join(f"{key}: {words}" for key, words in CSV_ENCODINGS.items())
+    parser.add_argument("--csv-encoding", choices=list(CSV_ENCODINGS),
+                        default=DEFAULT_CSV_ENCODING,
+                        help=f"how the CSV files are encoded ({described}; default: "
+                             f"{DEFAULT_CSV_ENCODING})")
 
 
 def _settings_file(path: Path) -> dict:
@@ -163,7 +172,8 @@ def report(argv: list[str]) -> int:
 
         result = run(args.input, settings)
         written = write_report(ExportContext(result, page_size=args.page_size,
-                                             sql_dialect=args.sql_dialect), out, args.formats)
+                                             sql_dialect=args.sql_dialect,
+                                             csv_encoding=args.csv_encoding), out, args.formats)
     except UserError as error:
         log.info("report failed: %s", error)
         print(f"error: {error}", file=sys.stderr)
@@ -260,6 +270,7 @@ def build_score_parser() -> argparse.ArgumentParser:
                         help="order logs: the day recency is counted to (default: the day "
                              "after the new file's latest date)")
     _add_setting_options(parser, (LoadSettings,))
+    _add_csv_encoding(parser)
     return parser
 
 
@@ -283,7 +294,7 @@ def score(argv: list[str]) -> int:
                 raise UserError(f"--as-of {args.as_of} is not a day: write it as YYYY-MM-DD, "
                                 "for example 2026-11-30.") from None
         scoring = run_scoring(Path(args.segmentation), Path(args.input), load, args.previous,
-                              args.id, as_of=as_of)
+                              args.id, as_of=as_of, csv_encoding=args.csv_encoding)
         written = write_files(out, scoring.files)
     except UserError as error:
         log.info("score failed: %s", error)

@@ -144,7 +144,7 @@ def write_columns(folder: Path, columns: dict[str, np.ndarray],
 
 def read_rows(path: Path) -> list[list[str]]:
     """Every row of a CSV file as the exact text of its cells (header first)."""
-    with open(path, newline="", encoding="utf-8") as handle:
+    with open(path, newline="", encoding="utf-8-sig") as handle:
         return list(csv.reader(handle))
 
 

@@ -10,8 +10,8 @@ from custseg_gui.cli import report
 # The files a user finds after a report with the default formats.
 CHART_IMAGES = ["elbow.png", "silhouette.png", "segments.png", "segment_sizes.png",
                 "segment_profiles.png", "feature_importance.png", "segment_distributions.png"]
-REPORT_FILES = ["segments.csv", "segments.xlsx", "report.pdf", *CHART_IMAGES, "summary.json",
-                "segmentation.custseg", "segments.sql"]
+REPORT_FILES = ["segments.csv", "segments.xlsx", "report.pdf", "report.pptx", "report.html",
+                *CHART_IMAGES, "summary.json", "segmentation.custseg", "segments.sql"]
 
 
 def run_report(args: list) -> tuple[int, str, str]:

@@ -26,7 +26,7 @@ SPENDING = "Spending Score (1-100)"
 
 def read_rows(path: Path) -> list[list[str]]:
     """Every row of a CSV file as the exact text of its cells (header first)."""
-    with open(path, newline="", encoding="utf-8") as handle:
+    with open(path, newline="", encoding="utf-8-sig") as handle:
         return list(csv.reader(handle))
 
 
@@ -65,7 +65,7 @@ def test_report_succeeds_and_says_what_it_wrote(mall_report):
     assert mall_report["status"] == 0, mall_report["stderr"]
     assert mall_report["stderr"] == ""
     assert mall_report["stdout"].strip() == (
-        f"Wrote 13 files to {mall_report['out']}: 5 segments of 200 customers.")
+        f"Wrote {len(REPORT_FILES)} files to {mall_report['out']}: 5 segments of 200 customers.")
     assert sorted(path.name for path in mall_report["out"].iterdir()) == sorted(REPORT_FILES)
 
 

@@ -25,7 +25,7 @@ def customers_file(path: Path, rows: int = 40) -> Path:
 
 
 def written_rows(folder: Path) -> list[dict[str, str]]:
-    with open(folder / "segments.csv", newline="", encoding="utf-8") as handle:
+    with open(folder / "segments.csv", newline="", encoding="utf-8-sig") as handle:
         return list(csv.DictReader(handle))
 
 

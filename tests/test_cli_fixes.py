@@ -70,7 +70,7 @@ def outlier(tmp_path_factory) -> Path:
 
 
 def data_mean(path: Path, column: str) -> float:
-    with open(path, newline="", encoding="utf-8") as handle:
+    with open(path, newline="", encoding="utf-8-sig") as handle:
         return float(np.mean([float(row[column]) for row in csv.DictReader(handle)]))
 
 

@@ -75,8 +75,8 @@ def test_without_formats_every_file_is_written(customers, tmp_path):
     # Then every format's files are written: customer list, workbook, PDF, images, summary
     assert status == 0, stderr
     assert sorted(path.name for path in out.iterdir()) == sorted(REPORT_FILES)
-    assert len(REPORT_FILES) == 13
-    assert stdout.startswith(f"Wrote 13 files to {out}")
+    assert len(REPORT_FILES) == 15
+    assert stdout.startswith(f"Wrote 15 files to {out}")
 
 
 @pytest.mark.parametrize("value", ["csv,docx", "pdf;png", "", ",", "all"])
@@ -87,7 +87,7 @@ def test_bad_formats_exit_2_with_one_error_line_and_write_nothing(customers, tmp
 
     # Then the command exits 2 with one line listing the formats, and makes no folder
     assert status == 2
-    assert_one_error_line(stderr, "--formats", "csv, customers, xlsx, pdf, png, json, model, sql",
+    assert_one_error_line(stderr, "--formats", "csv, customers, xlsx, pdf, pptx, html, png, json, model, sql, lists",
                           f"'{value}'")
     assert stdout == ""
     assert not out.exists()
@@ -143,5 +143,32 @@ def test_unknown_page_size_exits_2_and_writes_nothing(customers, tmp_path):
 def test_help_describes_formats_and_page_size():
     status, stdout, _ = run_report(["--help"])
     assert status == 0
-    assert "--formats LIST" in stdout and "csv,customers,xlsx,pdf,png,json" in stdout
+    assert "--formats LIST" in stdout and "csv,customers,xlsx,pdf,pptx,html,png,json" in stdout
+    assert "--csv-encoding {utf-8-sig,utf-8}" in stdout
     assert "--page-size {a4,letter}" in stdout
+
+
+def test_csv_files_carry_a_byte_order_mark_unless_plain_utf8_is_asked(customers, tmp_path):
+    # When the report writes the customer list and the lists, by default and for plain UTF-8
+    for out, extra in ((tmp_path / "excel", []), (tmp_path / "plain",
+                                                   ["--csv-encoding", "utf-8"])):
+        status, _, stderr = run_report([customers, "--out", out, "--formats", "csv,lists",
+                                        *extra, *FAST])
+        assert status == 0, stderr
+    # Then Excel's byte order mark starts every CSV file of the first, none of the second
+    excel = [tmp_path / "excel" / "segments.csv", *(tmp_path / "excel" / "segments").iterdir()]
+    plain = [tmp_path / "plain" / "segments.csv", *(tmp_path / "plain" / "segments").iterdir()]
+    assert len(excel) == len(plain) == 4
+    for with_mark, without in zip(sorted(excel), sorted(plain)):
+        assert with_mark.name == without.name
+        assert with_mark.read_bytes() == b"\xef\xbb\xbf" + without.read_bytes()
+        assert without.read_bytes().startswith(b"CustomerID,")
+
+
+def test_unknown_csv_encoding_exits_2_and_writes_nothing(customers, tmp_path):
+    out = tmp_path / "report"
+    status, _, stderr = run_report([customers, "--out", out, "--csv-encoding", "latin-1",
+                                    *FAST])
+    assert status == 2
+    assert_one_error_line(stderr, "--csv-encoding", "invalid choice: 'latin-1'")
+    assert not out.exists()

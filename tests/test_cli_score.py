@@ -25,7 +25,7 @@ def run_score(args: list) -> tuple[int, str, str]:
 
 
 def rows_of(path: Path) -> list[dict]:
-    with open(path, newline="", encoding="utf-8") as handle:
+    with open(path, newline="", encoding="utf-8-sig") as handle:
         return list(csv.DictReader(handle))
 
 
@@ -174,3 +174,18 @@ def test_a_day_that_is_not_a_day_is_one_error_line(report, tmp_path):
     assert status == 2 and stdout == ""
     assert_one_error_line(stderr, "--as-of", "YYYY-MM-DD")
     assert not (tmp_path / "x").exists()
+
+
+def test_scored_csv_has_a_byte_order_mark_unless_plain_utf8_is_asked(report, tmp_path):
+    # Given the segmentation and the same customers
+    folder, data = report
+    model = folder / "report" / "segmentation.custseg"
+    # When scored by default, and again with --csv-encoding utf-8
+    assert run_score([model, data, "--out", tmp_path / "excel"])[0] == 0
+    assert run_score([model, data, "--out", tmp_path / "plain", "--csv-encoding",
+                      "utf-8"])[0] == 0
+    # Then the first starts with the byte order mark Excel reads, the second does not
+    excel = (tmp_path / "excel" / "scored.csv").read_bytes()
+    plain = (tmp_path / "plain" / "scored.csv").read_bytes()
+    assert excel.startswith(b"\xef\xbb\xbfCustomerID,") and plain.startswith(b"CustomerID,")
+    assert excel[3:] == plain

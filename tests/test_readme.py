@@ -38,10 +38,11 @@ def test_the_formats_table_lists_every_export_format_with_its_files():
     assert list(rows) == [exporter.key for exporter in EXPORTERS]
     # and names the files each writes (the chart images: every chart of the catalogue)
     assert rows["png"] == [chart.file for chart in CHARTS if chart.file]
-    for key in ("csv", "customers", "xlsx", "pdf", "json"):
+    for key in ("csv", "customers", "xlsx", "pdf", "pptx", "html", "json", "lists"):
         assert rows[key] == {"csv": ["segments.csv"], "customers": ["customers.csv"],
                              "xlsx": ["segments.xlsx"], "pdf": ["report.pdf"],
-                             "json": ["summary.json"]}[key]
+                             "pptx": ["report.pptx"], "html": ["report.html"],
+                             "json": ["summary.json"], "lists": ["segments/"]}[key]
 
 
 @pytest.mark.parametrize("flag", [declared.flag for settings_class in SETTINGS_CLASSES

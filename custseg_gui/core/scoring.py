@@ -17,7 +17,8 @@ import numpy as np
 import pandas as pd
 
 from custseg_gui import __version__
-from custseg_gui.core.exports.customers import CustomerList, free_column_name, write_csv
+from custseg_gui.core.exports.customers import (DEFAULT_CSV_ENCODING, CustomerList,
+                                                free_column_name, write_csv)
 from custseg_gui.core.exports.summary import json_safe
 from custseg_gui.core.errors import UserError
 from custseg_gui.core.model import (Migration, Scored, SegmentationModel, apply, load,
@@ -121,13 +122,14 @@ def score_table(model: SegmentationModel, table: LoadedTable,
                          orders=ordered)
 
 
-def scored_files(result: ScoringResult) -> dict[str, bytes]:
+def scored_files(result: ScoringResult,
+                 csv_encoding: str = DEFAULT_CSV_ENCODING) -> dict[str, bytes]:
     text = json.dumps(result.summary(), indent=2, ensure_ascii=False, allow_nan=False)
     frame = result.customers()
     listed = CustomerList(tuple(str(name) for name in frame.columns),
                           tuple(frame[name].to_numpy(dtype=object) for name in frame.columns))
     written = io.BytesIO()
-    write_csv(written, listed)
+    write_csv(written, listed, encoding=csv_encoding)
     return {SCORED_FILE: written.getvalue(),
             SCORING_FILE: text.encode("utf-8")}
 
@@ -141,7 +143,8 @@ class ScoringRun:
 
 def run_scoring(segmentation: Path, new_file: Path, load_settings: LoadSettings = LoadSettings(),
                 previous: Path | None = None, id_column: str | None = None,
-                progress: Progress = NO_PROGRESS, as_of=None) -> ScoringRun:
+                progress: Progress = NO_PROGRESS, as_of=None,
+                csv_encoding: str = DEFAULT_CSV_ENCODING) -> ScoringRun:
     """The `score` command's work: read the segmentation and the files, score, write."""
     model = load(segmentation)
     if previous is not None and id_column is None and not model.settings.orders.enabled:
@@ -151,4 +154,5 @@ def run_scoring(segmentation: Path, new_file: Path, load_settings: LoadSettings 
     earlier = load_table(previous, LoadSettings(), progress.part(0.4, 0.5)) \
         if previous is not None else None
     result = score_table(model, table, earlier, id_column, progress.part(0.5, 1.0), as_of)
-    return ScoringRun(result=result, files=scored_files(result), summary=result.summary())
+    return ScoringRun(result=result, files=scored_files(result, csv_encoding),
+                      summary=result.summary())

@@ -63,7 +63,7 @@ def output_files(analysis, formats) -> list[str]:
 
 def read_csv_rows(path: Path) -> list[list[str]]:
     """Every row of a CSV file as the exact text of its cells (header first)."""
-    with open(path, newline="", encoding="utf-8") as handle:
+    with open(path, newline="", encoding="utf-8-sig") as handle:
         return list(csv.reader(handle))
 
 
@@ -119,8 +119,8 @@ def test_export_writes_exactly_the_chosen_files(mall):
     # Then the files are those of every format, in order, and no temporary file is left
     assert mall.written == [mall.out / name for name in output_files(mall.analysis, FORMATS)]
     assert sorted(path.name for path in mall.out.iterdir()) == sorted(
-        ["segments.csv", "segments.xlsx", "report.pdf", "summary.json", "segmentation.custseg",
-         "segments.sql", *CHART_FILES])
+        ["segments.csv", "segments.xlsx", "report.pdf", "report.pptx", "report.html",
+         "summary.json", "segmentation.custseg", "segments.sql", "segments", *CHART_FILES])
     assert all(path.stat().st_size > 0 for path in mall.written)
 
 
@@ -520,9 +520,10 @@ def test_export_to_a_missing_folder_is_refused_and_creates_nothing(sample, tmp_p
     assert list(tmp_path.iterdir()) == []
 
 
-@pytest.mark.parametrize("formats", [["docx"], [], ["csv", "html"]])
+@pytest.mark.parametrize("formats", [["docx"], [], ["csv", "odp"]])
 def test_unknown_or_no_format_is_refused_and_writes_nothing(sample, tmp_path, formats):
-    with pytest.raises(UserError, match="Choose from: csv, customers, xlsx, pdf, png, json"):
+    with pytest.raises(UserError, match="Choose from: csv, customers, xlsx, pdf, pptx, html, "
+                                        "png, json, model, sql, lists"):
         export_files(sample, tmp_path, formats)
     assert list(tmp_path.iterdir()) == []
 

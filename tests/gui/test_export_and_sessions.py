@@ -7,8 +7,8 @@ import json
 
 import pytest
 from PySide6.QtCore import QSettings, Qt
-from PySide6.QtWidgets import (QAbstractButton, QCheckBox, QFileDialog, QLineEdit, QSpinBox,
-                               QTableWidget, QWidget)
+from PySide6.QtWidgets import (QAbstractButton, QCheckBox, QComboBox, QFileDialog, QLineEdit,
+                               QSpinBox, QTableWidget, QWidget)
 
 from report_helpers import REPORT_FILES
 from custseg_gui.core.exports import FORMATS
@@ -74,7 +74,7 @@ def test_exports_carry_the_users_segment_names(qtbot, wait_for_task, window, cus
     assert sorted(path.name for path in folder.iterdir()) == ["segments.csv", "summary.json"]
     summary = json.loads((folder / "summary.json").read_text(encoding="utf-8"))
     assert summary["segments"][1]["name"] == "Big spenders"
-    with open(folder / "segments.csv", encoding="utf-8", newline="") as handle:
+    with open(folder / "segments.csv", encoding="utf-8-sig", newline="") as handle:
         rows = list(csv.DictReader(handle))
     named = [int(row["CustomerID"]) for row in rows if "Big spenders" in row.values()]
     assert named == list(range(31, 51))
@@ -101,7 +101,7 @@ def test_overwriting_an_earlier_export_asks_first(qtbot, wait_for_task, window, 
     assert (folder / "segments.csv").read_text(encoding="utf-8") == "earlier export"
     # And once the user agrees, the file is replaced
     assert wait_for_task(window, "export", lambda: click_button(box, "Replace")) == "returned"
-    assert (folder / "segments.csv").read_text(encoding="utf-8").startswith("CustomerID")
+    assert (folder / "segments.csv").read_text(encoding="utf-8-sig").startswith("CustomerID")
 
 
 def test_export_to_a_missing_folder_shows_a_message_and_the_window_stays_usable(
@@ -235,7 +235,7 @@ def test_mall_exports_carry_the_users_segment_names(qtbot, wait_for_task, window
     summary = json.loads((tmp_path / "summary.json").read_text(encoding="utf-8"))
     assert [segment["size"] for segment in summary["segments"]] == [81, 39, 35, 23, 22]
     assert summary["segments"][1]["name"] == "Big spenders"
-    with open(tmp_path / "segments.csv", encoding="utf-8", newline="") as handle:
+    with open(tmp_path / "segments.csv", encoding="utf-8-sig", newline="") as handle:
         rows = list(csv.DictReader(handle))
     assert len(rows) == 200
     assert sum("Big spenders" in row.values() for row in rows) == 39
@@ -307,3 +307,32 @@ def test_cancelling_an_export_leaves_the_folder_as_it_was(qtbot, wait_for_task, 
                     timeout=10_000)
     assert {path.name: path.read_bytes() for path in folder.iterdir()} == before
     assert find(window, QAbstractButton, "exportButton").isEnabled()
+
+
+def test_export_panel_offers_slides_a_web_page_and_lists_per_segment(qtbot, wait_for_task,
+                                                                      window, customers_csv,
+                                                                      tmp_path):
+    # Given segments of made-up customers, on the Export tab
+    folder = tmp_path / "export"
+    folder.mkdir()
+    analyse(qtbot, wait_for_task, window, customers_csv)
+    show_tab(window, "Export")
+    # Then slides and the web page are ticked by default, the lists only when wanted
+    pptx, html, lists = (find(window, QCheckBox, name)
+                         for name in ("pptxCheck", "htmlCheck", "listsCheck"))
+    assert pptx.isChecked() and html.isChecked() and not lists.isChecked()
+    assert all(check.isVisible() and check.toolTip() for check in (pptx, html, lists))
+    combo = find(window, QComboBox, "csvEncodingCombo")
+    assert combo.currentData() == "utf-8-sig"
+    # When the user ticks only these three, for plain UTF-8, and exports
+    export_only(window, ("pptx", "html", "lists"))
+    combo.setCurrentIndex(combo.findData("utf-8"))
+    assert wait_for_task(window, "export", lambda: window.export_to(folder)) == "returned"
+    # Then the deck, the page and a list per segment are written, without a byte order mark
+    assert sorted(path.name for path in folder.iterdir()) == ["report.html", "report.pptx",
+                                                              "segments"]
+    names = profile_names(window)
+    lists_written = sorted(path.name for path in (folder / "segments").iterdir())
+    assert lists_written == [f"{number:02d} - {name}.csv"
+                             for number, name in enumerate(names, start=1)]
+    assert (folder / "segments" / lists_written[0]).read_bytes().startswith(b"CustomerID,")

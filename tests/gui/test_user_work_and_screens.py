@@ -147,7 +147,7 @@ def test_export_beside_an_earlier_report_keeps_it(qtbot, wait_for_task, window, 
     # Then the earlier report is as it was, and the new one is in "report (2)"
     assert (folder / "segments.csv").read_text(encoding="utf-8") == "the earlier report"
     assert (tmp_path / "report (2)" / "segments.csv").read_text(
-        encoding="utf-8").startswith("CustomerID")
+        encoding="utf-8-sig").startswith("CustomerID")
 
 
 # --- the window fits the screen -------------------------------------------------------------------

@@ -21,7 +21,7 @@ from custseg_gui.core.charts.ksearch import draw_elbow, draw_silhouette
 from custseg_gui.core.charts.movement import draw_movement, movement_grid
 from custseg_gui.core.charts.rfm import draw_rfm_grid
 from custseg_gui.core.charts.profiles import (draw_importance, draw_profile_heatmap,
-                                              draw_segment_distributions)
+                                              draw_segment_distributions, draw_segment_profile)
 from custseg_gui.core.charts.segments import (MAX_SCATTER_POINTS, PCA_VIEW, ScatterData,
                                               default_axes, draw_segments, draw_sizes,
                                               scatter_data)
@@ -60,10 +60,11 @@ class Chart:
 
     name: str
     title: str  # what it shows, in words
-    canvas: str  # object name of the window's canvas
+    canvas: str | None  # object name of the window's canvas; None: drawn for reports only
     file: str | None  # PNG file name of the export; None: shown in the window only
     # "data" (a table and chosen columns), "segments" (an analysis result), "orders" (the
-    # result of an order log's customers) or "scoring" (new customers given their segments)
+    # result of an order log's customers), "scoring" (new customers given their segments) or
+    # "segment" (one segment: `highlight`)
     needs: str
     draw: Callable[[Figure, ChartInputs], None]
     help: str = ""  # how to read it, in plain words
@@ -75,6 +76,8 @@ class Chart:
             return inputs.result is not None and inputs.result.orders is not None
         if self.needs == "scoring":
             return inputs.scoring is not None
+        if self.needs == "segment":
+            return inputs.result is not None and inputs.highlight is not None
         return inputs.frame is not None
 
 
@@ -158,6 +161,8 @@ def _rfm(fig: Figure, inputs: ChartInputs) -> None:
 
 def _movement(fig: Figure, inputs: ChartInputs) -> None:
     draw_movement(fig, movement_grid(inputs.scoring))
+def _segment_profile(fig: Figure, inputs: ChartInputs) -> None:
+    draw_segment_profile(fig, inputs.result.insights, inputs.highlight, inputs.segment_names())
 
 
 def _distributions(fig: Figure, inputs: ChartInputs) -> None:
@@ -217,6 +222,12 @@ CHARTS: tuple[Chart, ...] = (
           "the segment they have now; a cell counts the customers who went from its row to its "
           "column, with the share of the row. Outlined cells are customers who stayed; the last "
           "row is customers who were not in the previous file. Colours are the segments' own."),
+    Chart("segment_profile", "one segment against the average", None, None, "segment",
+          _segment_profile,
+          "How to read this chart: each bar is a column the segment differs on most. A bar to "
+          "the right means the segment's customers have more of it than the average customer, "
+          "to the left less; the length is how many standard deviations (a usual difference "
+          "between two customers) the segment's average is away."),
 )
 
 

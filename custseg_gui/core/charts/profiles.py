@@ -151,3 +151,37 @@ def draw_segment_distributions(fig: Figure, frame: pd.DataFrame, row_segments: n
     fig.legend(handles=handles, loc="outside right upper" if wide else "outside lower center",
                ncols=1 if wide else 2, fontsize="small", title="Segments")
     fig.suptitle(wrap_to(fig, "Spread within each segment"), fontsize="medium")
+
+
+# A segment's profile chart shows at most this many columns: those it differs on most.
+PROFILE_COLUMNS = 8
+
+
+def draw_segment_profile(fig: Figure, insights: Insights, number: int,
+                         names: dict[int, str]) -> None:
+    """One segment against the average: a bar per column (those it differs on most), how many
+    standard deviations its mean is above or below all customers', in the segment's colour."""
+    _fresh(fig)
+    profile = next((p for p in insights.profiles if p.number == number), None)
+    columns = [] if profile is None else sorted(
+        (c for c in insights.numeric_columns if np.isfinite(profile.difference.get(c, np.nan))),
+        key=lambda c: -abs(profile.difference[c]))[:PROFILE_COLUMNS]
+    if not columns:
+        _empty(fig, "No numeric columns to profile.")
+        return
+    ax = fig.add_subplot()
+    differences = [float(np.clip(profile.difference[c], -3, 3)) for c in columns]
+    colour = segment_color(number)
+    rows = np.arange(len(columns))[::-1]
+    ax.barh(rows, differences, color=colour, height=0.6)
+    ax.axvline(0, color="#555555", linewidth=0.8)
+    ax.set_yticks(rows, [wrap(column, 24) for column in columns], fontsize="small")
+    limit = max(1.0, max(abs(d) for d in differences) * 1.15)
+    ax.set_xlim(-limit, limit)
+    ax.set_xlabel("Below average  ←  standard deviations  →  above average", fontsize="small")
+    ax.tick_params(axis="x", labelsize="small")
+    for spine in ("top", "right"):
+        ax.spines[spine].set_visible(False)
+    # Over the whole figure: the long column names take the axes' left part.
+    fig.suptitle(wrap_to(fig, segment_label(number, names.get(number, profile.name)), 11),
+                 color=colour, fontsize=11, x=0.02, ha="left")

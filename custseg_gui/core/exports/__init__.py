@@ -16,6 +16,7 @@ from functools import cached_property
 from pathlib import Path
 
 from custseg_gui.core.errors import UserError
+from custseg_gui.core.exports.customers import CSV_ENCODINGS, DEFAULT_CSV_ENCODING  # noqa: F401
 from custseg_gui.core.progress import NO_PROGRESS, Progress
 
 
@@ -52,6 +53,11 @@ EXPORTERS: tuple[Exporter, ...] = (
              "workbook", 0.35),
     Exporter("pdf", "PDF report", "report.pdf: a report with charts and a page per segment, to "
              "hand on", "pdf", 0.25),
+    Exporter("pptx", "Slides (PowerPoint)", "report.pptx: slides for the meeting, a slide per "
+             "segment, every word editable, the reading of each chart in the speaker notes",
+             "slides", 0.3),
+    Exporter("html", "Web page report (HTML)", "report.html: the report as one web page that "
+             "opens in any browser, on a phone too, to e-mail or print", "web_page", 0.2),
     Exporter("png", "Chart images (PNG)", "One picture per chart (300 dpi), for slides",
              "images", 0.25),
     Exporter("json", "Summary for other programs (JSON)", "summary.json: the analysis as data, "
@@ -62,6 +68,9 @@ EXPORTERS: tuple[Exporter, ...] = (
     Exporter("sql", "SQL for your database", "segments.sql: one SQL statement that gives every "
              "customer of a table named customers their segment, in your company's database",
              "sql_file", 0.02),
+    Exporter("lists", "One customer list per segment (CSV)", "segments/: a folder with one "
+             "CSV file per segment, every column of its customers, to upload to a mailing tool",
+             "segment_lists", 0.1, default=False),
 )
 FORMATS = tuple(exporter.key for exporter in EXPORTERS)
 DEFAULT_FORMATS = tuple(exporter.key for exporter in EXPORTERS if exporter.default)
@@ -82,6 +91,7 @@ class ExportContext:
     names: dict[int, str] = field(default_factory=dict)  # the user's names over automatic ones
     page_size: str = "a4"
     sql_dialect: str = "standard"  # core/sql.py DIALECTS
+    csv_encoding: str = DEFAULT_CSV_ENCODING  # exports/customers.py CSV_ENCODINGS
 
     @cached_property
     def segment_names(self) -> dict[int, str]:

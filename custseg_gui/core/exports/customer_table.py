@@ -30,7 +30,8 @@ def write(staging, folder: Path, context, progress) -> None:
     if context.result.orders is None:
         return
     rows = customer_rows(context.result, context.segment_names)
-    staging.write(folder / FILE, lambda handle: write_csv(handle, rows, progress))
+    staging.write(folder / FILE, lambda handle: write_csv(handle, rows, progress,
+                                                          context.csv_encoding))
 
 
 def check(folder: Path, context) -> None:

@@ -30,6 +30,14 @@ DIGIT = byte_class(DIGITS)
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 NUMBER_TEXT = re.compile(r"^\s*[-+]?(\d[\d,. ]*|[.,]\d+)([eE][-+]?\d+)?\s*%?\s*$")
 FILE = "segments.csv"
+# How every CSV file is encoded (--csv-encoding, the export panel): UTF-8 with a byte order
+# mark by default, so that Excel on Windows shows accents right; plain UTF-8 for tools that
+# take the mark for part of the first column's name. Declared here once.
+CSV_ENCODINGS = {
+    "utf-8-sig": "UTF-8 with a byte order mark, for Excel",
+    "utf-8": "UTF-8 without a byte order mark, for other tools",
+}
+DEFAULT_CSV_ENCODING = "utf-8-sig"
 # Rows per block: joining a block's lines is one step that holds Python's interpreter lock
 # (about 10 ms for 10,000 rows); the window, exporting meanwhile, must not wait much longer.
 BLOCK_ROWS = 10_000
@@ -172,9 +180,11 @@ def csv_block(customers: CustomerList, start: int, end: int) -> str:
 
 
 def write_csv(handle: IO[bytes], customers: CustomerList,
-              progress: Progress = NO_PROGRESS) -> None:
-    """Stream the customer list into an open binary file, block by block."""
-    handle.write((",".join(csv_field(name) for name in customers.header) + "\n").encode("utf-8"))
+              progress: Progress = NO_PROGRESS, encoding: str = "utf-8") -> None:
+    """Stream the customer list into an open binary file, block by block (`encoding`: one of
+    CSV_ENCODINGS; utf-8-sig starts the file with the byte order mark)."""
+    header = ",".join(csv_field(name) for name in customers.header) + "\n"
+    handle.write(header.encode(encoding))
     total = len(customers)
     for start, end in customers.blocks():
         progress.report(start / max(total, 1), f"Writing customers ({start:,} of {total:,})...")
@@ -187,7 +197,8 @@ def files(context) -> list[str]:
 
 
 def write(staging, folder: Path, context, progress) -> None:
-    staging.write(folder / FILE, lambda handle: write_csv(handle, context.customers, progress))
+    staging.write(folder / FILE, lambda handle: write_csv(handle, context.customers, progress,
+                                                          context.csv_encoding))
 
 
 def check(folder: Path, context) -> None:

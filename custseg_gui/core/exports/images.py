@@ -45,3 +45,19 @@ def check(folder: Path, context) -> None:
         size = (int.from_bytes(header[16:20], "big"), int.from_bytes(header[20:24], "big"))
         if size != (width, height):
             raise AssertionError(f"{name} is {size}, expected {(width, height)}")
+
+
+def chart_png(name: str, inputs, size_in: tuple[float, float], dpi: int = IMAGE_DPI) -> bytes:
+    """One chart of the catalogue as PNG bytes, drawn at the size it is shown (so its text
+    keeps its size), for the slides and the web page."""
+    import io
+
+    from matplotlib.figure import Figure
+
+    from custseg_gui.core.charts import chart
+
+    figure = Figure(figsize=size_in, layout="constrained")
+    chart(name).draw(figure, inputs)
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png", dpi=dpi, pil_kwargs=PNG_OPTIONS)
+    return buffer.getvalue()

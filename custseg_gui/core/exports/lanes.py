@@ -25,8 +25,8 @@ from custseg_gui.core.progress import Progress
 
 # Seconds per format on the 2-core development machine: charts cost about the same at any size,
 # the customer list about this much per cell.
-CHART_SECONDS = {"png": 2.0, "pdf": 2.0}
-SECONDS_PER_CELL = {"csv": 0.1e-6, "xlsx": 0.4e-6}
+CHART_SECONDS = {"png": 2.0, "pdf": 2.0, "pptx": 3.0, "html": 2.5}
+SECONDS_PER_CELL = {"csv": 0.1e-6, "lists": 0.1e-6, "xlsx": 0.4e-6}
 CHILD_STOP_S = 10.0
 
 
@@ -119,11 +119,10 @@ class Lane:
             while self.connection.poll():
                 message = self.connection.recv()
                 if message[0] == "staged":
+                    from custseg_gui.core.exports.staging import _remove
+
                     for temporary, _path in message[1]:
-                        try:
-                            os.unlink(temporary)
-                        except OSError:
-                            pass
+                        _remove(Path(temporary))  # a file, or a folder (segments/)
         except (EOFError, OSError):
             pass
 

@@ -9,18 +9,19 @@ from __future__ import annotations
 
 import textwrap
 from dataclasses import dataclass
-from datetime import datetime
 from pathlib import Path
 from typing import IO
 
-import numpy as np
 from matplotlib.figure import Figure
 
 from custseg_gui import __version__
 from custseg_gui.core.charts import chart, segment_color
 from custseg_gui.core.exports.facts import settings_rows
-from custseg_gui.core.formatting import format_number, format_share, rfm_mix_words
-from custseg_gui.core.prep import left_out_summary
+from custseg_gui.core.exports.report_words import (GLANCE_HEADER, K_CHOICE, METHOD, RFM_INTRO,
+                                                   SCORES_HEADER, glance_rows, profile_table,
+                                                   key_numbers_sentence, rfm_mix_words,
+                                                   score_rows, stability_words,
+                                                   summary_paragraph, title_line)
 from custseg_gui.core.progress import NO_PROGRESS, Progress
 
 PAGE_SIZES = {"a4": (8.27, 11.69), "letter": (8.5, 11.0)}
@@ -178,24 +179,6 @@ def _rectangle(size, x: float, top: float, width: float, height: float, colour: 
                      zorder=-1)
 
 
-def _summary_paragraph(analysis, names: dict[int, str]) -> str:
-    insights, search = analysis.insights, analysis.search
-    used, left = len(analysis.prepared.rows_used), len(analysis.prepared.left_out)
-    largest = insights.profiles[0]
-    text = (f"CustSeg grouped {used:,} customers into {analysis.segmentation.k} segments using "
-            f"{', '.join(analysis.prepared.settings.features)}. {search.recommendation} "
-            f"The largest segment, \"{names[largest.number]}\", holds "
-            f"{format_share(largest.share)} of the customers.")
-    if insights.stability is not None and np.isfinite(insights.stability.ari):
-        readings = [profile.stability_reading for profile in insights.profiles]
-        trusted = sum(reading in ("highly stable", "stable") for reading in readings)
-        text += (f" {trusted} of {len(readings)} segments were found again reliably when the "
-                 f"customers were resampled.")
-    if left:
-        text += " " + left_out_summary(analysis.prepared.left_out)
-    return text
-
-
 def write_pdf_report(handle: IO[bytes], context, progress: Progress = NO_PROGRESS) -> None:
     """Write the report of an export context (core/exports) to an open binary file."""
     analysis, names, page_size = context.result, context.segment_names, context.page_size
@@ -231,15 +214,11 @@ def _title_page(writer: _Writer, analysis, names: dict[int, str]) -> None:
     writer.cursor += 0.4
     writer.text("Customer segments", size=26, weight="bold", space_after=0.1)
     writer.text(report.file_name, size=14, color=MUTED, space_after=0.05)
-    writer.text(f"{datetime.now().strftime('%d %B %Y')} · {len(analysis.prepared.rows_used):,} "
-                f"customers · {analysis.segmentation.k} segments", size=11, color=MUTED,
-                space_after=0.4)
+    writer.text(title_line(analysis), size=11, color=MUTED, space_after=0.4)
     writer.heading("Summary", size=14)
-    writer.text(_summary_paragraph(analysis, names), size=11, space_after=0.3)
+    writer.text(summary_paragraph(analysis, names), size=11, space_after=0.3)
     writer.heading("The segments at a glance", size=14)
-    rows = [[str(p.number), names[p.number], f"{p.size:,}", format_share(p.share),
-             p.stability_reading] for p in analysis.insights.profiles]
-    writer.table(["#", "Segment", "Customers", "Share", "Stability"], rows,
+    writer.table(GLANCE_HEADER, glance_rows(analysis, names),
                  [0.4, 3.6, 1.0, 0.8, 1.4], size=9.5,
                  align=["right", "left", "right", "right", "left"])
 
@@ -249,11 +228,7 @@ def _k_pages(writer: _Writer, analysis, inputs) -> None:
     writer.new_page()
     writer.heading("How the number of segments was chosen")
     writer.text(search.recommendation, size=10.5, space_after=0.15)
-    writer.text("Top: how spread out customers are within their segments (the elbow chart): "
-                "adding segments always lowers it, and the bend marks where more segments stop "
-                "paying off. Bottom: how clearly customers sit in their own segment rather than "
-                "the next one (the silhouette, from -1 to 1; higher is better).",
-                size=9, color=MUTED, space_after=0.15)
+    writer.text(K_CHOICE, size=9, color=MUTED, space_after=0.15)
     writer.charts(writer.room() - 0.1, [
         lambda fig: chart("elbow").draw(fig, inputs),
         lambda fig: chart("silhouette").draw(fig, inputs)])
@@ -274,10 +249,7 @@ def _rfm_page(writer: _Writer, analysis, names: dict[int, str], inputs) -> None:
     orders = analysis.orders
     writer.new_page()
     writer.heading("RFM segments")
-    writer.text(f"{orders.describe()} Each customer is scored from 1 to 5 on recency (R), "
-                "frequency (F) and net spend (M); a 5 beats at least 80% of customers. The "
-                "grid counts customers by R and F score; the outlined areas are the 10 usual "
-                "RFM segments.", size=9, color=MUTED, space_after=0.1)
+    writer.text(f"{orders.describe()} {RFM_INTRO}", size=9, color=MUTED, space_after=0.1)
     writer.charts(4.6, [lambda fig: chart("rfm").draw(fig, inputs)])
     rows = [[f"{profile.number}: {names[profile.number]}", rfm_mix_words(profile.rfm_segments)]
             for profile in analysis.insights.profiles]
@@ -294,20 +266,7 @@ def _profile_pages(writer: _Writer, analysis, names: dict[int, str], inputs) -> 
     profiles = list(insights.profiles)
     for start in range(0, len(profiles), SEGMENTS_PER_TABLE):
         group = profiles[start:start + SEGMENTS_PER_TABLE]
-        header = ["Column"] + [f"{p.number}: {names[p.number]}" for p in group] + ["All"]
-        rows = [["Customers"] + [f"{p.size:,}" for p in group] + [
-                    f"{sum(p.size for p in profiles):,}"],
-                ["Share"] + [format_share(p.share) for p in group] + ["100%"],
-                ["Stability"] + [p.stability_reading for p in group] + [""]]
-        rows += [[f"{'Share' if insights.measures.get(column) == 'flag' else 'Mean'} {column}"]
-                 + [insights.value_text(column, p.means[column]) for p in group]
-                 + [insights.value_text(column, insights.overall_means[column])]
-                 for column in insights.numeric_columns]
-        for column in insights.categorical_columns:
-            for category, overall in list(insights.overall_categories[column].items())[:6]:
-                rows.append([f"{column}: {category}"]
-                            + [format_share(p.categories[column].get(category, 0.0))
-                               for p in group] + [format_share(overall)])
+        header, rows = profile_table(insights, names, group)
         writer.table(header, rows, [2.2] + [1.1] * len(group) + [0.9], size=8)
     # The charts follow on the same page when it has room for them (a page is not left
     # holding a short table alone); the heading names the page, the charts their own parts.
@@ -333,19 +292,10 @@ def _segment_sections(writer: _Writer, analysis, names: dict[int, str]) -> None:
                        segment_color(profile.number)),
                       (profile.description, 9.5, "normal", TEXT)]
         # The size is the description's first words: not said twice.
-        facts = f"How far to trust it: {profile.stability_reading}"
-        if np.isfinite(profile.stability):
-            facts += (f", {insights.stability.explanation(profile.number)} "
-                      f"({profile.stability:.2f})")
-        paragraphs.append((facts + ".", 9.5, "normal", TEXT))
-        ranked = sorted(insights.numeric_columns,
-                        key=lambda column: -abs(profile.difference.get(column, 0.0)))[:4]
-        if ranked:
-            numbers = "; ".join(
-                f"{column} {insights.value_text(column, profile.means[column])} (average "
-                f"{insights.value_text(column, insights.overall_means[column])})"
-                for column in ranked)
-            paragraphs.append((f"Key numbers: {numbers}.", 9.5, "normal", TEXT))
+        paragraphs.append((stability_words(insights, profile), 9.5, "normal", TEXT))
+        numbers = key_numbers_sentence(insights, profile)
+        if numbers:
+            paragraphs.append((numbers, 9.5, "normal", TEXT))
         if profile.rfm_segments:
             paragraphs.append((f"RFM segments: {rfm_mix_words(profile.rfm_segments)}.", 9.5,
                                "normal", TEXT))
@@ -369,20 +319,8 @@ def _appendix(writer: _Writer, analysis) -> None:
                                         settings_rows(analysis)], [2.2, 4.6], size=8.5,
                  align=["left", "left"])
     writer.heading("Scores for every number of segments tried", size=12)
-    rows = [[str(score.k), format_number(score.inertia), f"{score.silhouette:.3f}",
-             format_number(score.calinski_harabasz), f"{score.davies_bouldin:.3f}"]
-            for score in analysis.search.scores]
-    writer.table(["Segments", "Inertia", "Silhouette", "Calinski-Harabasz", "Davies-Bouldin"],
-                 rows, [1.0, 1.2, 1.2, 1.5, 1.4], size=8.5)
-    writer.text("Segments are K-Means clusters of the scaled features (10 starts, best kept); "
-                "the recommendation is the number with the highest mean silhouette. Stability "
-                "is the mean Jaccard similarity of each segment to its best match when K-Means "
-                "is refitted on bootstrap resamples (Hennig's reading: 0.85 and above highly "
-                "stable, 0.75 to 0.85 stable, 0.6 to 0.75 doubtful, below 0.6 not to be "
-                "trusted). How clearly customers fall into groups is the mean silhouette: above "
-                "0.70 strong, 0.50 to 0.70 good, 0.35 to 0.50 fair, 0.25 to 0.35 weak, 0.25 or "
-                "less no clear groups.",
-                size=8.5, color=MUTED)
+    writer.table(SCORES_HEADER, score_rows(analysis), [1.0, 1.2, 1.2, 1.5, 1.4], size=8.5)
+    writer.text(METHOD, size=8.5, color=MUTED)
 
 
 FILE = "report.pdf"

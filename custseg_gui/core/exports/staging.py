@@ -6,6 +6,7 @@ earlier export stay as they were."""
 from __future__ import annotations
 
 import os
+import shutil
 import tempfile
 from collections.abc import Callable
 from contextlib import suppress
@@ -66,6 +67,28 @@ class Staging:
         except OSError as error:
             raise _write_failed(path, error) from None
 
+    def write_folder(self, path: Path, write: Callable[[Path], None]) -> None:
+        """A folder of files, written in full under a temporary name beside its destination
+        (`write` fills the folder it is given); it replaces an earlier folder of that name
+        whole, on commit, so no file of an earlier export is left in it."""
+        path = Path(path)
+        try:
+            temporary = tempfile.mkdtemp(dir=path.parent, prefix=f".{path.name}.",
+                                         suffix=".part")
+        except FileNotFoundError:
+            raise UserError(f"The folder {path.parent} does not exist any more. Choose another "
+                            "folder to export to.") from None
+        except PermissionError:
+            raise UserError(f"CustSeg is not allowed to write in {path.parent}. Choose a "
+                            "folder of your own, such as Documents.") from None
+        with suppress(OSError):
+            os.chmod(temporary, _file_mode() | (_file_mode() & 0o444) >> 2)  # rwx where rw
+        self._staged.append((temporary, path))
+        try:
+            write(Path(temporary))
+        except OSError as error:
+            raise _write_failed(path, error) from None
+
     @property
     def staged(self) -> list[tuple[str, Path]]:
         """(temporary file, destination) of every file written so far."""
@@ -85,7 +108,13 @@ class Staging:
         done, backups = [], []
         try:
             for temporary, path in self._staged:
-                if path.exists():
+                if path.is_dir() and not path.is_symlink():
+                    # An earlier folder is kept, under a free name, until every new file is in
+                    # place (renaming a folder onto another is not portable).
+                    backup = _free_name(path)
+                    os.rename(path, backup)
+                    backups.append((backup, path))
+                elif path.exists():
                     # Keep the earlier file until every new one is in place.
                     holder = _temporary(path)
                     holder.close()
@@ -100,24 +129,38 @@ class Staging:
                 done.append(path)
         except OSError as error:
             for placed in done:
-                with suppress(OSError):
-                    os.unlink(placed)
+                _remove(placed)
             for backup, original in backups:
                 with suppress(OSError):
                     os.rename(backup, original)  # the name is free again: no replace needed
             self.rollback()
             raise _write_failed(path, error) from None
         for backup, _path in backups:
-            with suppress(OSError):
-                os.unlink(backup)
+            _remove(backup)
         self._staged = []
         return done
 
     def rollback(self) -> None:
         for temporary, _path in self._staged:
-            with suppress(OSError):
-                os.unlink(temporary)
+            _remove(Path(temporary))
         self._staged = []
+
+
+def _remove(path: Path) -> None:
+    """Remove a file or a folder with its files, as far as it can be."""
+    if Path(path).is_dir() and not Path(path).is_symlink():
+        shutil.rmtree(path, ignore_errors=True)
+    else:
+        with suppress(OSError):
+            os.unlink(path)
+
+
+def _free_name(path: Path) -> Path:
+    """A name beside `path` that nothing has: where an earlier folder waits."""
+    number = 1
+    while (candidate := path.with_name(f".{path.name}.{os.getpid()}.{number}.old")).exists():
+        number += 1
+    return candidate
 
 
 def atomic_write(path: Path, write: Callable[[IO[bytes]], None]) -> None:

@@ -72,7 +72,8 @@ class ExportController(QObject):
             return None
         return ExportContext(self.document.result, dict(self.document.renamed),
                              self.panel.page_size_combo.currentData(),
-                             self.panel.sql_dialect_combo.currentData())
+                             self.panel.sql_dialect_combo.currentData(),
+                             csv_encoding=self.panel.csv_encoding_combo.currentData())
 
     def _with_scoring(self) -> bool:
         """Whether the export writes the new customers' files too."""
@@ -159,9 +160,11 @@ class ExportController(QObject):
                            for key, start, end in self._parts]
         panel.show_progress(formats)
 
+        encoding = panel.csv_encoding_combo.currentData()
+
         def work(progress):
             if with_scoring:
-                return export_scoring(scoring, folder, context, formats, progress)
+                return export_scoring(scoring, folder, context, formats, progress, encoding)
             return export_files(context, folder, formats, progress)
 
         self.window.worker.run(

@@ -8,7 +8,7 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QFormLayout, QFrame, QGridL
                                QGroupBox, QHBoxLayout, QLabel, QLineEdit, QPlainTextEdit,
                                QProgressBar, QPushButton, QScrollArea, QVBoxLayout, QWidget)
 
-from custseg_gui.core.exports import EXPORTERS
+from custseg_gui.core.exports import CSV_ENCODINGS, EXPORTERS
 from custseg_gui.core.scoring import SCORED_FILE, SCORING_FILE
 from custseg_gui.core.sql import DIALECTS
 
@@ -37,14 +37,19 @@ class ExportPanel(QWidget):
 
         what = QGroupBox("What to export")
         what_layout = QVBoxLayout(what)
+        # Two columns of checkboxes: the list stays short enough for a 768-pixel screen.
+        checks = QGridLayout()
         self.checks: dict[str, QCheckBox] = {}
-        for exporter in EXPORTERS:  # one checkbox per format of the registry
+        rows = (len(EXPORTERS) + 1) // 2
+        for position, exporter in enumerate(EXPORTERS):  # one per format of the registry
             check = QCheckBox(exporter.label)
             check.setObjectName(f"{exporter.key}Check")
             check.setChecked(exporter.default)
             check.setToolTip(exporter.tip)
-            what_layout.addWidget(check)
+            checks.addWidget(check, position % rows, position // rows)
             self.checks[exporter.key] = check
+        checks.setColumnStretch(2, 1)
+        what_layout.addLayout(checks)
         form = QFormLayout()
         self.page_size_combo = QComboBox()
         self.page_size_combo.setObjectName("pageSizeCombo")
@@ -55,6 +60,15 @@ class ExportPanel(QWidget):
         if QLocale().territory() in (QLocale.UnitedStates, QLocale.Canada):
             self.page_size_combo.setCurrentIndex(1)
         form.addRow("PDF paper size:", self.page_size_combo)
+        self.csv_encoding_combo = QComboBox()
+        self.csv_encoding_combo.setObjectName("csvEncodingCombo")
+        for key, words in CSV_ENCODINGS.items():
+            self.csv_encoding_combo.addItem(words[0].upper() + words[1:], key)
+        self.csv_encoding_combo.setToolTip(
+            "Excel on Windows shows accents right only with the byte order mark; a few other "
+            "tools take the mark for part of the first column's name")
+        self.csv_encoding_combo.setMaximumWidth(420)
+        form.addRow("CSV files:", self.csv_encoding_combo)
         what_layout.addLayout(form)
         layout.addWidget(what)
 

@@ -31,7 +31,7 @@ class ResultsView(QTabWidget):
         self.setObjectName("resultsTabs")
         self.setDocumentMode(True)
         self.charts = {entry.name: ChartPanel(entry.canvas, entry.help, chart_renderer)
-                       for entry in CHARTS}
+                       for entry in CHARTS if entry.canvas}
 
         # Data
         data_page = QWidget()
