@@ -202,6 +202,8 @@ def main() -> int:
                         "custseg-bench-orders", help="where the generated logs are kept")
     parser.add_argument("--json", type=Path, default=ROOT / "benchmarks" / "results" /
                         "orders.json")
+    parser.add_argument("--regenerate", action="store_true",
+                        help="make the logs again even when --folder holds them already")
     parser.add_argument("--child", choices=["plain", "stages", "command"],
                         help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -222,6 +224,12 @@ def main() -> int:
           f"Retail layout, seed {SEED}); report --orders --formats csv,json; median of "
           f"{args.runs} run(s); {os.cpu_count()} cores", flush=True)
     for lines in args.lines:
+        log = args.folder / f"orders_{lines}.csv"
+        if log.exists() and not args.regenerate:
+            # The same seed makes the same file: a log already made is used again.
+            print(f"  log of {lines:,} lines: {log} (made before; --regenerate to make it "
+                  "again)", flush=True)
+            continue
         started = time.perf_counter()
         # In a process of its own: this one stays small, so the processes it starts are too.
         subprocess.run([sys.executable, "-c", "import sys; sys.path.insert(0, sys.argv[1]); "
@@ -231,7 +239,15 @@ def main() -> int:
                         str(lines)], check=True)
         print(f"  log of {lines:,} lines ready ({time.perf_counter() - started:.1f} s)",
               flush=True)
+    load_before = os.getloadavg()
     results = [measure(lines, args.runs, args.folder) for lines in args.lines]
+    load_after = os.getloadavg()
+    # The machine may be shared: how busy it was says how far the seconds can be trusted.
+    for item in results:
+        item["load_average"] = {"before": [round(value, 2) for value in load_before],
+                                "after": [round(value, 2) for value in load_after]}
+    print(f"Load average (1, 5, 15 min): {', '.join(f'{v:.2f}' for v in load_before)} before, "
+          f"{', '.join(f'{v:.2f}' for v in load_after)} after")
     for item in results:
         stages_text = ", ".join(f"{name} {seconds:.2f} s" for name, seconds in
                                 item["stages_s"].items())
