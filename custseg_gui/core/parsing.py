@@ -111,10 +111,30 @@ def _strip(text: pd.Series) -> pd.Series:
     return pd.Series(stripped, index=text.index, dtype=object)
 
 
+def distinct_texts(cells: pd.Series, block: int = 200_000) -> tuple[np.ndarray, np.ndarray]:
+    """Each cell's position among the distinct texts (-1 for None), and those texts in order
+    of first appearance: pd.factorize, a block of cells at a time, because one call on
+    millions of cells holds the interpreter for a second, and the window with it."""
+    values = cells.to_numpy(dtype=object)
+    if len(values) <= block:
+        return pd.factorize(values)
+    index: dict = {}
+    number = index.setdefault
+    codes = np.empty(len(values), dtype=np.int64)
+    for start in range(0, len(values), block):
+        local, seen = pd.factorize(values[start:start + block])
+        mapping = np.fromiter((number(text, len(index)) for text in seen), dtype=np.int64,
+                              count=len(seen))
+        codes[start:start + block] = np.append(mapping, -1)[local]
+    distinct = np.empty(len(index), dtype=object)
+    distinct[:] = list(index)
+    return codes, distinct
+
+
 def plain_numbers(cells: pd.Series) -> pd.Series:
     """pd.to_numeric of texts (None where missing), NaN where one is not a plain number, read
     once per distinct text."""
-    codes, distinct = pd.factorize(cells.to_numpy(dtype=object))
+    codes, distinct = distinct_texts(cells)
     numbers = pd.to_numeric(pd.Series(distinct, dtype=object), errors="coerce")
     return pd.Series(np.append(numbers.to_numpy(dtype="float64"), np.nan)[codes],
                      index=cells.index)
@@ -201,7 +221,7 @@ def read_numbers(stripped: pd.Series, fmt: NumberFormat, by_distinct: bool = Tru
     if not by_distinct:
         number_text, units = _split_units(stripped)
         return _to_numbers(number_text, fmt).astype("float64"), units
-    codes, distinct = pd.factorize(stripped.to_numpy(dtype=object))
+    codes, distinct = distinct_texts(stripped)
     cells_per_text = np.bincount(codes, minlength=len(distinct))
     cells_per_text[distinct == ""] = 0  # missing, not a failure
     numbers = np.empty(len(distinct), dtype="float64")
@@ -335,6 +355,7 @@ def parse_dates(stripped: pd.Series, missing: np.ndarray, day_first: bool | None
 # How a date's time is written, tried in turn when the dates are read by a single format;
 # anything else (seconds with fractions, AM/PM, a time zone) is read the careful way.
 _TIME_FORMATS = (" %H:%M", "", " %H:%M:%S", "T%H:%M:%S", "T%H:%M")
+DATE_BLOCK = 50_000  # distinct dates read by one format at a time
 
 
 def read_dates(cells: pd.Series, day_first: bool, date_part: str | None) -> pd.Series | None:
@@ -352,17 +373,27 @@ def read_dates(cells: pd.Series, day_first: bool, date_part: str | None) -> pd.S
     try:
         if date_part is None:
             return careful(cells)
-        codes, distinct = pd.factorize(cells.to_numpy(dtype=object))
+        codes, distinct = distinct_texts(cells)
         parsed = pd.Series(pd.NaT, index=range(len(distinct)), dtype="datetime64[us]")
         left = pd.Series(distinct, dtype=object)
-        for time_format in _TIME_FORMATS:
+        # The formats that read some of the first texts, those reading most first.
+        head = left.iloc[:50]
+        fits = {time_format: int(pd.to_datetime(head, format=date_part + time_format,
+                                                errors="coerce").notna().sum())
+                for time_format in _TIME_FORMATS}
+        for time_format in sorted((each for each in fits if fits[each]), key=fits.get,
+                                  reverse=True):
             if left.empty:
                 break
-            read = pd.to_datetime(left, format=date_part + time_format, errors="coerce")
-            if read.dtype != parsed.dtype:
-                return careful(cells)
-            parsed[read.index[read.notna()]] = read[read.notna()]
-            left = left[read.isna()]
+            # In blocks: one call holds the interpreter (and the window) until it returns.
+            for start in range(0, len(left), DATE_BLOCK):
+                read = pd.to_datetime(left.iloc[start:start + DATE_BLOCK],
+                                      format=date_part + time_format, errors="coerce")
+                read = read[read.notna()]  # none read: pandas says seconds, of nothing
+                if len(read) and read.dtype != parsed.dtype:
+                    return careful(cells)
+                parsed[read.index] = read
+            left = left[parsed[left.index].isna().to_numpy()]
         if not left.empty:
             rest = careful(left)
             if rest.dtype != parsed.dtype:  # a time zone or nanoseconds: all the careful way

@@ -142,6 +142,17 @@ def test_a_long_number_column_with_blanks_and_repeats_reads_as_each_cell_alone(t
     assert table.frame["UnitPrice"].iloc[1] == float(prices[1])
 
 
+@SAME
+@given(st.lists(st.one_of(st.none(), st.sampled_from(["a", "b", " a", "1", "1.0", "True", ""])),
+                max_size=50), st.integers(1, 7))
+def test_distinct_texts_found_block_by_block_are_those_of_one_factorize(cells, block):
+    column = pd.Series(cells, dtype=object)
+    codes, distinct = parsing.distinct_texts(column, block=block)
+    expected_codes, expected_distinct = pd.factorize(column.to_numpy(dtype=object))
+    np.testing.assert_array_equal(codes, expected_codes)
+    assert list(distinct) == list(expected_distinct)
+
+
 # --- dates ------------------------------------------------------------------------------------
 
 @st.composite
@@ -203,8 +214,9 @@ def _dates(cells: list[str], day_first, quick: bool):
 def test_dates_read_by_one_format_equal_the_careful_reading(cells, repeats, day_first):
     # Given a column of dates, each repeated as on the lines of one order
     column = cells * repeats
-    # When it is read the quick way and the careful way
-    quick = _dates(column, day_first, quick=True)
+    # When it is read the quick way (a few distinct dates at a time) and the careful way
+    with mock.patch.object(parsing, "DATE_BLOCK", 4):
+        quick = _dates(column, day_first, quick=True)
     careful = _dates(column, day_first, quick=False)
     # Then both read it, or neither; and every date (and its kind) is the same
     assert (quick is None) == (careful is None)
@@ -253,3 +265,32 @@ def test_the_lines_beyond_ascii_stop_at_the_sample_size():
     sample = encoding._sample(data)
     assert sample == _sample_by_one_pattern(data)
     assert encoding.SAMPLE_BYTES <= len(sample) + 1 < encoding.SAMPLE_BYTES + len(line) + 1
+
+
+# --- the text handed to pandas' parser ----------------------------------------------------------
+
+def _grid(handle) -> pd.DataFrame | str:
+    try:
+        return pd.read_csv(handle, sep=",", dtype=object, na_filter=False, keep_default_na=False,
+                           skip_blank_lines=True, engine="c", header=None, index_col=False)
+    except (pd.errors.ParserError, pd.errors.EmptyDataError) as error:
+        return type(error).__name__
+
+
+@SAME
+@given(st.lists(st.sampled_from(["a", "1,5", '"x,y"', '""', '"he said ""hi"""', "\n", "\r\n",
+                                 "\r", ",", " ", "£", "é", "€", "Wrocław", "合計", "\u00a0",
+                                 "\t", "1.234,50", '"line\nbreak"']), min_size=1, max_size=60))
+@example(["a,b\n", "1,£2\r\n", '"x\r\ny",3\n'])
+def test_text_read_from_its_utf8_bytes_is_the_text_read_as_text(pieces):
+    import io
+
+    from custseg_gui.core.sources.text import text_handle
+
+    text = "".join(pieces)
+    expected = _grid(io.StringIO(text))
+    got = _grid(text_handle(text))
+    if isinstance(expected, str):
+        assert got == expected
+    else:
+        pd.testing.assert_frame_equal(got, expected)

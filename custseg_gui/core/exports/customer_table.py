@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from custseg_gui.core.exports.customers import customers_csv_bytes, free_column_name, \
-    neutralize_formulas
+from custseg_gui.core.exports.customers import free_column_name, neutralize_formulas, \
+    with_columns, write_csv
 from custseg_gui.core.exports.segment_columns import customer_segment_columns
 
 FILE = "customers.csv"
@@ -30,8 +30,8 @@ def files(context) -> list[str]:
 def write(staging, folder: Path, context, progress) -> None:
     if context.result.orders is None:
         return
-    table = customer_table(context.result, context.segment_names)
-    staging.write(folder / FILE, lambda handle: handle.write(customers_csv_bytes(table)))
+    customers = with_columns(customer_table(context.result, context.segment_names), {})
+    staging.write(folder / FILE, lambda handle: write_csv(handle, customers, progress))
 
 
 def check(folder: Path, context) -> None:
