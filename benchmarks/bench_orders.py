@@ -63,23 +63,29 @@ def stages(path: Path, out: Path) -> dict:
     from custseg_gui.core.sources import load_table
     from custseg_gui.core.sources.orders import customers_from_orders
 
-    times = {}
+    times, cpu = {}, {}
     started = mark = time.perf_counter()
+    cpu_started = cpu_mark = time.process_time()
+
+    def lap(name):
+        nonlocal mark, cpu_mark
+        times[name] = time.perf_counter() - mark
+        cpu[name] = time.process_time() - cpu_mark
+        mark, cpu_mark = time.perf_counter(), time.process_time()
+
     settings = AnalysisSettings(orders=OrderSettings(enabled=True))
     table = load_table(path, settings.load)
-    times["load"] = time.perf_counter() - mark
-    mark = time.perf_counter()
+    lap("load")
     ordered = customers_from_orders(table, settings.orders)
-    times["order lines into customers"] = time.perf_counter() - mark
-    mark = time.perf_counter()
+    lap("order lines into customers")
     result = analyse(table, settings, ordered=ordered)
-    times["analysis"] = time.perf_counter() - mark
+    lap("analysis")
     context = ExportContext(result)
     for fmt, name in (("csv", "segments.csv"), ("json", "summary.json")):
-        mark = time.perf_counter()
         export_files(context, out, [fmt])
-        times[name] = time.perf_counter() - mark
+        lap(name)
     times["total"] = time.perf_counter() - started
+    cpu["total"] = time.process_time() - cpu_started
     peak = _peak_mb()
     # The order stage's own memory: what its arrays take at their peak, over the lines as read.
     import tracemalloc
@@ -90,6 +96,7 @@ def stages(path: Path, out: Path) -> dict:
     tracemalloc.stop()
     frame = ordered.customers.frame
     return {"stages_s": {key: round(value, 3) for key, value in times.items()},
+            "stages_cpu_s": {key: round(value, 3) for key, value in cpu.items()},
             "peak_memory_mb": peak, "order_stage_mb": order_stage_mb, "lines": ordered.rows,
             "customers": ordered.customers.n_rows,
             "customers_only_returns": ordered.customers_only_returns,
@@ -104,7 +111,7 @@ def plain(path: Path) -> dict:
     """Recency, frequency and net spend per customer with pandas, as an analyst would write it."""
     import pandas as pd
 
-    started = time.perf_counter()
+    started, cpu_started = time.perf_counter(), time.process_time()
     lines = pd.read_csv(path, encoding="latin-1", dtype={"InvoiceNo": str, "StockCode": str,
                                                          "CustomerID": str})
     lines["InvoiceDate"] = pd.to_datetime(lines["InvoiceDate"], format="%m/%d/%Y %H:%M")
@@ -121,6 +128,7 @@ def plain(path: Path) -> dict:
     customers["monetary"] = lines.groupby("CustomerID")["amount"].sum()
     total = time.perf_counter() - started
     return {"read_s": round(read, 3), "total_s": round(total, 3),
+            "cpu_s": round(time.process_time() - cpu_started, 3),
             "peak_memory_mb": _peak_mb(), "customers": len(customers),
             "recency_median": float(customers["recency"].median()),
             "frequency_sum": int(customers["frequency"].sum()),
@@ -138,8 +146,10 @@ def command(path: Path, out: Path) -> dict:
     seconds = time.perf_counter() - started
     if done.returncode != 0:
         raise RuntimeError(done.stderr)
-    peak = round(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024)
-    return {"total_s": round(seconds, 3), "peak_memory_mb": peak,
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    peak = round(usage.ru_maxrss / 1024)
+    return {"total_s": round(seconds, 3), "cpu_s": round(usage.ru_utime + usage.ru_stime, 3),
+            "peak_memory_mb": peak,
             "output": done.stdout.strip()}
 
 
@@ -162,8 +172,9 @@ def measure(lines: int, runs: int, folder: Path) -> dict:
             answer = _child(mode, lines, folder)
             measured.append(answer)
             seconds = answer["stages_s"]["total"] if mode == "stages" else answer["total_s"]
-            print(f"    {mode} run {run + 1}: {seconds:.2f} s, {answer['peak_memory_mb']:,} MB",
-                  flush=True)
+            cpu = answer["stages_cpu_s"]["total"] if mode == "stages" else answer["cpu_s"]
+            print(f"    {mode} run {run + 1}: {seconds:.2f} s ({cpu:.2f} s of processor), "
+                  f"{answer['peak_memory_mb']:,} MB", flush=True)
         results[mode] = measured
     median = lambda mode, key: statistics.median(item[key] for item in results[mode])  # noqa
     stage_names = results["stages"][0]["stages_s"]
@@ -174,10 +185,15 @@ def measure(lines: int, runs: int, folder: Path) -> dict:
         "plain_read_s": median("plain", "read_s"),
         "plain_peak_mb": median("plain", "peak_memory_mb"),
         "command_s": median("command", "total_s"),
+        "plain_cpu_s": median("plain", "cpu_s"),
+        "command_cpu_s": median("command", "cpu_s"),
         "command_peak_mb": median("command", "peak_memory_mb"),
         "stages_s": {name: statistics.median(item["stages_s"][name]
                                              for item in results["stages"])
                      for name in stage_names},
+        "stages_cpu_s": {name: statistics.median(item["stages_cpu_s"][name]
+                                                 for item in results["stages"])
+                         for name in stage_names},
         "stages_peak_mb": median("stages", "peak_memory_mb"),
         "order_stage_mb": median("stages", "order_stage_mb"),
         "customers_agree": all(results["stages"][0][key] == results["plain"][0][key]
@@ -191,6 +207,9 @@ def measure(lines: int, runs: int, folder: Path) -> dict:
         "runs": runs,
     }
     summary["ratio"] = round(summary["command_s"] / summary["plain_s"], 2)
+    # On a busy machine a process waits for a core: its processor seconds are what it would
+    # take alone (both sides run on one core, but for BLAS in the analysis).
+    summary["cpu_ratio"] = round(summary["command_cpu_s"] / summary["plain_cpu_s"], 2)
     return summary
 
 
@@ -202,6 +221,8 @@ def main() -> int:
                         "custseg-bench-orders", help="where the generated logs are kept")
     parser.add_argument("--json", type=Path, default=ROOT / "benchmarks" / "results" /
                         "orders.json")
+    parser.add_argument("--regenerate", action="store_true",
+                        help="make the logs again even when --folder holds them already")
     parser.add_argument("--child", choices=["plain", "stages", "command"],
                         help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -222,6 +243,12 @@ def main() -> int:
           f"Retail layout, seed {SEED}); report --orders --formats csv,json; median of "
           f"{args.runs} run(s); {os.cpu_count()} cores", flush=True)
     for lines in args.lines:
+        log = args.folder / f"orders_{lines}.csv"
+        if log.exists() and not args.regenerate:
+            # The same seed makes the same file: a log already made is used again.
+            print(f"  log of {lines:,} lines: {log} (made before; --regenerate to make it "
+                  "again)", flush=True)
+            continue
         started = time.perf_counter()
         # In a process of its own: this one stays small, so the processes it starts are too.
         subprocess.run([sys.executable, "-c", "import sys; sys.path.insert(0, sys.argv[1]); "
@@ -231,14 +258,24 @@ def main() -> int:
                         str(lines)], check=True)
         print(f"  log of {lines:,} lines ready ({time.perf_counter() - started:.1f} s)",
               flush=True)
+    load_before = os.getloadavg()
     results = [measure(lines, args.runs, args.folder) for lines in args.lines]
+    load_after = os.getloadavg()
+    # The machine may be shared: how busy it was says how far the seconds can be trusted.
     for item in results:
-        stages_text = ", ".join(f"{name} {seconds:.2f} s" for name, seconds in
-                                item["stages_s"].items())
+        item["load_average"] = {"before": [round(value, 2) for value in load_before],
+                                "after": [round(value, 2) for value in load_after]}
+    print(f"Load average (1, 5, 15 min): {', '.join(f'{v:.2f}' for v in load_before)} before, "
+          f"{', '.join(f'{v:.2f}' for v in load_after)} after")
+    for item in results:
+        stages_text = ", ".join(f"{name} {seconds:.2f} s ({item['stages_cpu_s'][name]:.2f} s "
+                                "of processor)" for name, seconds in item["stages_s"].items())
         print(f"{item['lines']:,} lines ({item['file_mb']} MB, {item['custseg']['customers']:,} "
               f"customers): command {item['command_s']:.1f} s, peak {item['command_peak_mb']:,} "
               f"MB; plain way {item['plain_s']:.1f} s, peak {item['plain_peak_mb']:,} MB; "
-              f"ratio {item['ratio']:.1f}x (target {RATIO_LIMIT:g}x); customers agree: "
+              f"ratio {item['ratio']:.1f}x (target {RATIO_LIMIT:g}x), in processor seconds "
+              f"{item['command_cpu_s']:.1f} s vs {item['plain_cpu_s']:.1f} s, "
+              f"{item['cpu_ratio']:.1f}x; customers agree: "
               f"{item['customers_agree']}\n    stages: {stages_text}; the order stage's arrays "
               f"peak at {item['order_stage_mb']:,} MB")
         if item["command_peak_mb"] > PEAK_LIMIT_MB and item["lines"] >= 5_000_000:

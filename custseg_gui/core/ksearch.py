@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import dataclass, field, replace
 
@@ -130,25 +131,34 @@ def refine(matrix: np.ndarray, centres: np.ndarray, progress: Progress = NO_PROG
                      centres=model.cluster_centers_, inertia=float(model.inertia_))
 
 
+@functools.cache
+def thread_pools():
+    """The thread pools of the libraries K-Means uses (OpenMP, BLAS), found once: threadpoolctl
+    finds them by reading the process's memory map, 15 ms each time, and a k search limits
+    them for every fit."""
+    import sklearn.cluster  # noqa: F401  (its OpenMP runtime must be loaded to be found)
+    from threadpoolctl import ThreadpoolController
+
+    return ThreadpoolController()
+
+
 def fit_kmeans(matrix: np.ndarray, k: int, seed: int, n_init: int = 10,
                progress: Progress = NO_PROGRESS, sample: bool = False) -> KMeansFit:
     """Best of `n_init` K-Means runs (k-means++ starts), deterministic for a seed; `sample`
     marks a search sample, fitted to a looser tolerance."""
-    from threadpoolctl import threadpool_limits
-
     best = None
     seeds = np.random.SeedSequence(seed).generate_state(n_init)
     # On small data, starting threads costs more than they save (a 10,000-row fit takes twice
     # as long on two threads as on one).
     threads = 1 if len(matrix) <= SINGLE_THREAD_ROWS else None
-    for run, run_seed in enumerate(seeds):
-        progress.report(run / n_init)
-        with threadpool_limits(threads):
+    with thread_pools().limit(limits=threads):
+        for run, run_seed in enumerate(seeds):
+            progress.report(run / n_init)
             model = _kmeans_run(matrix, k, int(run_seed), progress,
                                 **({"tol": SAMPLE_TOL, "max_iterations": SAMPLE_MAX_ITERATIONS}
                                    if sample else {}))
-        if best is None or model.inertia_ < best.inertia_ - 1e-12:
-            best = model
+            if best is None or model.inertia_ < best.inertia_ - 1e-12:
+                best = model
     progress.report(1.0)
     return KMeansFit(k=k, labels=best.labels_.astype(np.int32), centres=best.cluster_centers_,
                      inertia=float(best.inertia_))

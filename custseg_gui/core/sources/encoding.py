@@ -247,12 +247,23 @@ def _symbols_inside_words(text: str) -> int:
 _BEYOND_ASCII = re.compile(r"[^\x00-\x7f]")
 
 
+_HIGH_BYTE = re.compile(rb"[\x80-\xff]")
+
+
 def _sample(data: bytes) -> bytes:
-    """The lines with bytes beyond ASCII, up to SAMPLE_BYTES (whole lines)."""
-    picked, size = [], 0
-    for match in re.finditer(rb"[^\n]*[\x80-\xff][^\n]*", data):
-        picked.append(match.group())
-        size += len(picked[-1]) + 1
-        if size >= SAMPLE_BYTES:
+    """The lines with bytes beyond ASCII, up to SAMPLE_BYTES (whole lines).
+
+    Found from each byte beyond ASCII outwards to its line's ends: one pattern matching whole
+    lines would try every position of every plain line (ten seconds on a 70 MB file)."""
+    picked, size, position = [], 0, 0
+    while size < SAMPLE_BYTES:
+        found = _HIGH_BYTE.search(data, position)
+        if found is None:
             break
+        start = data.rfind(b"\n", 0, found.start()) + 1
+        end = data.find(b"\n", found.start())
+        end = len(data) if end < 0 else end
+        picked.append(data[start:end])
+        size += len(picked[-1]) + 1
+        position = end
     return b"\n".join(picked)
