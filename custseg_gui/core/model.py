@@ -448,7 +448,8 @@ def migration(model: SegmentationModel, new_table, scored: Scored, previous_tabl
                         "customers.")
     old_names = old_names.where(old_names != "", LEFT_OUT)
     # An order log's segments.csv lists a customer on each of their lines, with one segment.
-    old_ids = _ids(previous_table, id_column, "previous segment file", old_names)
+    old_ids = _ids(previous_table, id_column, "previous segment file",
+                   old_names if model.settings.orders.enabled else None)
     first = ~old_ids.duplicated()
     old_ids, old_names = old_ids[first], old_names[first]
     previous = dict(zip(old_ids, old_names))
