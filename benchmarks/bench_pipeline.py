@@ -47,7 +47,10 @@ import pandas as pd
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 MALL = ROOT.parent / "shared" / "data" / "Mall_Customers.csv"
-ALL_FORMATS = "csv,xlsx,pdf,png,json"
+# Every format the report command writes by default (the registry's defaults, whatever they are).
+from custseg_gui.core.exports import DEFAULT_FORMATS  # noqa: E402
+
+ALL_FORMATS = ",".join(DEFAULT_FORMATS)
 
 FEATURES = ["Age", "Income", "Spending", "Visits", "Tenure"]
 SEED = 2024
