@@ -159,11 +159,33 @@ def _import_kneed_alone() -> None:
             del sys.modules[name]
 
 
+def run_command(name: str, work) -> int:
+    """Run one command's `work` (which returns the line to print); return the exit status: 2
+    with one `error:` line for a problem the user can act on, 1 with the log file's name for
+    anything unexpected."""
+    try:
+        done = work()
+    except UserError as error:
+        log.info("%s failed: %s", name, error)
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    except SystemExit as done:  # --help and --version
+        return int(done.code or 0)
+    except Exception:
+        log.exception("%s crashed", name)
+        print(f"error: Something unexpected went wrong. Details are in the log file "
+              f"{log_file()}.", file=sys.stderr)
+        return 1
+    print(done)
+    return 0
+
+
 def report(argv: list[str]) -> int:
     """Run the report command; return the exit status."""
     setup_logging()
     _import_kneed_alone()
-    try:
+
+    def work() -> str:
         args = build_parser().parse_args(argv)
         settings = analysis_settings(args)
         out = Path(args.out)
@@ -174,25 +196,17 @@ def report(argv: list[str]) -> int:
         written = write_report(ExportContext(result, page_size=args.page_size,
                                              sql_dialect=args.sql_dialect,
                                              csv_encoding=args.csv_encoding), out, args.formats)
-    except UserError as error:
-        log.info("report failed: %s", error)
-        print(f"error: {error}", file=sys.stderr)
-        return 2
-    except SystemExit as done:  # --help and --version
-        return int(done.code or 0)
-    except Exception:
-        log.exception("report crashed")
-        print(f"error: Something unexpected went wrong. Details are in the log file "
-              f"{log_file()}.", file=sys.stderr)
-        return 1
-    made = f" (from {result.orders.rows:,} order lines)" if result.orders is not None else ""
-    print(f"Wrote {len(written)} files to {out}: {result.k} segments of "
-          f"{len(result.prepared.rows_used):,} customers{made}.")
-    if result.orders is None and _looks_like_orders(result.table):
-        print(f"Note: {Path(args.input).name} looks like order lines (one line per item sold, "
-              "several per customer). Add --orders to analyse one row per customer, by recency, "
-              "frequency and net spend.")
-    return 0
+        made = f" (from {result.orders.rows:,} order lines)" if result.orders is not None \
+            else ""
+        said = (f"Wrote {len(written)} files to {out}: {result.k} segments of "
+                f"{len(result.prepared.rows_used):,} customers{made}.")
+        if result.orders is None and _looks_like_orders(result.table):
+            said += (f"\nNote: {Path(args.input).name} looks like order lines (one line per item "
+                     "sold, several per customer). Add --orders to analyse one row per customer, "
+                     "by recency, frequency and net spend.")
+        return said
+
+    return run_command("report", work)
 
 
 def check_out_folder(out: Path) -> None:
@@ -277,7 +291,8 @@ def build_score_parser() -> argparse.ArgumentParser:
 def score(argv: list[str]) -> int:
     """Run the score command; return the exit status."""
     setup_logging()
-    try:
+
+    def work() -> str:
         args = build_score_parser().parse_args(argv)
         out = Path(args.out)
         if out.exists() and not out.is_dir():
@@ -296,21 +311,11 @@ def score(argv: list[str]) -> int:
         scoring = run_scoring(Path(args.segmentation), Path(args.input), load, args.previous,
                               args.id, as_of=as_of, csv_encoding=args.csv_encoding)
         written = write_files(out, scoring.files)
-    except UserError as error:
-        log.info("score failed: %s", error)
-        print(f"error: {error}", file=sys.stderr)
-        return 2
-    except SystemExit as done:
-        return int(done.code or 0)
-    except Exception:
-        log.exception("score crashed")
-        print(f"error: Something unexpected went wrong. Details are in the log file "
-              f"{log_file()}.", file=sys.stderr)
-        return 1
-    print(f"Wrote {len(written)} files to {out}: {scoring.summary['rows_scored']:,} of "
-          f"{scoring.summary['rows']:,} customers placed in "
-          f"{len(scoring.summary['segments'])} segments.")
-    return 0
+        return (f"Wrote {len(written)} files to {out}: {scoring.summary['rows_scored']:,} of "
+                f"{scoring.summary['rows']:,} customers placed in "
+                f"{len(scoring.summary['segments'])} segments.")
+
+    return run_command("score", work)
 
 
 def analysis_settings_of_load(args: argparse.Namespace) -> dict:

@@ -22,7 +22,7 @@ import pandas as pd
 
 from custseg_gui import __version__
 from custseg_gui.core.columns import Role
-from custseg_gui.core.errors import UserError
+from custseg_gui.core.errors import UserError, saved_version
 from custseg_gui.core.ksearch import nearest
 from custseg_gui.core.parsing import MISSING_TOKENS
 from custseg_gui.core.progress import NO_PROGRESS, Progress
@@ -115,13 +115,7 @@ class SegmentationModel:
         CustSeg."""
         if not isinstance(content, dict) or content.get("schema") != SCHEMA:
             raise _damaged(where, "it is not a CustSeg segmentation")
-        version = content.get("version")
-        if not isinstance(version, int) or isinstance(version, bool):
-            raise _damaged(where, "it has no version")
-        if version > VERSION:
-            raise UserError(f"{where} was saved by a newer version of CustSeg "
-                            f"({content.get('app_version', 'unknown')}). Install the newer "
-                            "version to use it.")
+        saved_version(content, VERSION, where, "use it", lambda what: _damaged(where, what))
         from custseg_gui.core.charts.style import segment_color  # (charts load matplotlib)
 
         try:

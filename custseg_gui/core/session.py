@@ -12,7 +12,7 @@ from datetime import datetime
 from pathlib import Path
 
 from custseg_gui import __version__
-from custseg_gui.core.errors import UserError
+from custseg_gui.core.errors import UserError, saved_version
 from custseg_gui.core.exports.staging import atomic_write
 from custseg_gui.core.settings import AnalysisSettings, SettingsError
 
@@ -94,13 +94,8 @@ def load_analysis(path: Path) -> SavedAnalysis:
         raise _damaged(path, "it is not valid JSON") from None
     if not isinstance(content, dict) or content.get("schema") != SCHEMA:
         raise _damaged(path, "it was not made by CustSeg")
-    version = content.get("version")
-    if not isinstance(version, int) or isinstance(version, bool):
-        raise _damaged(path, "it has no version")
-    if version > VERSION:
-        raise UserError(f"{path.name} was saved by a newer version of CustSeg "
-                        f"({content.get('app_version', 'unknown')}). Install the newer version "
-                        "to open it.")
+    version = saved_version(content, VERSION, path.name, "open it",
+                            lambda what: _damaged(path, what))
     try:
         data = content["data"]
         settings = AnalysisSettings.from_dict(_settings_of(content, version))
