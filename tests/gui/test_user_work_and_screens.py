@@ -182,6 +182,9 @@ def test_the_window_fits_a_small_screen_and_shows_everything(tmp_path, width, he
     # scroll sideways
     screen_width, screen_height = fits["screen"]
     assert fits["frame"][0] <= screen_width and fits["frame"][1] <= screen_height, fits
+    # (also once every tab has been shown: the Export tab once made the window 1,262 wide)
+    assert fits["frame_after_every_tab"][0] <= screen_width, fits
+    assert fits["frame_after_every_tab"][1] <= screen_height, fits
     for seen in ("every_tab_in_view", "k_spin_in_view", "run_button_in_view",
                  "status_bar_in_view", "advice_in_view"):
         assert fits[seen], (seen, fits)

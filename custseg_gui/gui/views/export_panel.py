@@ -146,15 +146,16 @@ class ExportPanel(QWidget):
         self.open_folder_button.setToolTip("Show the exported files in your file manager")
         self.open_folder_button.setVisible(False)
         layout.addWidget(self.open_folder_button, 0, Qt.AlignLeft)
-        layout.addStretch(1)
 
+        # Below the export, in the same column: side by side the two would not fit a
+        # 1024-pixel screen.
         sql = QGroupBox("SQL for your database")
         sql.setObjectName("sqlBox")
         sql_layout = QVBoxLayout(sql)
         sql_intro = QLabel("Your data team can give every customer in the company's database "
                            "their segment with one SQL statement: it reads a table named "
-                           "customers with your file's column names, and prepares the values "
-                           "exactly as CustSeg did.")
+                           "customers (orders, for an order log) with your file's column "
+                           "names, and prepares the values exactly as CustSeg did.")
         sql_intro.setWordWrap(True)
         sql_layout.addWidget(sql_intro)
         sql_row = QHBoxLayout()
@@ -189,7 +190,9 @@ class ExportPanel(QWidget):
         self.sql_label.setObjectName("sqlLabel")
         self.sql_label.setWordWrap(True)
         sql_layout.addWidget(self.sql_label)
-        columns.addWidget(sql, 2)
+        self.sql_view.setMinimumHeight(8 * self.sql_view.fontMetrics().height())
+        layout.addWidget(sql)
+        layout.addStretch(1)
 
     def showEvent(self, event) -> None:
         super().showEvent(event)
