@@ -14,11 +14,10 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
-import pandas as pd
 
 from custseg_gui import __version__
 from custseg_gui.core.exports.customers import (DEFAULT_CSV_ENCODING, CustomerList,
-                                                free_column_name, write_csv)
+                                                with_columns, write_csv)
 from custseg_gui.core.exports.summary import json_safe
 from custseg_gui.core.errors import UserError
 from custseg_gui.core.model import (Migration, Scored, SegmentationModel, apply, load,
@@ -41,24 +40,25 @@ class ScoringResult:
     # (`table` is then their customer table, one row per customer).
     orders: object | None = None
 
-    def customers(self) -> pd.DataFrame:
-        """Every row and column of the new file as written, plus the segment columns."""
-        names = self.model.names()
-        frame = self.table.raw.copy()
+    def customers(self) -> CustomerList:
+        """Every row and column of the new file as written (never copied), plus the segment
+        columns."""
+        top = max(self.model.names(), default=0)
+        words = np.array([""] + [self.model.names().get(number, "")
+                                 for number in range(1, top + 1)], dtype=object)
+        segments, second = self.scored.segments, self.scored.second
         added = {
-            "Segment": np.where(self.scored.segments > 0, self.scored.segments.astype(str), ""),
-            "Segment name": [names.get(int(n), "") for n in self.scored.segments],
-            "Second closest segment": [names.get(int(n), "") for n in self.scored.second],
+            "Segment": np.where(segments > 0, segments.astype(str), "").astype(object),
+            "Segment name": words[segments],
+            "Second closest segment": words[second],
             "Fit": self.scored.fit,
         }
         if self.migration is not None:
-            added["Previous segment"] = self.migration.previous.to_numpy()
-        reasons = np.full(len(frame), "", dtype=object)
+            added["Previous segment"] = self.migration.previous.to_numpy(dtype=object)
+        reasons = np.full(len(segments), "", dtype=object)
         reasons[self.scored.left_out.index.to_numpy()] = self.scored.left_out.to_numpy()
         added["Left out because"] = reasons
-        for name, values in added.items():
-            frame[free_column_name(name, frame.columns)] = values
-        return frame
+        return with_columns(self.table.raw, added)
 
     def summary(self) -> dict:
         """What scoring.json holds."""
@@ -125,11 +125,8 @@ def score_table(model: SegmentationModel, table: LoadedTable,
 def scored_files(result: ScoringResult,
                  csv_encoding: str = DEFAULT_CSV_ENCODING) -> dict[str, bytes]:
     text = json.dumps(result.summary(), indent=2, ensure_ascii=False, allow_nan=False)
-    frame = result.customers()
-    listed = CustomerList(tuple(str(name) for name in frame.columns),
-                          tuple(frame[name].to_numpy(dtype=object) for name in frame.columns))
     written = io.BytesIO()
-    write_csv(written, listed, encoding=csv_encoding)
+    write_csv(written, result.customers(), encoding=csv_encoding)
     return {SCORED_FILE: written.getvalue(),
             SCORING_FILE: text.encode("utf-8")}
 

@@ -203,13 +203,18 @@ def write(staging, folder: Path, context, progress) -> None:
 
 def check(folder: Path, context) -> None:
     """Every row back, the file's own cells exactly as written, each with its segment."""
-    written = pd.read_csv(folder / FILE, dtype=str, keep_default_na=False)
-    raw = written_rows(context.result)
+    check_list(folder / FILE, written_rows(context.result), context.result.k)
+
+
+def check_list(path: Path, raw: pd.DataFrame, k: int) -> None:
+    """A written customer list has every row of `raw`, its first column's cells exactly as
+    written (formula-safe), and each of the k segments."""
+    written = pd.read_csv(path, dtype=str, keep_default_na=False)
     if len(written) != len(raw):
-        raise AssertionError(f"{FILE} has {len(written)} rows, expected {len(raw)}")
+        raise AssertionError(f"{path.name} has {len(written)} rows, expected {len(raw)}")
     first = raw.columns[0]
     if list(written.iloc[:, 0]) != list(neutralize_formulas(raw[first])):
-        raise AssertionError(f"{FILE} changed the cells of {first}")
-    numbers = {str(number) for number in range(1, context.result.k + 1)}
+        raise AssertionError(f"{path.name} changed the cells of {first}")
+    numbers = {str(number) for number in range(1, k + 1)}
     if not set(written["Segment"]) - {""} == numbers:
-        raise AssertionError(f"{FILE} has segments {sorted(set(written['Segment']))}")
+        raise AssertionError(f"{path.name} has segments {sorted(set(written['Segment']))}")

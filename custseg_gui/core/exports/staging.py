@@ -30,15 +30,20 @@ def _temporary(path: Path):
         with suppress(OSError):
             os.chmod(handle.name, _file_mode())
         return handle
-    except FileNotFoundError:
-        raise UserError(f"The folder {path.parent} does not exist any more. Choose another "
-                        "folder to export to.") from None
-    except PermissionError:
-        raise UserError(f"CustSeg is not allowed to write in {path.parent}. Choose a folder of "
-                        "your own, such as Documents.") from None
     except OSError as error:
-        raise UserError(f"Could not write in {path.parent} ({error.strerror}). Choose another "
-                        "folder.") from None
+        raise _folder_failed(path, error) from None
+
+
+def _folder_failed(path: Path, error: OSError) -> UserError:
+    """Why nothing could be written beside `path`, in words."""
+    if isinstance(error, FileNotFoundError):
+        return UserError(f"The folder {path.parent} does not exist any more. Choose another "
+                         "folder to export to.")
+    if isinstance(error, PermissionError):
+        return UserError(f"CustSeg is not allowed to write in {path.parent}. Choose a folder "
+                         "of your own, such as Documents.")
+    return UserError(f"Could not write in {path.parent} ({error.strerror}). Choose another "
+                     "folder.")
 
 
 def _write_failed(path: Path, error: OSError) -> UserError:
@@ -75,12 +80,8 @@ class Staging:
         try:
             temporary = tempfile.mkdtemp(dir=path.parent, prefix=f".{path.name}.",
                                          suffix=".part")
-        except FileNotFoundError:
-            raise UserError(f"The folder {path.parent} does not exist any more. Choose another "
-                            "folder to export to.") from None
-        except PermissionError:
-            raise UserError(f"CustSeg is not allowed to write in {path.parent}. Choose a "
-                            "folder of your own, such as Documents.") from None
+        except OSError as error:
+            raise _folder_failed(path, error) from None
         with suppress(OSError):
             os.chmod(temporary, _file_mode() | (_file_mode() & 0o444) >> 2)  # rwx where rw
         self._staged.append((temporary, path))
