@@ -250,7 +250,12 @@ def run_group(targets: list[Target], snapshot: Path, workers: int) -> tuple:
     work = snapshot.parent / targets[0].name.replace("/", "-")
     shutil.copytree(snapshot, work)
     write_config(work, targets)
-    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    # One thread per mutant's process: the workers are forked from mutmut's process, and
+    # OpenMP/BLAS thread pools made before a fork can hang in the child (segment.py's mutants,
+    # which run K-Means, crawled at 32 an hour with the default pools).
+    threads = {name: "1" for name in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS",
+                                      "MKL_NUM_THREADS", "LOKY_MAX_CPU_COUNT")}
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", **threads}
     env.pop("CI", None)  # shared-data tests are deselected; CI=true would only fail them
     command = [sys.executable, "-m", "mutmut", "run", "--max-children", str(workers),
                *mutant_patterns(targets)]
