@@ -597,3 +597,237 @@ def test_names_of_another_table_are_all_lost():
     from custseg_gui.core.naming import carry_names
 
     assert carry_names({1: "A", 2: "B"}, [1, 2, 2], [1, 2]) == ({}, ["A", "B"])
+
+
+# --- counts, shares and units in words ----------------------------------------------------------
+
+@pytest.mark.parametrize("difference, words", [
+    (0.6, "More children at home"),
+    (1.499, "More children at home"),
+    (1.5, "Many more children at home"),
+    (-0.6, "Fewer children at home"),
+    (-1.499, "Fewer children at home"),
+    (-1.5, "Far fewer children at home"),
+])
+def test_a_small_count_reads_more_or_fewer(difference, words):
+    # Given a count like children at home (0, 1, 2), then a segment has more or fewer of them,
+    # "many more" or "far fewer" from 1.5 deviations
+    assert term_words(Term("Kidhome", difference, 0.0, 0.0, measure="count")) == words
+
+
+def test_a_yes_no_column_below_average_reads_rarely():
+    assert term_words(Term("Complain", -0.8, 0.01, 0.05, measure="flag")) == "Rarely complain"
+
+
+def test_a_yes_no_column_is_described_by_its_whole_name():
+    # Given a segment where 40% opted in, against 5% of all customers
+    term = Term("Opted_In", 1.6, 0.4, 0.05, measure="flag")
+    # Then its name may drop "in", but its description says the whole column name
+    assert describe(50, 0.25, [term]) == (
+        "50 customers (25.0%). Opted in: 40.0% vs 5.0% of all customers.")
+
+
+def test_a_year_other_than_birth_is_written_as_a_year():
+    # Given a segment that joined in 2015 on average, against 2012 for all customers
+    term = Term("Year_Joined", 0.9, 2015.4, 2012.2, measure="year")
+    # Then both years read as years, without a thousands separator
+    assert describe(50, 0.25, [term]) == (
+        "50 customers (25.0%). Year joined 2015 vs 2012 on average.")
+
+
+@pytest.mark.parametrize("column, sentence", [
+    ("Recency (weeks)", "Recency 3.00 weeks vs 8.00 on average."),
+    ("Recency (months)", "Recency 3.00 months vs 8.00 on average."),
+    ("Recency (days)", "Last purchase 3.00 days ago vs 8.00 on average."),
+])
+def test_recency_in_weeks_or_months_is_not_called_days_ago(column, sentence):
+    # Given a segment that bought 3 units of time ago, against 8 for all customers
+    assert describe(50, 0.25, [Term(column, -0.9, 3.0, 8.0)]) == (
+        f"50 customers (25.0%). {sentence}")
+
+
+@pytest.mark.parametrize("column, words", [
+    ("ACCEPTED_CMP3", "accepted campaign 3"),  # a capital before a digit is a word's end too
+    ("MntToys", "toy spend"),
+    ("MntGas", "gas spend"),  # three letters: not a plural
+    ("MntGlass", "glass spend"),  # "ss" is not a plural
+])
+def test_more_column_names_read_as_words(column, words):
+    from custseg_gui.core.naming import readable
+
+    assert readable(column) == words
+
+
+# --- long names are shortened, never emptied ---------------------------------------------------
+
+def test_a_name_of_forty_characters_is_kept_whole_and_a_longer_one_shortened():
+    # Given a name of exactly 40 characters, and one of 41
+    kept = [Term("Frozen_Foods", 1.0, 0, 0, position=0),
+            Term("Gift_Card_Balance", -0.8, 0, 0, position=1)]
+    cut = [Term("Frozen_Foods", 1.0, 0, 0, position=0),
+           Term("Store_Card_Balance", -0.8, 0, 0, position=1)]
+    # Then the first is kept whole; the second is cut to the first word of frozen foods, but
+    # keeps "store card balance", whose last word is what it is about
+    assert named(kept, cut) == ["High frozen foods, low gift card balance",
+                                "High frozen, low store card balance"]
+
+
+def test_a_short_name_keeps_its_columns_whole():
+    # Given a segment high only on frozen foods, then its name says so in full
+    assert named([Term("Frozen_Foods", 1.0, 0, 0)]) == ["High frozen foods"]
+
+
+def test_a_shortened_name_keeps_column_names_whose_last_word_says_what_they_are():
+    # Given a segment very high on frozen foods and on percent full payment (44+ characters)
+    terms = [Term("Frozen_Foods", 2.0, 0, 0, position=0),
+             Term("PRC_FULL_PAYMENT", 1.9, 0, 0, position=1)]
+    # Then frozen foods reads "frozen", but the payment column keeps all its words
+    assert named(terms) == ["Very high frozen and percent full payment"]
+
+
+def test_a_name_well_past_the_length_leaves_out_its_least_telling_columns():
+    # Given a segment whose shortened name is still more than a fifth past 40 characters
+    terms = [Term("Frozen_Foods", 2.0, 0, 0, position=0),
+             Term("Gift_Card_Balance", 1.9, 0, 0, position=1),
+             Term("Home_Delivery_Orders", -1.0, 0, 0, position=2)]
+    # Then home delivery orders, the least different, is left out; what is left is shortened
+    assert named(terms) == ["Very high frozen and gift card balance"]
+
+
+def test_a_name_left_out_down_to_one_column_if_need_be():
+    # Given a segment whose two most telling columns alone make a name well past 48 characters
+    terms = [Term("Gift_Card_Balance", 2.0, 0, 0, position=0),
+             Term("Home_Delivery_Orders", -1.8, 0, 0, position=1),
+             Term("Store_Card_Balance", 1.0, 0, 0, position=2)]
+    # Then only the most telling column names it
+    assert named(terms) == ["Very high gift card balance"]
+
+
+def test_a_segment_standing_out_on_one_long_column_is_named_by_it():
+    # Given a segment high only on a column with a long name
+    column = "Seasonal holiday gift wrapping and decoration spend"
+    # Then its name says it, however long, rather than calling it average customers
+    assert named([Term(column, 0.9, 0, 0)]) == [f"High {column.lower()}"]
+
+
+def test_a_shortened_name_of_48_characters_keeps_all_its_columns():
+    # Given two segments whose shortened names are 48 and 49 characters (40 plus a fifth is 48)
+    base = [Term("Frozen_Foods", 2.0, 0, 0, position=0),
+            Term("Gift_Card_Balance", 1.9, 0, 0, position=1)]
+    milk = base + [Term("Milk", -0.8, 0, 0, position=2)]
+    bread = base + [Term("Bread", -0.8, 0, 0, position=2)]
+    # Then the first keeps its three columns, the second leaves out the least telling
+    assert named(milk, importance={"Frozen_Foods": 0.6, "Gift_Card_Balance": 0.6,
+                                   "Milk": 0.6}) == [
+        "Very high frozen and gift card balance, low milk"]
+    assert named(bread, importance={"Frozen_Foods": 0.6, "Gift_Card_Balance": 0.6,
+                                    "Bread": 0.6}) == ["Very high frozen and gift card balance"]
+
+
+def test_identical_segments_are_numbered_with_the_shortened_name():
+    # Given two segments alike on their three columns, whose whole name is 50 characters
+    terms = [Term("Frozen_Foods", 2.0, 0, 0, position=0),
+             Term("Gift_Card_Balance", 1.9, 0, 0, position=1),
+             Term("Milk", 1.8, 0, 0, position=2)]
+    # Then both keep the name shortened to about 40 characters, the second numbered
+    assert named(terms, list(terms)) == ["Very high frozen, gift card balance and milk",
+                                         "Very high frozen, gift card balance and milk (2)"]
+
+
+def test_a_shared_word_of_four_letters_leaves_a_column_out_of_a_short_name():
+    # Given a segment high on card balance and card limit, then "card" is said once
+    terms = [Term("Card balance", 1.6, 9, 5, position=0), Term("Card limit", 1.0, 9, 5,
+                                                                position=1)]
+    assert named(terms) == ["Very high card balance"]
+
+
+def test_a_word_said_by_the_first_column_still_counts_after_another():
+    # Given a segment very high on store visits, wine and store orders, in that order of
+    # difference: "store" is said by the first, whatever came between
+    terms = [Term("Store visits", 2.0, 9, 5, position=0), Term("Wine", 1.8, 9, 5, position=1),
+             Term("Store orders", 1.6, 9, 5, position=2)]
+    assert named(terms) == ["Very high store visits and wine"]
+
+
+# --- whole sentences of the actions ------------------------------------------------------------
+
+@pytest.mark.parametrize("terms, share, sentence", [
+    (terms_of(Recency=-1.0, Frequency=-1.0), 0.2,
+     "Nurture new customers: a welcome series and a reason for a second purchase turn first "
+     "buyers into regulars."),
+    # Only the two most telling columns set them apart in words.
+    (terms_of(Fresh=2.0, Milk=-1.0, Frozen=0.8), 0.2,
+     "Build on what sets them apart (very high fresh, low milk): try an offer made for it on a "
+     "small group first, and keep what works."),
+    (terms_of(Income=0.1), 0.2,
+     "Your typical customers: keep them informed through your regular campaigns, and watch "
+     "which way they move."),
+    # 40% of the customers is a large part of them already.
+    (terms_of(Income=-1.0, Spending=-1.0), 0.4,
+     "Keep them, cheaply: they are a large part of your customers, so reach them through "
+     "low-cost channels (email, loyalty points) and budget-friendly ranges rather than "
+     "dropping them."),
+], ids=["new customers", "unrecognised columns", "average", "large and low"])
+def test_segment_actions_read_in_whole_sentences(terms, share, sentence):
+    from custseg_gui.core.naming import segment_action
+
+    assert segment_action(terms, share=share) == sentence
+
+
+def test_a_weak_split_adds_the_warning_to_the_action():
+    from custseg_gui.core.naming import segment_action
+
+    assert segment_action(terms_of(Income=1.0, Spending=1.0), share=0.3, weak=True) == (
+        "Premium offers: new collections, exclusive events and loyalty perks suit customers who "
+        "earn and spend well. The groups overlap a lot, so test this on a small group before a "
+        "campaign.")
+
+
+# --- more on names following customers ---------------------------------------------------------
+
+def test_a_name_follows_customers_sharing_exactly_half():
+    from custseg_gui.core.naming import carry_names
+
+    # Given old segment 1 of four customers, two of whom make new segment 1, and old segment 2
+    # of two customers, who are half of new segment 2
+    old = [1, 1, 1, 1, 2, 2]
+    new = [1, 1, 2, 2, 2, 2]
+    # Then both names follow: each pair shares half its customers (2 of 4)
+    assert carry_names({1: "A", 2: "B"}, old, new) == ({1: "A", 2: "B"}, [])
+
+
+def test_the_name_of_segment_one_split_in_three_is_lost():
+    from custseg_gui.core.naming import carry_names
+
+    # Given segment 1 of six customers split in three, and segment 2 kept whole as segment 4
+    old = [1, 1, 1, 1, 1, 1, 2, 2, 2]
+    new = [1, 1, 2, 2, 3, 3, 4, 4, 4]
+    # Then "A" is lost (a third of its customers in any new segment), "B" follows
+    assert carry_names({1: "A", 2: "B"}, old, new) == ({4: "B"}, ["A"])
+
+
+def test_a_name_whose_customers_are_all_left_out_is_lost_and_the_others_follow():
+    from custseg_gui.core.naming import carry_names
+
+    # Given segment 2's customers left out of the new run (0), segments 1 and 3 renumbered
+    old = [1, 1, 2, 2, 3, 3]
+    new = [1, 1, 0, 0, 2, 2]
+    assert carry_names({1: "A", 2: "Gone", 3: "C"}, old, new) == ({1: "A", 2: "C"}, ["Gone"])
+
+
+def test_a_name_of_a_segment_without_customers_is_lost():
+    from custseg_gui.core.naming import carry_names
+
+    # Given a name for segment 3 while the table's customers are all in segments 1 and 2
+    assert carry_names({1: "A", 3: "Empty"}, [1, 1, 2, 2], [1, 1, 2, 2]) == (
+        {1: "A"}, ["Empty"])
+
+
+def test_names_follow_into_fewer_segments():
+    from custseg_gui.core.naming import carry_names
+
+    # Given three old segments, the first two merged in the new run, the third kept whole
+    old = [1, 1, 1, 2, 3, 3]
+    new = [1, 1, 1, 1, 2, 2]
+    # Then the merged segment keeps the name of the larger part, the third's name follows it
+    assert carry_names({1: "A", 2: "B", 3: "C"}, old, new) == ({1: "A", 2: "C"}, ["B"])
