@@ -831,3 +831,15 @@ def test_names_follow_into_fewer_segments():
     new = [1, 1, 1, 1, 2, 2]
     # Then the merged segment keeps the name of the larger part, the third's name follows it
     assert carry_names({1: "A", 2: "B", 3: "C"}, old, new) == ({1: "A", 2: "C"}, ["B"])
+
+
+def test_a_name_grown_to_tell_segments_apart_may_run_to_52_characters():
+    # Given two segments alike on frozen foods, milk and tea, one high and one low on vegetables
+    alike = [Term("Frozen_Foods", 2.0, 0, 0, position=0), Term("Milk", 1.9, 0, 0, position=1),
+             Term("Tea", 1.8, 0, 0, position=2)]
+    high = alike + [Term("Vegetables", 0.6, 0, 0, position=3)]
+    low = alike + [Term("Vegetables", -0.6, 0, 0, position=3)]
+    # Then both names grow by vegetables: the second, 52 characters, is kept whole; the first,
+    # 53, is shortened
+    assert named(high, low) == ["Very high frozen, milk and tea, high vegetables",
+                                "Very high frozen foods, milk and tea, low vegetables"]
