@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import warnings
 from types import SimpleNamespace
 
 import numpy as np
@@ -12,7 +13,7 @@ from made_data import (AGE, AVERAGE, BY_SIZE, CAREFUL_RICH, FOUR_GROUPS, PREMIUM
 from made_data import INCOME as MADE_INCOME, SPENDING as MADE_SPENDING
 
 from custseg_gui.core.columns import describe_columns
-from custseg_gui.core.insight import eta_squared, profile_segments
+from custseg_gui.core.insight import eta_squared, profile_segments, with_rfm_segments
 from custseg_gui.core.pipeline import analyse as analyse_table, run as run_analysis
 from custseg_gui.core.prep import prepare, with_categories
 from custseg_gui.core.segment import SegmentSettings, segment
@@ -359,9 +360,12 @@ def test_profiles_of_edge_columns_codes_and_gaps(tmp_path):
     described = with_categories(describe_columns(table), ("Region",))
     prepared = prepare(table, described, PrepSettings(features=("Spend",)))
 
-    # When the two segments are profiled
-    insights = profile_segments(table, described, prepared, segment(prepared,
-                                                                     SegmentSettings(k=2)))
+    # When the two segments are profiled (numpy's warnings made errors: the report command
+    # would print them under its output)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", RuntimeWarning)
+        insights = profile_segments(table, described, prepared, segment(prepared,
+                                                                         SegmentSettings(k=2)))
     low, high = insights.profiles
 
     # Then a column the same for everyone used is average in every segment, not undefined
@@ -401,3 +405,102 @@ def test_a_segment_like_the_average_customer_is_called_so(profiled):
         1: AVERAGE_NAME, 2: "High income and spending",
         3: "Very young, very low income, high spending",
         4: "Much older, high income, very low spending"}
+
+
+# --- actions by share and split, yes/no columns, ties among categories, RFM mixes ---------------
+
+OVERLAP = "The groups overlap a lot, so test this on a small group before a campaign."
+
+
+def profiled_columns(folder, columns: dict[str, list[str]], features: tuple[str, ...], k: int):
+    """The customers of `columns` profiled in k segments grouped on `features`."""
+    table = load_table(write_columns(folder, columns))
+    described = describe_columns(table)
+    prepared = prepare(table, described, PrepSettings(features=features))
+    segmentation = segment(prepared, SegmentSettings(k=k))
+    return segmentation, profile_segments(table, described, prepared, segmentation)
+
+
+def spenders(low: int, high: int) -> dict[str, list[str]]:
+    """`low` customers of low income and spending, all but one not on the newsletter (a yes/no
+    column, not used to group), then `high` customers of high income and spending, all on it."""
+    return {"Income": [str(20 + i % 3) for i in range(low)] + [str(80 + i % 3)
+                                                               for i in range(high)],
+            "Spending": [str(10 + i % 3) for i in range(low)] + [str(90 + i % 3)
+                                                                 for i in range(high)],
+            "Newsletter": ["0"] * (low - 1) + ["1"] * (high + 1)}
+
+
+def test_a_large_low_income_low_spending_segment_is_kept_cheaply_a_small_one_lightly(tmp_path):
+    # Given 6 customers of low income and spending and 4 of high (a clear split)
+    _, large = profiled_columns(tmp_path, spenders(6, 4), ("Income", "Spending"), 2)
+    # Then the low ones, 60% of the customers, are not to be neglected
+    assert (large.profile(1).size, large.profile(1).name.split(",")[0]) == (
+        6, "Low income and spending")
+    assert large.profile(1).action.startswith("Keep them, cheaply: they are a large part")
+    # Given 3 such customers against 7 (30%), then little marketing effort goes to them
+    _, small = profiled_columns(tmp_path, spenders(3, 7), ("Income", "Spending"), 2)
+    assert small.profile(2).size == 3
+    assert small.profile(2).action.startswith("Keep it light:")
+    # and a clear split needs no warning that the groups overlap
+    assert not any(profile.action.endswith(OVERLAP)
+                   for profile in large.profiles + small.profiles)
+
+
+def test_a_yes_no_column_reads_as_shares_in_names_descriptions_and_values(tmp_path):
+    # Given a yes/no Newsletter column: 1 of the 6 low customers on it, all 4 high ones
+    _, insights = profiled_columns(tmp_path, spenders(6, 4), ("Income", "Spending"), 2)
+    low, high = insights.profiles
+    # Then the names say how often, and the descriptions give shares, not averages of 0 and 1
+    assert low.name == "Low income and spending, rarely newsletter"
+    assert high.name == "High income and spending, often newsletter"
+    assert low.description.endswith("newsletter: 16.7% vs 50.0% of all customers.")
+    assert high.description.endswith("newsletter: 100.0% vs 50.0% of all customers.")
+    # and a value of it is shown as a share, a value of another column as a number
+    assert insights.value_text("Newsletter", 0.5) == "50.0%"
+    assert insights.value_text("Newsletter", low.means["Newsletter"]) == "16.7%"
+    assert insights.value_text("Income", 21.0) == "21.0"
+
+
+def test_categories_as_common_as_each_other_keep_the_order_they_first_appear_in(tmp_path):
+    # Given stores of 10 customers: North 1, South 2, East 2, West 2 and Centre 3, in the file
+    # first in the order North, South, East, West, Centre
+    columns = spenders(6, 4)
+    columns["Store"] = ["North", "South", "East", "West", "Centre",
+                        "South", "East", "West", "Centre", "Centre"]
+    _, insights = profiled_columns(tmp_path, columns, ("Income", "Spending"), 2)
+    # Then the most common comes first, and the three as common as each other keep the file's
+    # order, among all customers and in every segment
+    expected = ["Centre", "South", "East", "West", "North"]
+    assert list(insights.overall_categories["Store"]) == expected
+    assert insights.overall_categories["Store"]["Centre"] == pytest.approx(0.3)
+    assert [list(profile.categories["Store"]) for profile in insights.profiles] == [expected] * 2
+
+
+def test_a_weak_split_advises_testing_each_action_on_a_small_group_first(tmp_path):
+    # Given 30 customers spread evenly over income, spending and visits, with no groups in
+    # them, cut in two: a weak split (a silhouette of 0.35 or less)
+    values = np.random.default_rng(1).uniform(0, 100, size=(30, 3)).round(0)
+    names = ("Income", "Spending", "Visits")
+    columns = {name: [str(value) for value in values[:, i]] for i, name in enumerate(names)}
+    segmentation, insights = profiled_columns(tmp_path, columns, names, 2)
+    assert segmentation.silhouette < 0.35
+    # Then every segment's action ends by saying the groups overlap
+    assert all(profile.action.endswith(" " + OVERLAP) for profile in insights.profiles)
+
+
+def test_each_segment_gets_its_own_mix_of_rfm_segments(profiled):
+    # Given the share of each RFM segment in each of the four segments
+    mix = {1: {"Champions": 0.5, "Loyal customers": 0.5}, 2: {"At risk": 1.0},
+           3: {"New customers": 0.75, "Champions": 0.25}, 4: {"Hibernating": 1.0}}
+    # When they are added to the profiles
+    insights = with_rfm_segments(profiled.insights, mix)
+    # Then each profile holds its own segment's mix, and nothing else changes
+    assert [profile.rfm_segments for profile in insights.profiles] == [mix[1], mix[2], mix[3],
+                                                                        mix[4]]
+    assert insights.names() == profiled.insights.names()
+    assert [profile.description for profile in insights.profiles] == [
+        profile.description for profile in profiled.insights.profiles]
+    assert insights.feature_importance == profiled.insights.feature_importance
+    # and the profiles it was given are left as they were
+    assert all(profile.rfm_segments == {} for profile in profiled.insights.profiles)

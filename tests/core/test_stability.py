@@ -6,6 +6,8 @@ or more stable, from 0.6 to 0.75 a doubtful pattern, below 0.6 not to be trusted
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -195,6 +197,42 @@ def test_large_data_is_checked_on_a_sample_of_customers(far_group_and_blob):
     assert stability.jaccard[0] == pytest.approx(1.0)
 
 
+def test_exactly_as_many_customers_as_the_sample_are_all_checked(far_group_and_blob):
+    # Given 160 customers and a sample of 160
+    prepared, segmentation = far_group_and_blob
+
+    # When the check runs, then it uses every customer, as with no limit: the same figures
+    exact, unlimited = (assess_stability(prepared, segmentation,
+                                         StabilitySettings(resamples=3, max_rows=rows))
+                        for rows in (160, 2000))
+    assert exact == unlimited and exact.rows == 160
+
+
+def test_a_sample_of_customers_holds_different_customers(tmp_path):
+    # Given four customers in two segments (spend 0 and 1, 10 and 11), checked on a sample of
+    # three: three different customers, so resamples holding all three can be refitted
+    table = load_table(write_columns(tmp_path, {"Spend": [0, 1, 10, 11],
+                                                "Visits": [1, 2, 9, 8]}))
+    prepared = prepare(table, describe_columns(table), PrepSettings(features=("Spend",
+                                                                              "Visits")))
+    segmentation = segment(prepared, SegmentSettings(k=2))
+
+    # Then whatever the seed, both segments of the sample are found again
+    for seed in range(5):
+        stability = assess_stability(prepared, segmentation,
+                                     StabilitySettings(seed=seed, max_rows=3))
+        assert (stability.rows, stability.jaccard) == (3, (1.0, 1.0)), seed
+
+
+def test_a_single_resample_gives_every_segment_a_figure(far_group_and_blob):
+    # Given a check of one resample, holding customers of every segment
+    stability = assess_stability(*far_group_and_blob, StabilitySettings(resamples=1))
+
+    # Then every segment has its figure from that resample, and the tight group its 1.0
+    assert all(np.isfinite(stability.jaccard)) and np.isfinite(stability.ari)
+    assert stability.jaccard[0] == pytest.approx(1.0)
+
+
 def test_a_small_segment_is_judged_only_on_the_resamples_that_hold_it(tmp_path):
     # Given the four made-up groups and two customers far from all of them (Segment 5); two
     # of the 20 resamples happen to draw neither of the two
@@ -236,9 +274,21 @@ def test_three_customers_are_assessed_on_the_resamples_that_hold_all_three(three
 
 
 def test_segments_no_resample_could_check_read_not_assessed(three_customers):
-    # Given 3 resamples (of seed 0) that each miss one of the three customers
-    stability = assess_stability(*three_customers, StabilitySettings(resamples=3, seed=0))
+    # Given 3 resamples (of seed 0) that each miss one of the three customers (numpy's
+    # warnings made errors: the report command would print them under its output)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", RuntimeWarning)
+        stability = assess_stability(*three_customers, StabilitySettings(resamples=3, seed=0))
 
     # Then no segment could be checked: no figure, "not assessed", and no overall agreement
     assert np.isnan(stability.jaccard).all() and np.isnan(stability.ari)
     assert [stability.reading(number) for number in (1, 2)] == ["not assessed"] * 2
+
+
+def test_a_resample_that_cannot_be_refitted_is_passed_over_not_the_end(three_customers):
+    # Given three customers, whose resamples mostly miss one of them (7 in 9) and cannot be
+    # refitted, the first one too for most seeds
+    # Then whatever the seed, the 20 resamples find both segments on those that hold all three
+    for seed in range(5):
+        stability = assess_stability(*three_customers, StabilitySettings(seed=seed))
+        assert (stability.jaccard, stability.ari) == ((1.0, 1.0), 1.0), seed
