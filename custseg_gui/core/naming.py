@@ -166,8 +166,8 @@ def compose_name(terms: list[Term], short: bool = False) -> str:
 
 def _fitting_name(terms: list[Term], limit: int = MAX_NAME_CHARS) -> str:
     """The name of these terms, about `limit` long at most: past it, long column names are cut
-    to their first word where that keeps their meaning; a name still well past it (by a
-    quarter) leaves out its least telling columns."""
+    to their first word where that keeps their meaning; a name still well past it (by more
+    than a fifth) leaves out its least telling columns."""
     name = compose_name(terms)
     if len(name) <= limit:
         return name
