@@ -53,6 +53,11 @@ EXPORT_TESTS = (
     "--deselect", "tests/core/test_export.py::test_crash_while_drawing_a_chart_leaves_nothing",
 )
 
+# The fast writers of the customer list (CSV and the workbook's customer sheets) against the
+# careful ones, cell by cell, and the split over sheets at a lowered row limit.
+WRITER_TESTS = EXPORT_TESTS + ("tests/core/test_fast_writers.py",
+                               "tests/core/test_workbook_orders.py")
+
 
 @dataclass(frozen=True)
 class Target:
@@ -87,11 +92,11 @@ TARGETS = (
     # test_pipeline and test_large_data, too slow to run per mutant.
     Target("ksearch", "custseg_gui/core/ksearch.py", ("tests/core/test_ksearch.py",),
            functions=("recommend", "silhouette_reading", "_knee")),
-    Target("exports/customers", "custseg_gui/core/exports/customers.py",
-           EXPORT_TESTS + ("tests/core/test_fast_writers.py",), left_out=READ_BACK),
+    Target("exports/customers", "custseg_gui/core/exports/customers.py", WRITER_TESTS,
+           left_out=READ_BACK),
     Target("exports/summary", "custseg_gui/core/exports/summary.py", EXPORT_TESTS,
            left_out=READ_BACK),
-    Target("exports/workbook", "custseg_gui/core/exports/workbook.py", EXPORT_TESTS,
+    Target("exports/workbook", "custseg_gui/core/exports/workbook.py", WRITER_TESTS,
            left_out=READ_BACK),
     Target("exports/facts", "custseg_gui/core/exports/facts.py", EXPORT_TESTS,
            left_out=READ_BACK),
