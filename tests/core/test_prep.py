@@ -339,3 +339,17 @@ def test_the_sentence_saying_how_many_rows_were_left_out_and_why(missing, totals
     reasons = ([f"Missing value in {INCOME}"] * missing
                + [TOTAL, "Total row (its numbers are the sums of the rows above)"][:totals])
     assert left_out_summary(pd.Series(reasons, dtype=object)) == sentence
+
+
+@pytest.mark.parametrize("scaling", ["minmax", "robust"])
+def test_customers_can_be_grouped_by_categories_alone(tmp_path, scaling):
+    # Given only region codes and a gender, treated as categories, under any scaling
+    prepared = prepared_of(tmp_path, {"Region": ["1", "2", "3", "1", "2", "3"],
+                                      "Gender": ["F", "M", "F", "M", "F", "F"]},
+                           ["Region", "Gender"], categories=("Region",), scaling=scaling)
+
+    # Then each category is a 0/1 column, left unscaled
+    assert prepared.matrix_columns == ("Region = 1", "Region = 2", "Region = 3",
+                                       "Gender = F", "Gender = M")
+    assert list(prepared.matrix[:, 3]) == [1, 0, 1, 0, 1, 1]
+    assert list(prepared.scale) == [1.0] * 5
