@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 import pytest
 from made_data import INCOME, SPENDING, four_groups, with_gaps, write_columns, write_csv
 
 from custseg_gui.core.columns import describe_columns
 from custseg_gui.core.errors import UserError
-from custseg_gui.core.prep import prepare
+from custseg_gui.core.prep import left_out_summary, prepare
 from custseg_gui.core.settings import Cap, PrepSettings
 from custseg_gui.core.sources import load_table
 
@@ -68,6 +69,10 @@ def test_filling_keeps_every_customer_and_counts_the_gaps_per_column(gapped, mis
     assert values[20, income] == pytest.approx(statistic(frame[INCOME].to_numpy(float)))
     assert values[33, spending] == pytest.approx(statistic(frame[SPENDING].to_numpy(float)))
     assert values[41, income] == values[20, income]
+    # and the values filled in are kept, to fill a new customer's gaps the same way
+    assert prepared.fill_values[INCOME] == pytest.approx(values[20, income])
+    assert prepared.fill_values[SPENDING] == pytest.approx(values[33, spending])
+    assert prepared.fill_values["Age"] == pytest.approx(statistic(frame["Age"].to_numpy(float)))
 
 
 def test_median_and_mean_fill_differently_on_a_lopsided_column(gapped):
@@ -122,6 +127,8 @@ def test_cap_clips_a_column_at_its_percentiles(tmp_path):
     assert prepared.matrix[:, 0].max() == pytest.approx(high)
     assert prepared.matrix[50, 0] == 51
     assert prepared.matrix[:, 1].max() == 2
+    # and the bounds are kept, in the data's units, to cap a new customer the same way
+    assert prepared.cap_bounds == {"Income": pytest.approx((low, high))}
 
 
 @pytest.mark.parametrize("cap", [Cap("Income", 0, 100), Cap("Income", 0, 1), Cap("Income", 99,
@@ -175,6 +182,25 @@ def test_codes_treated_as_categories_are_columns_named_as_written(tmp_path):
     assert prepared.filled == {"Region": 1}
 
 
+def test_a_column_of_numbers_can_be_treated_as_categories(tmp_path):
+    # Given plan numbers 1, 2, 3 (read as numbers) that the user treats as categories
+    prepared = prepared_of(tmp_path, {"Plan": [1, 2, 3, 1, 2, 3], "Visits": [1, 2, 3, 4, 5, 6]},
+                           ["Plan", "Visits"], categories=("Plan",))
+
+    # Then each plan is a 0/1 column named as written, and its levels are kept for new
+    # customers
+    assert prepared.matrix_columns == ("Plan = 1", "Plan = 2", "Plan = 3", "Visits")
+    assert list(prepared.original_units[:, 1]) == [0, 1, 0, 0, 1, 0]
+    assert prepared.levels == {"Plan": ("1", "2", "3")}
+
+
+def test_the_same_numbers_as_numbers_are_one_column(tmp_path):
+    prepared = prepared_of(tmp_path, {"Plan": [1, 2, 3, 1, 2, 3], "Visits": [1, 2, 3, 4, 5, 6]},
+                           ["Plan", "Visits"])
+    assert prepared.matrix_columns == ("Plan", "Visits")
+    assert prepared.levels == {}
+
+
 # --- settings refused -------------------------------------------------------------------------
 
 @pytest.mark.parametrize("settings, message", [
@@ -212,3 +238,118 @@ def test_robust_scaling_of_a_column_mostly_zero_falls_back_to_its_spread(tmp_pat
     assert prepared.scale[0] == pytest.approx(np.std(values))
     assert prepared.scale[1] == pytest.approx(4.0)  # quartiles 2 and 6
     assert np.isfinite(prepared.matrix).all()
+
+
+def test_robust_scaling_divides_by_a_quartile_spread_below_one(tmp_path):
+    # Given shares from 0.1 to 0.9 (quartiles 0.3 and 0.7)
+    values = [0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9]
+    prepared = prepared_of(tmp_path, {"Share": values, "Visits": range(9)},
+                           ["Share", "Visits"], scaling="robust")
+
+    # Then they are scaled by that spread, 0.4
+    assert prepared.scale[0] == pytest.approx(0.4)
+
+
+def test_infinite_values_are_refused_with_what_to_do(tmp_path):
+    path = tmp_path / "customers.csv"
+    path.write_text("Income,Ratio\n10,1.5\n20,inf\n30,2.5\n40,3.5\n")
+    table = load_table(path)
+    with pytest.raises(UserError) as raised:
+        prepare(table, describe_columns(table), PrepSettings(features=("Income", "Ratio")))
+    assert str(raised.value) == ("The column 'Ratio' holds 1 infinite value(s). Replace them "
+                                 "with real numbers or leave them empty, then open the file "
+                                 "again.")
+
+
+def test_a_column_the_same_for_every_customer_used_is_refused(tmp_path):
+    # Given a tenure that differs only for the customer left out for a missing income
+    with pytest.raises(UserError) as raised:
+        prepared_of(tmp_path, {"Income": [10, 20, 30, None], "Tenure": [5, 5, 5, 9]},
+                    ["Income", "Tenure"])
+    assert str(raised.value) == ("Every customer used has the same value in 'Tenure', so it "
+                                 "cannot tell them apart. Untick it.")
+
+
+# --- total rows, and the sentence saying who was left out --------------------------------------
+
+TOTAL = "Total row (labelled 'Total')"
+
+
+def with_total_row(folder):
+    """Six customers (Bob without income, Eve without visits) and a Total row under them."""
+    path = folder / "customers.csv"
+    path.write_text("Name,Income,Visits\nAnn,10,1\nBob,,2\nCid,30,3\nDan,40,4\nEve,50,\n"
+                    "Fay,60,6\nTotal,190,16\n")
+    table = load_table(path)
+    assert table.left_out.to_dict() == {6: TOTAL}  # (the loader finds the total row)
+    return table, describe_columns(table)
+
+
+def test_a_total_row_is_left_out_with_its_reason_beside_the_gaps(tmp_path):
+    # When customers with a gap are left out
+    table, columns = with_total_row(tmp_path)
+    prepared = prepare(table, columns, PrepSettings(features=("Income", "Visits")))
+
+    # Then the total row is left out too, each row with its reason, and the user reads both
+    assert prepared.left_out.to_dict() == {1: "Missing value in Income",
+                                           4: "Missing value in Visits", 6: TOTAL}
+    assert list(prepared.rows_used) == [0, 2, 3, 5]
+    assert left_out_summary(prepared.left_out) == (
+        "3 rows were left out: 2 customers because of missing values and 1 total row (not "
+        "customers).")
+
+
+def test_a_total_row_is_left_out_and_not_counted_when_gaps_are_filled(tmp_path):
+    # When gaps are filled with the median instead
+    table, columns = with_total_row(tmp_path)
+    prepared = prepare(table, columns, PrepSettings(features=("Income", "Visits"),
+                                                    missing="median"))
+
+    # Then only the total row is left out, and the medians are those of the customers
+    assert prepared.left_out.to_dict() == {6: TOTAL}
+    assert list(prepared.rows_used) == [0, 1, 2, 3, 4, 5]
+    assert prepared.fill_values == {"Income": 40.0, "Visits": 3.0}
+    assert prepared.filled == {"Income": 1, "Visits": 1}
+    assert left_out_summary(prepared.left_out) == "1 total row (not customers) was left out."
+
+
+def test_a_column_with_values_only_in_total_rows_cannot_be_filled(tmp_path):
+    # Given spending written only in the subtotal and total rows, no customer has one
+    path = tmp_path / "customers.csv"
+    path.write_text("Name,Income,Spend\nAnn,10,\nBob,20,\nCid,30,\nDan,40,\n"
+                    "Subtotal,100,5\nTotal,100,7\n")
+    table = load_table(path)
+    with pytest.raises(UserError) as raised:
+        prepare(table, describe_columns(table), PrepSettings(features=("Income", "Spend"),
+                                                             missing="median"))
+    assert str(raised.value) == "The column 'Spend' has no values at all. Untick it."
+
+
+@pytest.mark.parametrize("missing, totals, sentence", [
+    (0, 0, ""),
+    (3, 0, "3 customers were left out because of missing values."),
+    (0, 1, "1 total row (not customers) was left out."),
+    (0, 2, "2 total rows (not customers) were left out."),
+    (1234, 1, "1,235 rows were left out: 1,234 customers because of missing values and 1 total "
+              "row (not customers)."),
+    (2, 2, "4 rows were left out: 2 customers because of missing values and 2 total rows (not "
+           "customers)."),
+], ids=["nobody", "gaps", "a total", "two totals", "gaps and a total", "gaps and totals"])
+def test_the_sentence_saying_how_many_rows_were_left_out_and_why(missing, totals, sentence):
+    reasons = ([f"Missing value in {INCOME}"] * missing
+               + [TOTAL, "Total row (its numbers are the sums of the rows above)"][:totals])
+    assert left_out_summary(pd.Series(reasons, dtype=object)) == sentence
+
+
+@pytest.mark.parametrize("scaling", ["minmax", "robust"])
+def test_customers_can_be_grouped_by_categories_alone(tmp_path, scaling):
+    # Given only region codes and a gender, treated as categories, under any scaling
+    prepared = prepared_of(tmp_path, {"Region": ["1", "2", "3", "1", "2", "3"],
+                                      "Gender": ["F", "M", "F", "M", "F", "F"]},
+                           ["Region", "Gender"], categories=("Region",), scaling=scaling)
+
+    # Then each category is a 0/1 column, left unscaled
+    assert prepared.matrix_columns == ("Region = 1", "Region = 2", "Region = 3",
+                                       "Gender = F", "Gender = M")
+    assert list(prepared.matrix[:, 3]) == [1, 0, 1, 0, 1, 1]
+    assert list(prepared.scale) == [1.0] * 5
