@@ -72,12 +72,14 @@ def left_out_summary(left_out: pd.Series) -> str:
     totals = int(left_out.astype(str).str.startswith("Total row").sum())
     missing = len(left_out) - totals
     total_words = f"{totals:,} total row{'s' if totals > 1 else ''} (not customers)"
+    customers = f"{missing:,} customer{'s' if missing > 1 else ''}"
     if not totals:
-        return f"{missing:,} customers were left out because of missing values."
+        return (f"{customers} {'were' if missing > 1 else 'was'} left out because of missing "
+                "values.")
     if not missing:
         return f"{total_words} {'were' if totals > 1 else 'was'} left out."
-    return (f"{len(left_out):,} rows were left out: {missing:,} customers because of missing "
-            f"values and {total_words}.")
+    return (f"{len(left_out):,} rows were left out: {customers} because of missing values and "
+            f"{total_words}.")
 
 
 def _missing_reasons(missing: np.ndarray, names: tuple[str, ...]) -> np.ndarray:

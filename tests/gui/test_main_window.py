@@ -524,6 +524,6 @@ def test_customers_left_out_show_why_on_the_data_tab(qtbot, wait_for_task, windo
     assert data_column(window, "Segment")[4] == ""
     assert "" not in data_column(window, "Segment")[5:]
     # and the notes say how many were left out
-    assert "1 customers were left out because of missing values" in text_of(window,
+    assert "1 customer was left out because of missing values" in text_of(window,
                                                                             "notesLabel")
     assert sum(profile_sizes(window)) == 59
