@@ -936,6 +936,7 @@ def test_segments_sheet_shows_a_flag_as_a_share_and_a_year_without_separator(tmp
     rng = np.random.default_rng(2)
     frame["Complain"] = (rng.random(len(frame)) < 0.3).astype(int)
     frame["Year_Birth"] = rng.integers(1940, 2000, len(frame))
+    frame["Kidhome"] = rng.integers(0, 3, len(frame))
     path = tmp_path / "customers.csv"
     frame.to_csv(path, index=False)
     analysis = run_analysis(path, AnalysisSettings(
@@ -952,8 +953,11 @@ def test_segments_sheet_shows_a_flag_as_a_share_and_a_year_without_separator(tmp
     assert formats["Share Complain (yes)"] == "0.0%"
     assert values["Share Complain (yes)"] == pytest.approx(profile.means["Complain"])
     assert formats["Mean Year_Birth"] == "0"
+    # and a small count (children at home) with one decimal
+    assert formats["Mean Kidhome"] == "0.0"
+    assert values["Mean Kidhome"] == pytest.approx(profile.means["Kidhome"])
     assert "Mean Complain" not in header
-    assert {formats[name] for name in header if name.startswith("Mean ")} - {"0"} == {
+    assert {formats[name] for name in header if name.startswith("Mean ")} - {"0", "0.0"} == {
         "#,##0.00"}
 
 
@@ -1108,3 +1112,26 @@ def test_settings_rows_of_a_workbook_with_thousands_and_a_filled_gap(tmp_path):
     assert (written["input"]["sheet"], written["input"]["units"]) == (
         "Shop 2024", {"Income (k$)": "$"})
     assert written["input"]["thousands"] == ","
+
+
+def test_segments_sheet_colours_indexes_purple_white_orange_and_charts_customers(made):
+    # Given the Segments sheet of the made-up file
+    sheet = made.workbook["Segments"]
+
+    # Then the indexes are coloured purple at 50, white at 100 and orange at 150
+    (rule,) = [rule for ranges in sheet.conditional_formatting for rule in ranges.rules]
+    scale = rule.colorScale
+    assert [(point.type, float(point.val)) for point in scale.cfvo] == [
+        ("num", 50.0), ("num", 100.0), ("num", 150.0)]
+    assert [color.rgb[-6:] for color in scale.color] == ["8073AC", "FFFFFF", "E08214"]
+    # and the bar chart counts customers across, without a legend, below the table
+    (chart,) = sheet._charts
+    assert chart.legend is None
+    titles = [axis.title.tx.rich.p[0].r[0].t for axis in (chart.x_axis, chart.y_axis)
+              if axis.title is not None]
+    assert titles == ["Customers"]
+    assert chart.anchor._from.row == 4 + 3 and chart.anchor._from.col == 1
+    # and the name, description and action columns are wide enough to read, and wrap
+    widths = {letter: sheet.column_dimensions[letter].width for letter in "ABCD"}
+    assert widths["C"] > widths["D"] > widths["B"] > widths["A"]
+    assert all(sheet.cell(row=2, column=column).alignment.wrap_text for column in (2, 3, 4))
