@@ -1135,3 +1135,29 @@ def test_segments_sheet_colours_indexes_purple_white_orange_and_charts_customers
     widths = {letter: sheet.column_dimensions[letter].width for letter in "ABCD"}
     assert widths["C"] > widths["D"] > widths["B"] > widths["A"]
     assert all(sheet.cell(row=2, column=column).alignment.wrap_text for column in (2, 3, 4))
+
+
+def test_a_note_on_how_the_file_was_read_is_in_the_settings_rows_and_summary(tmp_path):
+    from made_data import four_groups
+
+    from custseg_gui.core.exports.facts import settings_rows
+    from custseg_gui.core.exports.summary import summary as summary_of
+
+    # Given a UTF-8 file (Zürich on lines 2 to 4) with one Windows-1252 byte on its fifth line
+    frame = four_groups().drop(columns="Group")
+    frame["City"] = "Paris"
+    data = frame.to_csv(index=False).encode("utf-8").replace(b"Paris", "Zürich".encode(), 3)
+    path = tmp_path / "customers.csv"
+    path.write_bytes(data.replace(b"Paris", b"Z\xfcrich", 1))
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(settings_module, "StabilitySettings",
+                      functools.partial(StabilitySettings, resamples=5))
+        analysis = run_analysis(path, AnalysisSettings(
+            features=("Age", "Income (k$)", "Spending Score"), k=3, k_min=3, k_max=3))
+
+    # Then the Settings rows end with the note, and summary.json lists it
+    rows = settings_rows(analysis)
+    (note,) = analysis.table.report.notes
+    assert "line 5" in note and "Windows-1252" in note
+    assert rows[-1] == ("Reading note", note)
+    assert summary_of(analysis, {})["input"]["notes"] == [note]
