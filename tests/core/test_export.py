@@ -15,6 +15,7 @@ import hashlib
 import json
 import os
 import re
+from dataclasses import replace
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -1021,7 +1022,8 @@ def order_log(tmp_path_factory):
     from custseg_gui.core.settings import OrderSettings
 
     folder = tmp_path_factory.mktemp("order-log")
-    log = write_log(folder, many_customers_log(80))
+    # (one line sells 0 of an item: kept, with a note)
+    log = write_log(folder, many_customers_log(80) + "5280,K080,2024-03-11 10:00,0,5.00,Item\n")
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(settings_module, "StabilitySettings",
                       functools.partial(StabilitySettings, resamples=5))
@@ -1071,9 +1073,9 @@ def test_settings_rows_of_an_order_log_state_its_customers_and_as_of_day(order_l
     assert rows["Recency counted to"] == orders.as_of.isoformat()
     assert (rows["Customers used"], rows["Customers left out"]) == ("80", "0")
     assert rows["Stability check"] == "5 bootstrap resamples of 80 customers"
-    assert labels[-2:] == ["CustSeg version", "Date"] or "Order lines note" in labels
-    assert [value for label, value in order_log.rows if label == "Order lines note"] == list(
-        orders.notes)
+    # and, last, the note on the line that sells nothing
+    assert labels[-3:] == ["CustSeg version", "Date", "Order lines note"]
+    assert rows["Order lines note"].startswith("1 line has a 'Quantity' of 0")
 
 
 def test_settings_rows_of_a_workbook_with_thousands_and_a_filled_gap(tmp_path):
@@ -1112,6 +1114,14 @@ def test_settings_rows_of_a_workbook_with_thousands_and_a_filled_gap(tmp_path):
     assert (written["input"]["sheet"], written["input"]["units"]) == (
         "Shop 2024", {"Income (k$)": "$"})
     assert written["input"]["thousands"] == ","
+    # with the automatic names where the user gave none
+    assert [entry["name"] for entry in written["segments"]] == [
+        profile.name for profile in analysis.insights.profiles]
+    # and, of an analysis without a stability check, no stability figures
+    unchecked = replace(analysis, insights=replace(analysis.insights, stability=None))
+    written = summary_of(unchecked, {})
+    assert (written["stability_ari"], written["stability_resamples"]) == (None, None)
+    assert "Stability check" not in dict(settings_rows(unchecked))
 
 
 def test_segments_sheet_colours_indexes_purple_white_orange_and_charts_customers(made):
