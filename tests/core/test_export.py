@@ -1144,7 +1144,9 @@ def test_segments_sheet_colours_indexes_purple_white_orange_and_charts_customers
     # and the name, description and action columns are wide enough to read, and wrap
     widths = {letter: sheet.column_dimensions[letter].width for letter in "ABCD"}
     assert widths["C"] > widths["D"] > widths["B"] > widths["A"]
-    assert all(sheet.cell(row=2, column=column).alignment.wrap_text for column in (2, 3, 4))
+    for column in (2, 3, 4):
+        alignment = sheet.cell(row=2, column=column).alignment
+        assert alignment.wrap_text and alignment.vertical == "top"
 
 
 def test_a_note_on_how_the_file_was_read_is_in_the_settings_rows_and_summary(tmp_path):
