@@ -284,6 +284,13 @@ def test_the_careful_writer_splits_a_long_list_as_the_fast_one(eleven, monkeypat
     assert ids == [row[0] for row in rows[1:]]  # "0007" stays text
 
 
+def column_width(sheet, number: int) -> float:
+    """The width of a sheet's column (1 is A), also where columns share one width entry."""
+    (width,) = [dimension.width for dimension in sheet.column_dimensions.values()
+                if dimension.min <= number <= dimension.max]
+    return width
+
+
 def test_customer_sheet_header_is_bold_on_blue_and_columns_fit_their_text(eleven, tmp_path,
                                                                           monkeypatch):
     # Given 11 customers exported over sheets of 4
@@ -302,9 +309,10 @@ def test_customer_sheet_header_is_bold_on_blue_and_columns_fit_their_text(eleven
             assert cell.fill.fgColor.rgb == "FFDCE6F1"
         # and a column is as wide as its name or longest cell plus 2, at least 8
         # (XlsxWriter stores n characters as n + 0.71)
-        widths = [sheet.column_dimensions[letter].width for letter in "ABCDE"]
+        widths = [column_width(sheet, number) for number in range(1, 6)]
         assert widths[0] == pytest.approx(len("CustomerID") + 2 + 0.71, abs=0.01)
         assert widths[1] == pytest.approx(8 + 0.71, abs=0.01)
+        assert widths[2] == pytest.approx(8 + 0.71, abs=0.01)  # "Spend": 5 characters
         assert widths[4] == pytest.approx(len("A rather long segment name") + 2 + 0.71,
                                           abs=0.01)
     # and the note of the first sheet wraps in a column 70 wide
@@ -459,3 +467,26 @@ def test_workbook_progress_moves_forward_to_the_end(eleven, monkeypatch, fast):
         assert [fraction for fraction, _message in blocks] == sorted(
             {fraction for fraction, _message in blocks})
         assert blocks[0][0] < 0.05 and blocks[-1][0] < 1.0
+
+
+def test_the_fast_customer_sheets_hold_only_xml_elements_where_excel_expects_them(eleven,
+                                                                                  monkeypatch):
+    import zipfile
+    from xml.etree import ElementTree
+
+    # Given 11 customers written fast over three sheets
+    _rows, analysis = eleven
+    monkeypatch.setattr(workbook, "EXCEL_ROWS", 5)
+    data = workbook_bytes(analysis, ExportContext(analysis).customers, fast=True)
+
+    # Then each customer sheet is XML with no stray text between its elements (Excel refuses
+    # a sheet with text where an element belongs) and one table of rows
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        for number in (1, 2, 3):
+            root = ElementTree.fromstring(archive.read(f"xl/worksheets/sheet{number}.xml"))
+            for element in root.iter():
+                assert not (element.tail or "").strip(), element.tag
+                if len(element):
+                    assert not (element.text or "").strip(), element.tag
+            tables = [element for element in root if element.tag.endswith("}sheetData")]
+            assert len(tables) == 1 and len(tables[0]) == (4 if number < 3 else 3) + 1
