@@ -15,6 +15,7 @@ import hashlib
 import json
 import os
 import re
+from dataclasses import replace
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -936,6 +937,7 @@ def test_segments_sheet_shows_a_flag_as_a_share_and_a_year_without_separator(tmp
     rng = np.random.default_rng(2)
     frame["Complain"] = (rng.random(len(frame)) < 0.3).astype(int)
     frame["Year_Birth"] = rng.integers(1940, 2000, len(frame))
+    frame["Kidhome"] = rng.integers(0, 3, len(frame))
     path = tmp_path / "customers.csv"
     frame.to_csv(path, index=False)
     analysis = run_analysis(path, AnalysisSettings(
@@ -952,6 +954,222 @@ def test_segments_sheet_shows_a_flag_as_a_share_and_a_year_without_separator(tmp
     assert formats["Share Complain (yes)"] == "0.0%"
     assert values["Share Complain (yes)"] == pytest.approx(profile.means["Complain"])
     assert formats["Mean Year_Birth"] == "0"
+    # and a small count (children at home) with one decimal
+    assert formats["Mean Kidhome"] == "0.0"
+    assert values["Mean Kidhome"] == pytest.approx(profile.means["Kidhome"])
     assert "Mean Complain" not in header
-    assert {formats[name] for name in header if name.startswith("Mean ")} - {"0"} == {
+    assert {formats[name] for name in header if name.startswith("Mean ")} - {"0", "0.0"} == {
         "#,##0.00"}
+
+
+# --- summary.json and the Settings rows: every key, of a table and of an order log ----------
+
+SUMMARY_KEYS = {
+    "schema", "app_version", "input", "settings", "rows_used", "rows_left_out",
+    "rows_left_out_because", "total_rows", "k_search", "search_sample_size", "elbow_k",
+    "silhouette_sample_size", "recommended_k", "recommendation", "k", "stability_ari",
+    "stability_resamples", "feature_importance", "segments", "orders"}
+INPUT_KEYS = {"file", "sha256", "rows", "columns", "sheet", "encoding", "delimiter", "decimal",
+              "thousands", "header_row", "units", "date_formats", "notes"}
+K_SEARCH_KEYS = {"k", "inertia", "silhouette", "calinski_harabasz", "davies_bouldin",
+                 "silhouette_interval"}
+SEGMENT_KEYS = {"number", "name", "automatic_name", "size", "share", "description",
+                "suggested_action", "means", "medians", "index", "standardized_difference",
+                "categories", "silhouette", "stability", "stability_reading", "rfm_segments"}
+
+
+def test_summary_json_has_exactly_its_documented_keys_and_why_rows_were_left_out(made):
+    # Given summary.json of the made-up tab-separated file (3 customers with gaps)
+    summary = made.summary
+
+    # Then it holds exactly the keys other programs read, at every level
+    assert set(summary) == SUMMARY_KEYS
+    assert set(summary["input"]) == INPUT_KEYS
+    assert all(set(entry) == K_SEARCH_KEYS for entry in summary["k_search"])
+    assert all(set(entry) == SEGMENT_KEYS for entry in summary["segments"])
+    # and the file as read: no sheet, no thousands separator, no units, dates or notes
+    assert (summary["input"]["sheet"], summary["input"]["thousands"]) == (None, None)
+    assert (summary["input"]["units"], summary["input"]["date_formats"]) == ({}, {})
+    assert (summary["input"]["notes"], summary["total_rows"]) == ([], [])
+    # and why each left-out customer was left out, counted
+    assert summary["rows_left_out_because"] == {
+        "Missing value in Income (k$)": 1, "Missing value in Spending Score": 1,
+        "Missing values in Income (k$), Spending Score": 1}
+    # a table of customers: no order lines, no RFM mix, no categories
+    assert summary["orders"] is None
+    assert [entry["rfm_segments"] for entry in summary["segments"]] == [{}] * 4
+    assert [entry["categories"] for entry in summary["segments"]] == [{}] * 4
+    assert [entry["size"] for entry in summary["segments"]] == [43, 34, 24, 14]
+
+
+def test_summary_json_keeps_names_as_written_indented_by_two(made, tmp_path):
+    # Given summary.json exported with a segment named in German
+    export_files(made.analysis, tmp_path, ["json"], names={1: "Große Käufer"})
+    text = (tmp_path / "summary.json").read_text(encoding="utf-8")
+
+    # Then the name is written as is (not \u escapes), in a file indented by two spaces
+    assert '"name": "Große Käufer"' in text
+    assert text.startswith('{\n  "schema": "custseg-summary/1",\n  "app_version": ')
+    assert text == json.dumps(json.loads(text), indent=2, ensure_ascii=False)
+
+
+@pytest.fixture(scope="module")
+def order_log(tmp_path_factory):
+    """An order log of 80 customers, k = 3, summary.json and the Settings rows."""
+    from order_logs import many_customers_log, write_log
+
+    from custseg_gui.core.exports.facts import settings_rows
+    from custseg_gui.core.settings import OrderSettings
+
+    folder = tmp_path_factory.mktemp("order-log")
+    # (one line sells 0 of an item: kept, with a note)
+    log = write_log(folder, many_customers_log(80) + "5280,K080,2024-03-11 10:00,0,5.00,Item\n")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(settings_module, "StabilitySettings",
+                      functools.partial(StabilitySettings, resamples=5))
+        analysis = run_analysis(log, AnalysisSettings(k=3, k_min=3, k_max=3,
+                                                      orders=OrderSettings(enabled=True)))
+    out = folder / "out"
+    out.mkdir()
+    export_files(analysis, out, ["json"])
+    return SimpleNamespace(analysis=analysis, log=log, rows=settings_rows(analysis),
+                           summary=json.loads((out / "summary.json").read_text("utf-8")))
+
+
+def test_summary_json_of_an_order_log_states_its_orders_and_rfm_mix(order_log):
+    # Given summary.json of an order log
+    summary, analysis = order_log.summary, order_log.analysis
+
+    # Then the input is the file of order lines, comma-separated
+    assert summary["input"]["file"] == "orders.csv"
+    assert summary["input"]["delimiter"] == ","
+    assert summary["input"]["rows"] == len(order_log.log.read_text().splitlines()) - 1
+    # and it states the order lines as the order log sums them up
+    assert summary["orders"] == json.loads(json.dumps(analysis.orders.summary()))
+    assert summary["orders"]
+    # and each segment's mix of RFM segments, which sums to one
+    for entry, profile in zip(summary["segments"], analysis.insights.profiles):
+        assert entry["rfm_segments"] == pytest.approx(profile.rfm_segments)
+        assert sum(entry["rfm_segments"].values()) == pytest.approx(1.0)
+    assert summary["k"] == 3 and sum(entry["size"] for entry in summary["segments"]) == 80
+
+
+def test_settings_rows_of_an_order_log_state_its_customers_and_as_of_day(order_log):
+    # Given the Settings rows of an order log of 80 customers
+    labels = [label for label, _value in order_log.rows]
+    rows = dict(order_log.rows)
+    orders = order_log.analysis.orders
+
+    # Then, after how the file was read (a comma written as itself), come the order lines'
+    # customers, what was left out, and the day recency is counted to
+    assert labels[:10] == [
+        "Input file", "SHA-256 of the input file", "Encoding", "Delimiter", "Number format",
+        "Rows in the file", "Customers in the order lines", "Order lines left out",
+        "Customers with only returns (left out)", "Recency counted to"]
+    assert rows["Delimiter"] == ","
+    assert rows["Customers in the order lines"] == "80"
+    assert rows["Order lines left out"] == "none"
+    assert rows["Customers with only returns (left out)"] == "0"
+    assert rows["Recency counted to"] == orders.as_of.isoformat()
+    assert (rows["Customers used"], rows["Customers left out"]) == ("80", "0")
+    assert rows["Stability check"] == "5 bootstrap resamples of 80 customers"
+    # and, last, the note on the line that sells nothing
+    assert labels[-3:] == ["CustSeg version", "Date", "Order lines note"]
+    assert rows["Order lines note"].startswith("1 line has a 'Quantity' of 0")
+
+
+def test_settings_rows_of_a_workbook_with_thousands_and_a_filled_gap(tmp_path):
+    from made_data import four_groups
+
+    from custseg_gui.core.exports.facts import settings_rows
+    from custseg_gui.core.exports.summary import summary as summary_of
+
+    # Given a workbook sheet "Shop 2024" with incomes written "$12,000" and one gap filled
+    frame = four_groups().drop(columns="Group")
+    frame["Income (k$)"] = ["$" + format(value * 1000, ",.0f") for value in frame["Income (k$)"]]
+    frame.loc[5, "Spending Score"] = None
+    frame.loc[9, "Spending Score"] = None
+    path = tmp_path / "shop.xlsx"
+    frame.to_excel(path, sheet_name="Shop 2024", index=False)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(settings_module, "StabilitySettings",
+                      functools.partial(StabilitySettings, resamples=5))
+        analysis = run_analysis(path, AnalysisSettings(k=3, k_min=3, k_max=3,
+                                                       missing="median"))
+    rows = settings_rows(analysis)
+    values = dict(rows)
+
+    # Then the rows name the sheet, not an encoding, and the number format with thousands
+    assert [label for label, _value in rows[:5]] == [
+        "Input file", "SHA-256 of the input file", "Sheet", "Number format",
+        "Rows in the file"]
+    assert (values["Input file"], values["Sheet"]) == ("shop.xlsx", "Shop 2024")
+    assert "Encoding" not in values and "Delimiter" not in values
+    assert values["Rows in the file"] == "118"
+    # and how many gaps were filled; no order lines
+    assert values["Filled missing values in Spending Score"] == "2"
+    assert "Customers in the order lines" not in values
+    # and summary.json says the same of the input
+    written = summary_of(analysis, {})
+    assert (written["input"]["sheet"], written["input"]["units"]) == (
+        "Shop 2024", {"Income (k$)": "$"})
+    assert written["input"]["thousands"] == ","
+    # with the automatic names where the user gave none
+    assert [entry["name"] for entry in written["segments"]] == [
+        profile.name for profile in analysis.insights.profiles]
+    # and, of an analysis without a stability check, no stability figures
+    unchecked = replace(analysis, insights=replace(analysis.insights, stability=None))
+    written = summary_of(unchecked, {})
+    assert (written["stability_ari"], written["stability_resamples"]) == (None, None)
+    assert "Stability check" not in dict(settings_rows(unchecked))
+
+
+def test_segments_sheet_colours_indexes_purple_white_orange_and_charts_customers(made):
+    # Given the Segments sheet of the made-up file
+    sheet = made.workbook["Segments"]
+
+    # Then the indexes are coloured purple at 50, white at 100 and orange at 150
+    (rule,) = [rule for ranges in sheet.conditional_formatting for rule in ranges.rules]
+    scale = rule.colorScale
+    assert [(point.type, float(point.val)) for point in scale.cfvo] == [
+        ("num", 50.0), ("num", 100.0), ("num", 150.0)]
+    assert [color.rgb[-6:] for color in scale.color] == ["8073AC", "FFFFFF", "E08214"]
+    # and the bar chart counts customers across, without a legend, below the table
+    (chart,) = sheet._charts
+    assert chart.legend is None
+    titles = [axis.title.tx.rich.p[0].r[0].t for axis in (chart.x_axis, chart.y_axis)
+              if axis.title is not None]
+    assert titles == ["Customers"]
+    assert chart.anchor._from.row == 4 + 3 and chart.anchor._from.col == 1
+    # and the name, description and action columns are wide enough to read, and wrap
+    widths = {letter: sheet.column_dimensions[letter].width for letter in "ABCD"}
+    assert widths["C"] > widths["D"] > widths["B"] > widths["A"]
+    for column in (2, 3, 4):
+        alignment = sheet.cell(row=2, column=column).alignment
+        assert alignment.wrap_text and alignment.vertical == "top"
+
+
+def test_a_note_on_how_the_file_was_read_is_in_the_settings_rows_and_summary(tmp_path):
+    from made_data import four_groups
+
+    from custseg_gui.core.exports.facts import settings_rows
+    from custseg_gui.core.exports.summary import summary as summary_of
+
+    # Given a UTF-8 file (Zürich on lines 2 to 4) with one Windows-1252 byte on its fifth line
+    frame = four_groups().drop(columns="Group")
+    frame["City"] = "Paris"
+    data = frame.to_csv(index=False).encode("utf-8").replace(b"Paris", "Zürich".encode(), 3)
+    path = tmp_path / "customers.csv"
+    path.write_bytes(data.replace(b"Paris", b"Z\xfcrich", 1))
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(settings_module, "StabilitySettings",
+                      functools.partial(StabilitySettings, resamples=5))
+        analysis = run_analysis(path, AnalysisSettings(
+            features=("Age", "Income (k$)", "Spending Score"), k=3, k_min=3, k_max=3))
+
+    # Then the Settings rows end with the note, and summary.json lists it
+    rows = settings_rows(analysis)
+    (note,) = analysis.table.report.notes
+    assert "line 5" in note and "Windows-1252" in note
+    assert rows[-1] == ("Reading note", note)
+    assert summary_of(analysis, {})["input"]["notes"] == [note]

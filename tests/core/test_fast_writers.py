@@ -264,3 +264,229 @@ def test_cancel_mid_export_leaves_the_folder_as_it_was(eleven, tmp_path, when):
 
     # Then every file is as it was, and no half-written or temporary file is left
     assert folder_state(folder) == before
+
+
+def test_the_careful_writer_splits_a_long_list_as_the_fast_one(eleven, monkeypatch):
+    # Given sheets that hold 4 customers each and 11 customers
+    rows, analysis = eleven
+    monkeypatch.setattr(workbook, "EXCEL_ROWS", 5)
+    listed = ExportContext(analysis).customers
+
+    # When the workbook is written fast and with XlsxWriter writing every cell
+    fast = customer_cells(workbook_bytes(analysis, listed, fast=True))
+    careful = customer_cells(workbook_bytes(analysis, listed, fast=False))
+
+    # Then both have the same three sheets with the same cells, each customer once, in order
+    assert list(fast) == list(careful) == ["Customers", "Customers (2)", "Customers (3)"]
+    for name in fast:
+        assert trimmed(fast[name]) == trimmed(careful[name])
+    ids = [row[0][1] for name in careful for row in careful[name][1:]]
+    assert ids == [row[0] for row in rows[1:]]  # "0007" stays text
+
+
+def column_width(sheet, number: int) -> float:
+    """The width of a sheet's column (1 is A), also where columns share one width entry."""
+    (width,) = [dimension.width for dimension in sheet.column_dimensions.values()
+                if dimension.min <= number <= dimension.max]
+    return width
+
+
+def test_customer_sheet_header_is_bold_on_blue_and_columns_fit_their_text(eleven, tmp_path,
+                                                                          monkeypatch):
+    # Given 11 customers exported over sheets of 4
+    rows, analysis = eleven
+    monkeypatch.setattr(workbook, "EXCEL_ROWS", 5)
+    export_files(ExportContext(analysis, {1: "A rather long segment name"}), tmp_path,
+                 ["xlsx"])
+    book = openpyxl.load_workbook(tmp_path / "segments.xlsx")
+
+    for name in ("Customers", "Customers (2)", "Customers (3)"):
+        sheet = book[name]
+        # Then every sheet's column names are bold, wrapped, on light blue, at the top
+        for cell in sheet[1][:5]:
+            assert cell.font.b and cell.alignment.wrap_text
+            assert cell.alignment.vertical == "top"
+            assert cell.fill.fgColor.rgb == "FFDCE6F1"
+        # and a column is as wide as its name or longest cell plus 2, at least 8
+        # (XlsxWriter stores n characters as n + 0.71)
+        widths = [column_width(sheet, number) for number in range(1, 6)]
+        assert widths[0] == pytest.approx(len("CustomerID") + 2 + 0.71, abs=0.01)
+        assert widths[1] == pytest.approx(8 + 0.71, abs=0.01)
+        assert widths[2] == pytest.approx(8 + 0.71, abs=0.01)  # "Spend": 5 characters
+        assert widths[4] == pytest.approx(len("A rather long segment name") + 2 + 0.71,
+                                          abs=0.01)
+    # and the note of the first sheet wraps in a column 70 wide
+    note = book["Customers"].cell(row=1, column=7)
+    assert note.alignment.wrap_text and not note.font.b
+    assert book["Customers"].column_dimensions["G"].width == pytest.approx(70.71, abs=0.01)
+    assert book["Customers (2)"].cell(row=1, column=7).value is None
+
+
+def test_a_long_cell_makes_its_column_at_most_60_wide(tmp_path):
+    # Given a customer whose note is 200 characters long
+    rows = [["CustomerID", "Income", "Spend", "Note"]] + [
+        [f"{number:04d}", str(20 + number % 4 * 25), str(90 - number % 3 * 35),
+         "x" * (200 if number == 3 else 3)] for number in range(11)]
+    analysis = run_analysis(write_rows(tmp_path / "customers.csv", rows),
+                            AnalysisSettings(features=("Income", "Spend"), k=2, k_min=2,
+                                             k_max=2))
+    export_files(ExportContext(analysis), tmp_path, ["xlsx"])
+    sheet = openpyxl.load_workbook(tmp_path / "segments.xlsx")["Customers"]
+    # Then that column is 60 wide, the others as their names
+    assert sheet.column_dimensions["D"].width == pytest.approx(60.71, abs=0.01)
+    assert sheet.column_dimensions["A"].width == pytest.approx(12.71, abs=0.01)
+
+
+def test_an_order_logs_lines_go_on_over_further_sheets_and_say_so(tmp_path, monkeypatch):
+    from order_logs import write_log
+
+    # Given an order log of 5 lines (3 customers) and sheets that hold 2 rows under the names
+    log = write_log(tmp_path, "Invoice,Customer,Date,Quantity,Price\n"
+                    "1,A,2024-01-02,1,10\n2,B,2024-01-05,2,30\n3,C,2024-02-01,1,99\n"
+                    "4,A,2024-02-10,3,5\n5,B,2024-03-01,1,70\n")
+    from custseg_gui.core.settings import OrderSettings
+    analysis = run_analysis(log, AnalysisSettings(k=2, k_min=2, k_max=2,
+                                                  orders=OrderSettings(enabled=True)))
+    monkeypatch.setattr(workbook, "EXCEL_ROWS", 3)
+    out = tmp_path / "out"
+    out.mkdir()
+    export_files(ExportContext(analysis), out, ["xlsx"])
+    book = openpyxl.load_workbook(out / "segments.xlsx")
+
+    # Then the customers and then the lines fill sheets of two, and each first sheet says so
+    assert book.sheetnames == ["Customers", "Customers (2)", "Order lines", "Order lines (2)",
+                               "Order lines (3)", "Segments", "How k was chosen", "Settings"]
+    lines = [row[0] for name in ("Order lines", "Order lines (2)", "Order lines (3)")
+             for row in book[name].iter_rows(min_row=2, values_only=True)]
+    assert lines == [1, 2, 3, 4, 5]
+    width = len([cell for cell in book["Order lines"][1] if cell.value is not None]) - 1
+    assert book["Order lines"].cell(row=1, column=width + 2).value == (
+        "5 order lines are more than one Excel sheet holds: this sheet lists order lines 1 to "
+        "2, and the list goes on over 'Order lines (2)' (3 to 4), 'Order lines (3)' (5 to 5).")
+    customers_note = [cell.value for cell in book["Customers"][1] if cell.value][-1]
+    assert customers_note.startswith("3 customers are more than one Excel sheet holds: ")
+    workbook.check(out, ExportContext(analysis))
+
+
+# --- the customer list: its columns, odd cells, the CSV's encoding and its progress ---------------
+
+def one_column(cells) -> customers.CustomerList:
+    return customers.CustomerList(("Cell",), (np.array(cells, dtype=object),))
+
+
+def test_minus_text_that_is_no_number_gets_an_apostrophe_and_numbers_do_not():
+    # Given cells that start with a minus: numbers, and text that only looks like them
+    cells = ["-5-3", "-5x", "-.5.", "-5", "-.5", "-5.25", "-12,5", "-5--"]
+
+    # Then segments.csv writes the text with an apostrophe, the numbers as they are
+    written = read_csv_text(fast_csv_bytes(one_column(cells)))
+    assert [row[0] for row in written[1:]] == [
+        "'-5-3", "'-5x", "'-.5.", "-5", "-.5", "-5.25", "-12,5", "'-5--"]
+
+
+def test_cells_that_are_not_text_are_written_as_their_text():
+    # Given a list whose cells are numbers and text mixed (not as a file is read)
+    listed = one_column([7, "=x", 2.5, "a,b"])
+
+    # Then each cell is written as its text, formula-safe and quoted where needed
+    data = fast_csv_bytes(listed)
+    assert data == careful_csv_bytes(listed)
+    assert read_csv_text(data) == [["Cell"], ["7"], ["'=x"], ["2.5"], ["a,b"]]
+
+
+def test_added_columns_take_a_free_name_and_say_why_rows_were_left_out():
+    # Given a file with its own columns "Segment" and "Segment (2)", 3 rows, the second left out
+    raw = pd.DataFrame({"Segment": ["a", "b", "c"], "Segment (2)": ["x", "y", "z"]},
+                       dtype=object)
+    listed = customer_list(raw, [1, 0, 2], {1: "One", 2: "Two"},
+                           pd.Series(["Missing value in Segment"], index=[1]))
+
+    # Then the added columns come after them, under names not taken yet
+    assert listed.header == ("Segment", "Segment (2)", "Segment (3)", "Segment name",
+                             "Left out because")
+    rows = read_csv_text(fast_csv_bytes(listed))
+    assert rows[1:] == [["a", "x", "1", "One", ""], ["b", "y", "", "", "Missing value in Segment"],
+                        ["c", "z", "2", "Two", ""]]
+    assert len(listed) == 3
+    # and with no row left out, there is no "Left out because" column
+    kept = customer_list(raw, [1, 1, 2], {1: "One", 2: "Two"}, pd.Series([], dtype=object))
+    assert kept.header[-1] == "Segment name"
+    assert customers.free_column_name("Segment", ["Segment"]) == "Segment (2)"
+
+
+@pytest.mark.parametrize("encoding, start", [("utf-8-sig", b"\xef\xbb\xbfCustomerID,"),
+                                             ("utf-8", b"CustomerID,")])
+def test_segments_csv_is_written_in_the_chosen_encoding(eleven, tmp_path, encoding, start):
+    _rows, analysis = eleven
+    export_files(ExportContext(analysis, csv_encoding=encoding), tmp_path, ["csv"])
+    assert (tmp_path / "segments.csv").read_bytes().startswith(start)
+
+
+def recorded(write) -> list[tuple[float, str]]:
+    reports = []
+    write(Progress(lambda fraction, message: reports.append((fraction, message))))
+    return reports
+
+
+def test_csv_progress_is_the_share_of_customers_written(eleven):
+    # Given 11 customers written in blocks of 3
+    _rows, analysis = eleven
+    listed = ExportContext(analysis).customers
+    reports = recorded(lambda progress: write_csv(io.BytesIO(), listed, progress))
+
+    # Then each block is announced at the share of customers written before it, then done
+    assert reports == [(0.0, "Writing customers (0 of 11)..."),
+                       (pytest.approx(3 / 11), "Writing customers (3 of 11)..."),
+                       (pytest.approx(6 / 11), "Writing customers (6 of 11)..."),
+                       (pytest.approx(9 / 11), "Writing customers (9 of 11)..."), (1.0, "")]
+
+
+@pytest.mark.parametrize("fast", [True, False])
+def test_workbook_progress_moves_forward_to_the_end(eleven, monkeypatch, fast):
+    # Given 11 customers over sheets of 4, written fast or cell by cell
+    _rows, analysis = eleven
+    monkeypatch.setattr(workbook, "EXCEL_ROWS", 5)
+    listed = ExportContext(analysis).customers
+    reports = recorded(lambda progress: workbook.write_workbook(
+        io.BytesIO(), analysis, listed, {}, progress, fast=fast))
+    fractions = [fraction for fraction, _message in reports]
+
+    # Then progress only moves forward, stays below the end until the workbook is written,
+    # and ends at 1
+    assert fractions == sorted(fractions)
+    assert fractions[-1] == 1.0 and all(0.0 <= value < 1.0 for value in fractions[:-1])
+    messages = [message for _fraction, message in reports if message]
+    assert "Writing the workbook..." in messages
+    if fast:
+        # and each block of customers is named, at the share already written
+        blocks = [(fraction, message) for fraction, message in reports
+                  if message.startswith("Writing customers to the workbook")]
+        assert [message for _fraction, message in blocks] == [
+            f"Writing customers to the workbook ({start} of 11)..."
+            for start in (0, 3, 4, 7, 8)]
+        assert [fraction for fraction, _message in blocks] == sorted(
+            {fraction for fraction, _message in blocks})
+        assert blocks[0][0] < 0.05 and blocks[-1][0] < 1.0
+
+
+def test_the_fast_customer_sheets_hold_only_xml_elements_where_excel_expects_them(eleven,
+                                                                                  monkeypatch):
+    import zipfile
+    from xml.etree import ElementTree
+
+    # Given 11 customers written fast over three sheets
+    _rows, analysis = eleven
+    monkeypatch.setattr(workbook, "EXCEL_ROWS", 5)
+    data = workbook_bytes(analysis, ExportContext(analysis).customers, fast=True)
+
+    # Then each customer sheet is XML with no stray text between its elements (Excel refuses
+    # a sheet with text where an element belongs) and one table of rows
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        for number in (1, 2, 3):
+            root = ElementTree.fromstring(archive.read(f"xl/worksheets/sheet{number}.xml"))
+            for element in root.iter():
+                assert not (element.tail or "").strip(), element.tag
+                if len(element):
+                    assert not (element.text or "").strip(), element.tag
+            tables = [element for element in root if element.tag.endswith("}sheetData")]
+            assert len(tables) == 1 and len(tables[0]) == (4 if number < 3 else 3) + 1
