@@ -888,6 +888,28 @@ def test_k_sheet_scores_every_k_and_says_why(made):
                      "The elbow of the inertia curve is at 4 segments."]
 
 
+def test_k_sheet_charts_the_silhouette_of_each_k_beside_the_scores(made):
+    # Given the "How k was chosen" sheet of five k tried
+    sheet = made.workbook["How k was chosen"]
+    rows = list(sheet.iter_rows(values_only=True))
+
+    # Then the header stays in view and is styled as a header
+    assert sheet.freeze_panes == "A2"
+    assert sheet["A1"].font.bold and sheet["C1"].fill.fgColor.rgb.endswith("DCE6F1")
+    # the notes start after one empty row below the scores
+    assert all(cell is None for cell in rows[6]) and rows[7][0] == made.analysis.search \
+        .recommendation
+    # and its one chart, beside the table, draws the silhouette column (C) against k (A)
+    [chart] = sheet._charts
+    [series] = chart.series
+    assert series.tx.strRef.f == "'How k was chosen'!$C$1"
+    assert series.val.numRef.f == "'How k was chosen'!$C$2:$C$6"
+    assert series.cat.numRef.f == "'How k was chosen'!$A$2:$A$6"
+    assert (chart.anchor._from.row, chart.anchor._from.col) == (1, 6)
+    assert chart.title.tx.rich.p[0].r[0].t == (
+        "Mean silhouette by number of segments (higher is better)")
+
+
 def test_settings_sheet_says_how_the_file_was_read_and_what_was_used(made):
     # Given the Settings sheet as label -> value
     rows = list(made.workbook["Settings"].iter_rows(values_only=True))
