@@ -888,6 +888,21 @@ def test_k_sheet_scores_every_k_and_says_why(made):
                      "The elbow of the inertia curve is at 4 segments."]
 
 
+def test_segments_sheet_charts_each_segments_customers_by_its_name(made):
+    # Given the Segments sheet of four segments
+    sheet = made.workbook["Segments"]
+
+    # Then its bar chart draws the customer counts (E) against the segment names (B)
+    [chart] = sheet._charts
+    [series] = chart.series
+    assert sheet["E1"].value == "Size" and sheet["B1"].value == "Name"
+    assert series.tx.strRef.f == "Segments!$E$1"
+    assert series.val.numRef.f == "Segments!$E$2:$E$5"
+    assert (series.cat.strRef or series.cat.numRef).f == "Segments!$B$2:$B$5"
+    # and the header is styled as a header
+    assert sheet["A1"].font.bold and sheet["E1"].fill.fgColor.rgb.endswith("DCE6F1")
+
+
 def test_k_sheet_charts_the_silhouette_of_each_k_beside_the_scores(made):
     # Given the "How k was chosen" sheet of five k tried
     sheet = made.workbook["How k was chosen"]
