@@ -197,16 +197,22 @@ def eleven(tmp_path):
     return rows, analysis
 
 
+def exported_workbook(context, folder, monkeypatch, sheet_rows: int):
+    """segments.xlsx exported into a new folder with sheets of `sheet_rows` rows (the column
+    names included), read back."""
+    monkeypatch.setattr(workbook, "EXCEL_ROWS", sheet_rows)
+    out = folder / "out"
+    out.mkdir()
+    export_files(context, out, ["xlsx"])
+    return openpyxl.load_workbook(out / "segments.xlsx")
+
+
 def test_a_list_longer_than_a_sheet_goes_on_over_further_sheets(eleven, tmp_path, monkeypatch):
     # Given sheets that hold 5 rows (4 customers under the column names) and 11 customers
     rows, analysis = eleven
-    monkeypatch.setattr(workbook, "EXCEL_ROWS", 5)
-    out = tmp_path / "out"
-    out.mkdir()
 
     # When the workbook is exported
-    export_files(ExportContext(analysis), out, ["xlsx"])
-    book = openpyxl.load_workbook(out / "segments.xlsx")
+    book = exported_workbook(ExportContext(analysis), tmp_path, monkeypatch, sheet_rows=5)
 
     # Then the customers fill three sheets, in order, each with the column names on top
     assert book.sheetnames == ["Customers", "Customers (2)", "Customers (3)", "Segments",
@@ -227,7 +233,7 @@ def test_a_list_longer_than_a_sheet_goes_on_over_further_sheets(eleven, tmp_path
                     "customers 1 to 4, and the list goes on over 'Customers (2)' (5 to 8), "
                     "'Customers (3)' (9 to 11).")
     # and the self-test's check counts every customer
-    workbook.check(out, ExportContext(analysis))
+    workbook.check(tmp_path / "out", ExportContext(analysis))
 
 
 def test_a_list_that_fits_one_sheet_says_nothing_of_others(eleven, tmp_path):
@@ -295,10 +301,8 @@ def test_customer_sheet_header_is_bold_on_blue_and_columns_fit_their_text(eleven
                                                                           monkeypatch):
     # Given 11 customers exported over sheets of 4
     rows, analysis = eleven
-    monkeypatch.setattr(workbook, "EXCEL_ROWS", 5)
-    export_files(ExportContext(analysis, {1: "A rather long segment name"}), tmp_path,
-                 ["xlsx"])
-    book = openpyxl.load_workbook(tmp_path / "segments.xlsx")
+    book = exported_workbook(ExportContext(analysis, {1: "A rather long segment name"}),
+                             tmp_path, monkeypatch, sheet_rows=5)
 
     for name in ("Customers", "Customers (2)", "Customers (3)"):
         sheet = book[name]
@@ -347,11 +351,7 @@ def test_an_order_logs_lines_go_on_over_further_sheets_and_say_so(tmp_path, monk
     from custseg_gui.core.settings import OrderSettings
     analysis = run_analysis(log, AnalysisSettings(k=2, k_min=2, k_max=2,
                                                   orders=OrderSettings(enabled=True)))
-    monkeypatch.setattr(workbook, "EXCEL_ROWS", 3)
-    out = tmp_path / "out"
-    out.mkdir()
-    export_files(ExportContext(analysis), out, ["xlsx"])
-    book = openpyxl.load_workbook(out / "segments.xlsx")
+    book = exported_workbook(ExportContext(analysis), tmp_path, monkeypatch, sheet_rows=3)
 
     # Then the customers and then the lines fill sheets of two, and each first sheet says so
     assert book.sheetnames == ["Customers", "Customers (2)", "Order lines", "Order lines (2)",
@@ -365,7 +365,7 @@ def test_an_order_logs_lines_go_on_over_further_sheets_and_say_so(tmp_path, monk
         "2, and the list goes on over 'Order lines (2)' (3 to 4), 'Order lines (3)' (5 to 5).")
     customers_note = [cell.value for cell in book["Customers"][1] if cell.value][-1]
     assert customers_note.startswith("3 customers are more than one Excel sheet holds: ")
-    workbook.check(out, ExportContext(analysis))
+    workbook.check(tmp_path / "out", ExportContext(analysis))
 
 
 # --- the customer list: its columns, odd cells, the CSV's encoding and its progress ---------------
