@@ -23,9 +23,10 @@ from pathlib import Path
 from custseg_gui.core.errors import Cancelled, UserError
 from custseg_gui.core.progress import Progress
 
-# Processor seconds per format on the 2-core development machine (Mall, charts already
-# imported; benchmarks/bench_pipeline.py): charts cost about the same at any size, the customer
-# list about this much per cell. The web page's charts are drawn at 150 dpi, the others at 300.
+# Processor seconds per format on the 2-core development machine, each format written alone by
+# export_files after Mall's analysis in one process (matplotlib already imported): charts cost
+# about the same at any size, the customer list about this much per cell. The web page's
+# charts are drawn at 150 dpi, the others at 300.
 CHART_SECONDS = {"png": 2.2, "pdf": 2.6, "pptx": 2.6, "html": 1.5}
 SECONDS_PER_CELL = {"csv": 0.1e-6, "lists": 0.1e-6, "xlsx": 0.4e-6}
 CHILD_STOP_S = 10.0
