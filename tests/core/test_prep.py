@@ -334,7 +334,11 @@ def test_a_column_with_values_only_in_total_rows_cannot_be_filled(tmp_path):
               "row (not customers)."),
     (2, 2, "4 rows were left out: 2 customers because of missing values and 2 total rows (not "
            "customers)."),
-], ids=["nobody", "gaps", "a total", "two totals", "gaps and a total", "gaps and totals"])
+    (1, 0, "1 customer was left out because of missing values."),
+    (1, 1, "2 rows were left out: 1 customer because of missing values and 1 total row (not "
+           "customers)."),
+], ids=["nobody", "gaps", "a total", "two totals", "gaps and a total", "gaps and totals",
+        "one customer", "one customer and a total"])
 def test_the_sentence_saying_how_many_rows_were_left_out_and_why(missing, totals, sentence):
     reasons = ([f"Missing value in {INCOME}"] * missing
                + [TOTAL, "Total row (its numbers are the sums of the rows above)"][:totals])
@@ -354,16 +358,3 @@ def test_customers_can_be_grouped_by_categories_alone(tmp_path, scaling):
     assert list(prepared.matrix[:, 3]) == [1, 0, 1, 0, 1, 1]
     assert list(prepared.scale) == [1.0] * 5
 
-
-def test_the_left_out_sentence_says_one_customer_in_the_singular():
-    # Given one customer left out for a gap, alone and beside a total row
-    alone = pd.Series({4: "Missing Income"})
-    beside = pd.Series({4: "Missing Income", 9: "Total row (not a customer)"})
-
-    # Then the sentence reads as English, never "1 customers"
-    assert left_out_summary(alone) == "1 customer was left out because of missing values."
-    assert left_out_summary(beside) == (
-        "2 rows were left out: 1 customer because of missing values and 1 total row (not "
-        "customers).")
-    assert left_out_summary(pd.Series({1: "Missing Age", 2: "Missing Age"})) == (
-        "2 customers were left out because of missing values.")
