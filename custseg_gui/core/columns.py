@@ -252,8 +252,10 @@ def _left_out_by_default(info: ColumnInfo, rows: int) -> str | None:
 
 
 def describe_columns(table: LoadedTable) -> tuple[ColumnInfo, ...]:
-    """The role of every column of a loaded table, in file order."""
-    return tuple(describe_column(name, table.frame[name]) for name in table.frame.columns)
+    """The role of every column of a loaded table, in file order, from its customers: the rows
+    the loader found are not customers (a total row) count neither as values nor as gaps."""
+    frame = table.customer_frame()
+    return tuple(describe_column(name, frame[name]) for name in frame.columns)
 
 
 def default_features(columns: tuple[ColumnInfo, ...]) -> tuple[str, ...]:

@@ -139,9 +139,9 @@ def _number_health(name: str, values: pd.Series, info: ColumnInfo):
 
 def column_health(table: LoadedTable, columns: tuple[ColumnInfo, ...]) -> tuple[ColumnHealth, ...]:
     """One health record per column, in file order."""
-    records = []
+    records, frame = [], table.customer_frame()  # a total row is no customer's value
     for info in columns:
-        values = table.frame[info.name]
+        values = frame[info.name]
         if pd.api.types.is_datetime64_any_dtype(values):
             kind = "date"
         elif pd.api.types.is_numeric_dtype(values):

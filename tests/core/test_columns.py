@@ -240,3 +240,31 @@ def test_with_every_column_gappy_the_usual_choice_still_takes_them():
                                   "Score": [2.0, 4.0, np.nan, 6.0]}))
     # Then the usual choice takes them anyway: a choice with gaps beats none
     assert default_features(tuple(info.values())) == ("Income", "Score")
+
+
+def test_total_rows_count_neither_as_values_nor_as_gaps(tmp_path):
+    # Given 20 customers, 2 of them without a Discount, and a total row below them that sums
+    # Spend and Discount (a file exported from a spreadsheet with its total line)
+    lines = ["Name,Spend,Discount,Region"]
+    for number in range(20):
+        discount = "" if number < 2 else str(5 + number % 4)
+        lines.append(f"C{number:03d},{100 + 7 * number},{discount},North")
+    spend = sum(100 + 7 * number for number in range(20))
+    discount = sum(5 + number % 4 for number in range(2, 20))
+    lines.append(f"Total,{spend},{discount},")
+    path = tmp_path / "with_total.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    table = load_table(path)
+    assert list(table.left_out.index) == [20]  # the loader found the total row
+
+    # When the columns are described
+    columns = {info.name: info for info in describe_columns(table)}
+
+    # Then the missing share is of the 20 customers (2 of 20 is 10%, not 2 of 21)
+    assert (columns["Discount"].missing, columns["Discount"].rows) == (2, 20)
+    assert columns["Discount"].left_out_by_default.startswith(
+        "2 customers (10%) have no value here")
+    # and a column the same for every customer is constant, though the total row is empty there
+    assert columns["Region"].role is Role.CONSTANT and columns["Region"].missing == 0
+    # and the name column identifies customers (the total row's label is not one of them)
+    assert columns["Name"].role is Role.IDENTIFIER

@@ -233,3 +233,25 @@ def test_a_placeholder_value_is_called_out_as_one(marketing_like):
             "customers): check it in your system; capping extreme values limits its pull."
             ) in record.warnings
     assert "cap" in [fix.kind for fix in record.fixes]
+
+
+def test_a_total_row_is_no_customers_value_in_the_health_figures(tmp_path):
+    # Given 30 customers with an evenly spread Spend, and a total row that sums it below them
+    spends = [100 + 5 * number for number in range(30)]
+    lines = ["Name,Spend"] + [f"C{number:02d},{spend}" for number, spend in enumerate(spends)]
+    lines.append(f"Total,{sum(spends)}")
+    path = tmp_path / "with_total.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    table = load_table(path)
+    assert list(table.left_out.index) == [30]
+
+    # When its health is read
+    (spend,) = [record for record in column_health(table, describe_columns(table))
+                if record.name == "Spend"]
+
+    # Then the figures are the customers' own: the largest is the largest customer's, and
+    # neither a far-out value nor a lopsided column is reported because of the total
+    assert (spend.minimum, spend.maximum) == (100, 245)
+    assert spend.extremes == 0
+    assert spend.warnings == ()
+    assert spend.fixes == ()

@@ -83,6 +83,15 @@ class LoadedTable:
     def n_rows(self) -> int:
         return len(self.raw)
 
+    def customer_frame(self) -> pd.DataFrame:
+        """`frame` without the rows that are not customers (totals): what a column's counts,
+        gaps and spread are of."""
+        if not len(self.left_out):
+            return self.frame
+        customers = np.ones(len(self.frame), dtype=bool)
+        customers[self.left_out.index.to_numpy(dtype=np.int64)] = False
+        return self.frame[customers]
+
 
 def read_bytes(path: Path, limit: int | None = None) -> bytes:
     """The file's bytes (the first `limit` + 1 at most), or a UserError saying why not."""
