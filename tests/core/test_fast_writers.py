@@ -187,12 +187,14 @@ def write_rows(path: Path, rows: list[list[str]]) -> Path:
     return path
 
 
-@pytest.fixture
-def eleven(tmp_path):
+@pytest.fixture(scope="module")
+def eleven(tmp_path_factory):
+    """11 customers in 2 segments, analysed once for the file (the tests only read it)."""
     rows = [["CustomerID", "Income", "Spend"]] + [
         [f"{number:04d}", str(20 + number % 4 * 25), str(90 - number % 3 * 35)]
         for number in range(11)]
-    analysis = run_analysis(write_rows(tmp_path / "customers.csv", rows),
+    analysis = run_analysis(write_rows(tmp_path_factory.mktemp("eleven") / "customers.csv",
+                                       rows),
                             AnalysisSettings(k=2, k_min=2, k_max=2))
     return rows, analysis
 
@@ -323,6 +325,10 @@ def test_customer_sheet_header_is_bold_on_blue_and_columns_fit_their_text(eleven
     note = book["Customers"].cell(row=1, column=7)
     assert note.alignment.wrap_text and not note.font.b
     assert book["Customers"].column_dimensions["G"].width == pytest.approx(70.71, abs=0.01)
+    assert column_width(book["Customers"], 7) == pytest.approx(70.71, abs=0.01)
+    # that column alone (the one after it keeps Excel's default width)
+    assert not [dimension for dimension in book["Customers"].column_dimensions.values()
+                if dimension.min <= 8 <= dimension.max and dimension.customWidth]
     assert book["Customers (2)"].cell(row=1, column=7).value is None
 
 
