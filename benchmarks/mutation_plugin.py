@@ -6,9 +6,10 @@ its statistics. A module-scoped fixture (one analysis shared by a file's tests) 
 the setup of the first test that needs it, so mutmut credits the functions it calls to that
 first test alone, and a mutant would never meet the other tests that read the same analysis.
 This plugin notes which functions each fixture's setup called and, at the end of every test,
-adds them to the functions that test called. It also adds the fixture's setup time to the
-test's time (mutmut counts only the test's own call), so that mutmut, which runs the quickest
-tests first and stops at the first failure, knows that such a test is slow when run alone.
+adds them to the functions that test called. It also adds the setup time of the test's
+fixtures, shared or its own, to the test's time (mutmut counts only the test's own call), so
+that mutmut, which runs the quickest tests first and stops at the first failure, knows what a
+test costs when run alone: a test whose own fixture runs an analysis is not a quick one.
 It also caps the examples of property tests (MAX_EXAMPLES, below). Outside mutmut it does
 nothing.
 """
@@ -44,9 +45,8 @@ def pytest_fixture_setup(fixturedef, request):
         made, state()._stats = state()._stats, earlier
         state()._stats.update(made)
         _called_by_fixture.setdefault(id(fixturedef), set()).update(made)
-        if fixturedef.scope != "function":
-            _seconds_of_fixture[id(fixturedef)] = max(
-                seconds, _seconds_of_fixture.get(id(fixturedef), 0.0))
+        _seconds_of_fixture[id(fixturedef)] = max(
+            seconds, _seconds_of_fixture.get(id(fixturedef), 0.0))
 
 
 @pytest.hookimpl(tryfirst=True)
