@@ -54,9 +54,11 @@ EXPORT_TESTS = (
 )
 
 # The fast writers of the customer list (CSV and the workbook's customer sheets) against the
-# careful ones, cell by cell, and the split over sheets at a lowered row limit.
+# careful ones, cell by cell, the split over sheets at a lowered row limit, and the look of the
+# workbook's own sheets (quick: one small analysis, so mutmut runs them first).
 WRITER_TESTS = EXPORT_TESTS + ("tests/core/test_fast_writers.py",
-                               "tests/core/test_workbook_orders.py")
+                               "tests/core/test_workbook_orders.py",
+                               "tests/core/test_workbook_sheets.py")
 
 
 @dataclass(frozen=True)
@@ -101,6 +103,36 @@ TARGETS = (
     Target("exports/facts", "custseg_gui/core/exports/facts.py", EXPORT_TESTS,
            left_out=READ_BACK),
 )
+
+
+@dataclass(frozen=True)
+class Equivalent:
+    """A line every mutant of which is equivalent (no file, window or sentence can differ; a
+    full run found each of them surviving): not mutated at all (mutmut's `# pragma: no mutate`,
+    put on the line in the throwaway copy), so that it costs no time and is not counted. `code`
+    is how the line starts, stripped. Lines where some mutants are killed stay mutated, their
+    equivalent survivors listed in the README."""
+
+    path: str
+    code: str
+    why: str
+
+
+WORKBOOK = "custseg_gui/core/exports/workbook.py"
+EQUIVALENT = (
+    Equivalent(WORKBOOK, 'with tempfile.TemporaryDirectory(prefix="custseg-xlsx-")',
+               "the name of the temporary folder the workbook is made in"),
+    Equivalent(WORKBOOK, '"tmpdir": folder,',
+               "where XlsxWriter keeps its own temporary files (in that folder or the system's)"),
+    *(Equivalent(WORKBOOK, f'"{option}": ', "XlsxWriter's conversions of a plain write(): "
+                 "every cell is written with write_string, write_number or write_blank, and "
+                 "numbers only when finite")
+      for option in ("strings_to_numbers", "strings_to_formulas", "strings_to_urls",
+                     "nan_inf_to_errors")),
+    Equivalent(WORKBOOK, "if position % 20_000 == 0:",
+               "how often the careful writer (fast=False: the tests' reference, which no "
+               "user's export runs) reports its progress"),
+)
 # For every run: no shared data, no cache folder in the copy, and the plugin that credits what
 # a shared fixture calls to every test using it (benchmarks/mutation_plugin.py says why).
 PYTEST_ARGS = ("-p", "no:cacheprovider", "-m", "not shared_data", "-p", "mutation_plugin")
@@ -132,6 +164,50 @@ def snapshot_project(folder: Path) -> None:
         shutil.copy2(ROOT / name, target)
     # Where `-p mutation_plugin` finds it: mutmut puts its copy's top folder on sys.path.
     shutil.copy2(ROOT / "benchmarks" / "mutation_plugin.py", folder / "mutation_plugin.py")
+    mark_equivalent_lines(folder)
+
+
+PRAGMA = "  # pragma: no mutate"
+
+
+def mark_equivalent_lines(folder: Path) -> None:
+    """Put mutmut's pragma on each EQUIVALENT line of the copy; a line that is not found once
+    exactly (the code changed) stops the run, so that the table cannot go stale unseen."""
+    by_path: dict[str, list[Equivalent]] = {}
+    for line in EQUIVALENT:
+        by_path.setdefault(line.path, []).append(line)
+    for path, lines in by_path.items():
+        source = (folder / path).read_text(encoding="utf-8").split("\n")
+        for line in lines:
+            found = [number for number, text in enumerate(source)
+                     if text.strip().startswith(line.code)]
+            if len(found) != 1:
+                raise SystemExit(
+                    f"mutation: EQUIVALENT in benchmarks/mutation.py names a line of {path} "
+                    f"starting {line.code!r}, found {len(found)} times; update the table.")
+            source[found[0]] += PRAGMA
+        text = "\n".join(source)
+        # mutmut credits a pragma ending a statement of several lines to the statement's first
+        # line: check that it reads exactly the lines marked.
+        marked = {number + 1 for number, line in enumerate(source) if line.endswith(PRAGMA)}
+        read = _lines_mutmut_ignores(path, text)
+        if read != marked:
+            raise SystemExit(
+                f"mutation: mutmut reads the pragmas of {path} as lines {sorted(read)}, not "
+                f"the lines marked {sorted(marked)}: a marked line ends a statement of several "
+                "lines; give its closing bracket a line of its own.")
+        (folder / path).write_text(text, encoding="utf-8")
+
+
+def _lines_mutmut_ignores(path: str, source: str) -> set[int]:
+    """The lines mutmut's own pragma reader finds in `source`."""
+    import libcst
+
+    from mutmut.mutation.pragma_handling import PragmaVisitor
+
+    visitor = PragmaVisitor(path)
+    libcst.MetadataWrapper(libcst.parse_module(source)).visit(visitor)
+    return visitor.no_mutate_lines | visitor.ignore_node_lines
 
 
 def write_config(folder: Path, targets: list[Target]) -> None:
@@ -376,6 +452,10 @@ def main(argv: list[str] | None = None) -> int:
             if target.left_out:
                 limited += f" (not counted: {', '.join(target.left_out)})"
             print(f"  {target.path}{limited}")
+            equivalent = [line for line in EQUIVALENT if line.path == target.path]
+            if equivalent:
+                print(f"    not mutated: {len(equivalent)} lines whose every mutant is "
+                      "equivalent (EQUIVALENT in benchmarks/mutation.py says why)")
         print(f"    tested by {' '.join(group[0].tests)}")
     work = Path(tempfile.mkdtemp(prefix="custseg-mutation-"))
     try:
@@ -393,7 +473,10 @@ def main(argv: list[str] | None = None) -> int:
     args.json.write_text(json.dumps({
         "mutmut": installed, "workers": args.workers, "seconds": round(seconds, 1),
         "cpu_seconds": round(cpu, 1),
-        "pytest_args": list(PYTEST_ARGS), "modules": results}, indent=2, ensure_ascii=False),
+        "pytest_args": list(PYTEST_ARGS),
+        "not_mutated": [{"path": line.path, "line": line.code, "why": line.why}
+                        for line in EQUIVALENT],
+        "modules": results}, indent=2, ensure_ascii=False),
         encoding="utf-8")
     print(f"\nFigures written to {args.json}")
     return 0

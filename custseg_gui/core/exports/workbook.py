@@ -97,8 +97,15 @@ def write_workbook(handle: IO[bytes], analysis, customers: CustomerList,
     with tempfile.TemporaryDirectory(prefix="custseg-xlsx-") as folder:
         shell_path = Path(folder) / "workbook.xlsx"
         workbook = xlsxwriter.Workbook(str(shell_path), {
-            "constant_memory": True, "tmpdir": folder, "strings_to_numbers": False,
-            "strings_to_formulas": False, "strings_to_urls": False, "nan_inf_to_errors": True})
+            "constant_memory": True,
+            "tmpdir": folder,
+            # Every cell is written with write_string / write_number / write_blank, numbers
+            # only when finite: these say so again, should a plain write() ever be used.
+            "strings_to_numbers": False,
+            "strings_to_formulas": False,
+            "strings_to_urls": False,
+            "nan_inf_to_errors": True,
+        })
         try:
             styles = _styles(workbook)
             sheets = [_customer_sheets(workbook, listed, styles) for listed in lists]
