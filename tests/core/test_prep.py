@@ -322,7 +322,9 @@ def test_a_column_with_values_only_in_total_rows_cannot_be_filled(tmp_path):
     with pytest.raises(UserError) as raised:
         prepare(table, describe_columns(table), PrepSettings(features=("Income", "Spend"),
                                                              missing="median"))
-    assert str(raised.value) == "The column 'Spend' has no values at all. Untick it."
+    # and the column is refused as empty: the total rows' values are no customer's
+    assert str(raised.value) == ("The column 'Spend' cannot be used to group customers. It has "
+                                 "no values, so it cannot tell customers apart.")
 
 
 @pytest.mark.parametrize("missing, totals, sentence", [
