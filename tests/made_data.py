@@ -98,6 +98,18 @@ def with_gaps(frame: pd.DataFrame, gaps: dict[int, tuple[str, ...]]) -> pd.DataF
     return gapped
 
 
+def with_measures(frame: pd.DataFrame, seed: int) -> pd.DataFrame:
+    """A copy with a yes/no flag (`Complain`, about 30% yes), a birth year (`Year_Birth`) and a
+    small count (`Kidhome`, 0 to 2) beside the other columns: one column of each kind a
+    profile shows in its own way."""
+    measured = frame.copy()
+    rng = np.random.default_rng(seed)
+    measured["Complain"] = (rng.random(len(measured)) < 0.3).astype(int)
+    measured["Year_Birth"] = rng.integers(1940, 2000, len(measured))
+    measured["Kidhome"] = rng.integers(0, 3, len(measured))
+    return measured
+
+
 def skewed_money(rows: int = 120, seed: int = 3) -> np.ndarray:
     """A money column as shops see it: most customers spend a little, a few a great deal
     (log-normal, skewness well above 2), never negative."""

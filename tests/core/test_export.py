@@ -967,14 +967,10 @@ def test_customers_sheet_has_a_frozen_bold_header_and_a_filter_over_every_row(ma
 
 
 def test_segments_sheet_shows_a_flag_as_a_share_and_a_year_without_separator(tmp_path):
-    from made_data import four_groups
+    from made_data import four_groups, with_measures
 
     # Given customers with a yes/no flag and a birth year beside their spend
-    frame = four_groups().drop(columns="Group")
-    rng = np.random.default_rng(2)
-    frame["Complain"] = (rng.random(len(frame)) < 0.3).astype(int)
-    frame["Year_Birth"] = rng.integers(1940, 2000, len(frame))
-    frame["Kidhome"] = rng.integers(0, 3, len(frame))
+    frame = with_measures(four_groups().drop(columns="Group"), seed=2)
     path = tmp_path / "customers.csv"
     frame.to_csv(path, index=False)
     analysis = run_analysis(path, AnalysisSettings(

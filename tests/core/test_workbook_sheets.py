@@ -15,7 +15,6 @@ import math
 from dataclasses import replace
 from types import SimpleNamespace
 
-import numpy as np
 import openpyxl
 import pytest
 from xlsxwriter.worksheet import Worksheet
@@ -69,14 +68,10 @@ def column_widths(sheet) -> dict[int, float]:
 def book(tmp_path_factory):
     """The four made-up groups with a yes/no flag, a birth year and a small count beside them,
     k 2..5 searched; exported with segment 1 renamed."""
-    from made_data import four_groups
+    from made_data import four_groups, with_measures
 
     folder = tmp_path_factory.mktemp("workbook-sheets")
-    frame = four_groups().drop(columns="Group")
-    rng = np.random.default_rng(7)
-    frame["Complain"] = (rng.random(len(frame)) < 0.3).astype(int)
-    frame["Year_Birth"] = rng.integers(1940, 2000, len(frame))
-    frame["Kidhome"] = rng.integers(0, 3, len(frame))
+    frame = with_measures(four_groups().drop(columns="Group"), seed=7)
     path = folder / "customers.csv"
     frame.to_csv(path, index=False)
     features = tuple(name for name in frame.columns if name != "CustomerID")
