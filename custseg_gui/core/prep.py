@@ -146,8 +146,7 @@ def prepare(table: LoadedTable, columns: tuple[ColumnInfo, ...],
                             "with real numbers or leave them empty, then open the file again.")
 
     # Rows the loader found are not customers (totals) are left out first, with their reason.
-    customers = np.ones(len(frame), dtype=bool)
-    customers[table.left_out.index.to_numpy(dtype=int)] = False
+    customers = table.customer_rows()
     missing = frame.isna() & customers[:, None]
     filled: dict[str, int] = {}
     fill_values: dict[str, object] = {}

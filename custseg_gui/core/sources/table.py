@@ -83,14 +83,17 @@ class LoadedTable:
     def n_rows(self) -> int:
         return len(self.raw)
 
+    def customer_rows(self) -> np.ndarray:
+        """True for each row that is a customer: every row but those the loader found are not
+        (totals, in `left_out`)."""
+        customers = np.ones(len(self.frame), dtype=bool)
+        customers[self.left_out.index.to_numpy(dtype=np.int64)] = False
+        return customers
+
     def customer_frame(self) -> pd.DataFrame:
         """`frame` without the rows that are not customers (totals): what a column's counts,
         gaps and spread are of."""
-        if not len(self.left_out):
-            return self.frame
-        customers = np.ones(len(self.frame), dtype=bool)
-        customers[self.left_out.index.to_numpy(dtype=np.int64)] = False
-        return self.frame[customers]
+        return self.frame[self.customer_rows()] if len(self.left_out) else self.frame
 
 
 def read_bytes(path: Path, limit: int | None = None) -> bytes:
