@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 import pandas as pd
 import pytest
 from made_data import INCOME, SPENDING, four_groups, with_gaps, write_columns, write_csv
 
-from custseg_gui.core.columns import describe_columns
+from custseg_gui.core.columns import Role, describe_columns
 from custseg_gui.core.errors import UserError
 from custseg_gui.core.prep import left_out_summary, prepare
 from custseg_gui.core.settings import Cap, PrepSettings
@@ -327,6 +329,22 @@ def test_a_column_with_values_only_in_total_rows_cannot_be_filled(tmp_path):
                                  "no values, so it cannot tell customers apart.")
 
 
+def test_filling_a_column_no_customer_has_is_refused_with_its_name(tmp_path):
+    # Given a file where no customer has a spending figure, and column roles that still call
+    # Spend a usable number column (as roles read from an earlier file would)
+    path = tmp_path / "customers.csv"
+    path.write_text("Name,Income,Spend\nAnn,10,\nBob,20,\nCid,30,\nDan,40,\n")
+    table = load_table(path)
+    roles = tuple(replace(info, role=Role.NUMERIC, reason=None) if info.name == "Spend" else info
+                  for info in describe_columns(table))
+
+    # When its gaps are to be filled, then prepare refuses it by name instead of filling every
+    # customer with a made-up value
+    with pytest.raises(UserError) as raised:
+        prepare(table, roles, PrepSettings(features=("Income", "Spend"), missing="median"))
+    assert str(raised.value) == "The column 'Spend' has no values at all. Untick it."
+
+
 @pytest.mark.parametrize("missing, totals, sentence", [
     (0, 0, ""),
     (3, 0, "3 customers were left out because of missing values."),
@@ -337,10 +355,11 @@ def test_a_column_with_values_only_in_total_rows_cannot_be_filled(tmp_path):
     (2, 2, "4 rows were left out: 2 customers because of missing values and 2 total rows (not "
            "customers)."),
     (1, 0, "1 customer was left out because of missing values."),
+    (2, 0, "2 customers were left out because of missing values."),
     (1, 1, "2 rows were left out: 1 customer because of missing values and 1 total row (not "
            "customers)."),
 ], ids=["nobody", "gaps", "a total", "two totals", "gaps and a total", "gaps and totals",
-        "one customer", "one customer and a total"])
+        "one customer", "two customers", "one customer and a total"])
 def test_the_sentence_saying_how_many_rows_were_left_out_and_why(missing, totals, sentence):
     reasons = ([f"Missing value in {INCOME}"] * missing
                + [TOTAL, "Total row (its numbers are the sums of the rows above)"][:totals])
