@@ -210,17 +210,18 @@ def exported_workbook(context, folder, monkeypatch, sheet_rows: int):
 
 
 def test_a_list_longer_than_a_sheet_goes_on_over_further_sheets(eleven, tmp_path, monkeypatch):
-    # Given sheets that hold 5 rows (4 customers under the column names) and 11 customers
+    # Given sheets that hold 6 rows (5 customers under the column names) and 11 customers
     rows, analysis = eleven
 
     # When the workbook is exported
-    book = exported_workbook(ExportContext(analysis), tmp_path, monkeypatch, sheet_rows=5)
+    book = exported_workbook(ExportContext(analysis), tmp_path, monkeypatch, sheet_rows=6)
 
-    # Then the customers fill three sheets, in order, each with the column names on top
+    # Then the customers fill three sheets, in order, each with the column names on top and a
+    # filter over its own customers (the last sheet's one customer included, no empty row)
     assert book.sheetnames == ["Customers", "Customers (2)", "Customers (3)", "Segments",
                                "How k was chosen", "Settings"]
     listed = []
-    for name, count in (("Customers", 4), ("Customers (2)", 4), ("Customers (3)", 3)):
+    for name, count in (("Customers", 5), ("Customers (2)", 5), ("Customers (3)", 1)):
         sheet_rows_read = [[("" if value is None else str(value)) for value in row]
                            for row in book[name].iter_rows(values_only=True)]
         assert sheet_rows_read[0][:5] == rows[0] + ["Segment", "Segment name"]
@@ -229,11 +230,11 @@ def test_a_list_longer_than_a_sheet_goes_on_over_further_sheets(eleven, tmp_path
         assert book[name].auto_filter.ref == f"A1:E{count + 1}"
         listed += [row[:3] for row in sheet_rows_read[1:]]
     assert listed == rows[1:]
-    # and the first sheet says where the rest is
+    # and the first sheet says where the rest is, a sheet of one customer by its number alone
     note = book["Customers"].cell(row=1, column=7).value
     assert note == ("11 customers are more than one Excel sheet holds: this sheet lists "
-                    "customers 1 to 4, and the list goes on over 'Customers (2)' (5 to 8), "
-                    "'Customers (3)' (9 to 11).")
+                    "customers 1 to 5, and the list goes on over 'Customers (2)' (6 to 10), "
+                    "'Customers (3)' (11).")
     # and the self-test's check counts every customer
     workbook.check(tmp_path / "out", ExportContext(analysis))
 
@@ -368,7 +369,7 @@ def test_an_order_logs_lines_go_on_over_further_sheets_and_say_so(tmp_path, monk
     width = len([cell for cell in book["Order lines"][1] if cell.value is not None]) - 1
     assert book["Order lines"].cell(row=1, column=width + 2).value == (
         "5 order lines are more than one Excel sheet holds: this sheet lists order lines 1 to "
-        "2, and the list goes on over 'Order lines (2)' (3 to 4), 'Order lines (3)' (5 to 5).")
+        "2, and the list goes on over 'Order lines (2)' (3 to 4), 'Order lines (3)' (5).")
     customers_note = [cell.value for cell in book["Customers"][1] if cell.value][-1]
     assert customers_note.startswith("3 customers are more than one Excel sheet holds: ")
     workbook.check(tmp_path / "out", ExportContext(analysis))

@@ -182,8 +182,13 @@ def split_note(listed: ListedSheets) -> str:
     total = ranges[-1][1]
     return (f"{total:,} {what} are more than one Excel sheet holds: this sheet lists "
             f"{what} 1 to {ranges[0][1]:,}, and the list goes on over "
-            + ", ".join(f"'{listed.sheet_name(number)}' ({start + 1:,} to {end:,})"
+            + ", ".join(f"'{listed.sheet_name(number)}' ({_span(start, end)})"
                         for number, (start, end) in enumerate(ranges) if number) + ".")
+
+
+def _span(start: int, end: int) -> str:
+    """Rows start+1 to end as a reader counts them: '5 to 8', or '11' for one row."""
+    return f"{end:,}" if end == start + 1 else f"{start + 1:,} to {end:,}"
 
 
 def _careful_customer_rows(sheets, customers: CustomerList, ranges, progress: Progress) -> None:
