@@ -16,6 +16,7 @@ import math
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -27,6 +28,9 @@ from custseg_gui.core.ksearch import nearest
 from custseg_gui.core.parsing import MISSING_TOKENS
 from custseg_gui.core.progress import NO_PROGRESS, Progress
 from custseg_gui.core.settings import AnalysisSettings, SettingsError
+
+if TYPE_CHECKING:
+    from custseg_gui.core.sources.table import LoadedTable
 
 SCHEMA = "custseg-segmentation"
 VERSION = 1
@@ -273,7 +277,8 @@ def _not_a_number(raw: pd.Series, typed: pd.Series) -> np.ndarray:
     return (typed.isna() & ~text.isin(MISSING_TOKENS)).to_numpy()
 
 
-def apply(model: SegmentationModel, table, progress: Progress = NO_PROGRESS) -> Scored:
+def apply(model: SegmentationModel, table: LoadedTable,
+          progress: Progress = NO_PROGRESS) -> Scored:
     """Prepare `table`'s customers as the model's training customers were, and give each the
     nearest segment centre; customers the report would leave out are left out, with why."""
     missing_columns = [feature.name for feature in model.features
@@ -287,12 +292,8 @@ def apply(model: SegmentationModel, table, progress: Progress = NO_PROGRESS) -> 
     rows = table.n_rows
     reasons = np.full(rows, "", dtype=object)
     # Rows the loader found are not customers (a total row) are left out first, with its reason.
-    customers = np.ones(rows, dtype=bool)
-    loader_left = getattr(table, "left_out", None)
-    if loader_left is not None and len(loader_left):
-        positions = loader_left.index.to_numpy(dtype=int)
-        reasons[positions] = loader_left.to_numpy(dtype=object)
-        customers[positions] = False
+    customers = table.customer_rows()
+    reasons[table.left_out.index.to_numpy(dtype=np.int64)] = table.left_out.to_numpy(dtype=object)
     blocks, notes, drift = [], [], {}
     for feature in model.features:
         raw, typed = table.raw[feature.name], table.frame[feature.name]
