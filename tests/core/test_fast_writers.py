@@ -239,6 +239,22 @@ def test_a_list_longer_than_a_sheet_goes_on_over_further_sheets(eleven, tmp_path
     workbook.check(tmp_path / "out", ExportContext(analysis))
 
 
+def test_a_sheet_holds_excels_rows_less_the_header_and_the_last_sheet_the_rest():
+    # Given Excel's 1,048,576 rows a sheet, one of them for the column names
+    ranges = workbook.customer_sheet_ranges
+
+    # Then a list fills 1,048,575 customers a sheet, and the next customer starts another
+    assert ranges(3) == [(0, 3)]
+    assert ranges(1_048_575) == [(0, 1_048_575)]
+    assert ranges(1_048_576) == [(0, 1_048_575), (1_048_575, 1_048_576)]
+    # and smaller sheets split the same way, the last holding what is left, however little
+    assert ranges(5, per_sheet=2) == [(0, 2), (2, 4), (4, 5)]
+    assert ranges(1, per_sheet=1) == [(0, 1)]
+    assert ranges(2, per_sheet=1) == [(0, 1), (1, 2)]
+    # and a list without customers still has its one sheet, for the column names
+    assert ranges(0) == [(0, 0)]
+
+
 def test_a_list_that_fits_one_sheet_says_nothing_of_others(eleven, tmp_path):
     _rows, analysis = eleven
     export_files(ExportContext(analysis), tmp_path, ["xlsx"])
