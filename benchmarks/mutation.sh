@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Mutation testing of the modules whose words and numbers users read (benchmarks/mutation.py
-# says how). A developer habit, outside CI: about 28 minutes on the 2-core machine (the README
+# says how). A developer habit, outside CI: about 26 minutes on the 2-core machine (the README
 # says where the time goes).
 #
 #   bash benchmarks/mutation.sh [--only naming insight ...] [--workers 2] [--keep]
